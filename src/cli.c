@@ -1,12 +1,398 @@
-/* Placeholder dispatcher; replaced as commands land. */
+/*
+ * Command dispatch and option parsing (cli.h).
+ *
+ * Options are one table: each row names the option, its argument, its help text and the
+ * commands that take it, so `keytrail CMD --help` can never drift from what CMD accepts.
+ * Parsing is hand-written over that table: --name=value, --name value, -x value, "--" ends
+ * options, and "-" alone is a path (standard input).
+ */
 #include "cli.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fmt_json.h"
+
+enum opt_id {
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_FORMAT,
+    OPT_FIELD,
+    OPT_LIST_FORMATS,
+    OPT_MAX_LINE,
+    OPT_INFLATE,
+    OPT_QUIET,
+    OPT_JSON,
+    OPT_KEYED,
+    OPT_KEY,
+    OPT_HASHED_TOKEN,
+};
+
+/* Which commands take an option. */
+#define C_EVENTS (1u << 0)
+#define C_KEYS (1u << 1)
+#define C_FINGERPRINT (1u << 2)
+#define C_READERS (C_EVENTS | C_KEYS)
+#define C_ALL (C_READERS | C_FINGERPRINT)
+
+struct opt {
+    enum opt_id id;
+    const char *name;
+    char short_name;
+    const char *arg; /* placeholder, NULL for a flag */
+    unsigned commands;
+    const char *help;
+};
+
+static const struct opt options[] = {
+    { OPT_FORMAT, "format", 'f', "NAME", C_READERS,
+      "read every input as NAME instead of detecting it per file (see --list-formats)" },
+    { OPT_FIELD, "field", 0, "ROLE=PATH", C_READERS,
+      "jsonl: take ROLE from the JSON member PATH (dotted), replacing its defaults; "
+      "roles: time ip method uri path query request status error user_agent authorization "
+      "api_key host actor resource basic_user" },
+    { OPT_LIST_FORMATS, "list-formats", 0, NULL, C_READERS, "list the input formats and exit" },
+    { OPT_MAX_LINE, "max-line", 0, "BYTES", C_READERS,
+      "skip (and count) records longer than BYTES; default 1048576; suffixes K, M" },
+    { OPT_INFLATE, "inflate", 0, "IMPL", C_READERS,
+      "gzip decoder: auto (ISA-L when built with it), zlib or isal" },
+    { OPT_KEYED, "keyed", 'k', NULL, C_EVENTS, "only records that carry a credential" },
+    { OPT_KEY, "key", 0, "KEYID", C_EVENTS,
+      "only records of this key id (repeatable; see `keytrail fingerprint`)" },
+    { OPT_JSON, "json", 'j', NULL, C_KEYS | C_FINGERPRINT,
+      "JSON output (one object per line) instead of a table" },
+    { OPT_HASHED_TOKEN, "hashed-token", 0, NULL, C_FINGERPRINT,
+      "the value is a GitHub audit log hashed_token, not a token" },
+    { OPT_QUIET, "quiet", 'q', NULL, C_READERS,
+      "no progress line and no summary on stderr (warnings still appear)" },
+    { OPT_HELP, "help", 'h', NULL, C_ALL, "show this help" },
+};
+
+static const struct kt_command commands[] = {
+    { "events", "[options] PATH...",
+      "print every log record as one JSON object per line (credentials fingerprinted)",
+      "PATH is a file, a directory (read recursively in chronological name order) or - for\n"
+      "standard input; gzip and zstd are detected from content. Each line holds time, ip,\n"
+      "method, resource, status, user_agent and, when the record carries a credential,\n"
+      "family, key, hint and the non-secret JWT claims. Query strings and tokens are never\n"
+      "printed.",
+      1, kt_cmd_events },
+    { "keys", "[options] PATH...",
+      "inventory of the credentials in the logs: family, hint, first/last use, events, IPs",
+      "One row per key id, most used first: family, redacted hint, first and last seen,\n"
+      "events, errors (HTTP >= 400 or a provider error), distinct client addresses and the\n"
+      "most common user agents.",
+      1, kt_cmd_keys },
+    { "fingerprint", "[options] [TOKEN | -]",
+      "print the key id keytrail uses for a credential",
+      "With no TOKEN, or -, the token is read from standard input (so it stays out of shell\n"
+      "history). TOKEN may also be a whole Authorization header value (\"Bearer ...\").\n"
+      "The key id is the same on every machine and in every run, and is what events, keys\n"
+      "and reports name the credential by. The token itself is never printed.",
+      0, kt_cmd_fingerprint },
+};
+
+static unsigned command_bit(const struct kt_command *cmd)
+{
+    return 1u << (unsigned)(cmd - commands);
+}
+
+void kt_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("keytrail: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, "usage: keytrail COMMAND [options] ...\n\n"
+                 "Finds the credentials in API access and audit logs and tells which look "
+                 "stolen.\n\ncommands:\n");
+    for (size_t i = 0; i < KT_ARRAY_LEN(commands); i++) {
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(out, "\n`keytrail COMMAND --help` shows a command's options.\n"
+                 "Exit status: 0 ok, 1 keys need attention, 2 usage error, 4 damaged or "
+                 "unreadable input (may add to 1), 8 fatal error.\n");
+}
+
+static void print_command_help(const struct kt_command *cmd)
+{
+    printf("usage: keytrail %s %s\n\n%s.\n", cmd->name, cmd->args, cmd->summary);
+    if (cmd->details != NULL) {
+        printf("\n%s\n", cmd->details);
+    }
+    printf("\noptions:\n");
+    for (size_t i = 0; i < KT_ARRAY_LEN(options); i++) {
+        const struct opt *o = &options[i];
+        if (!(o->commands & command_bit(cmd))) {
+            continue;
+        }
+        char left[48];
+        if (o->short_name) {
+            snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+                     o->arg ? " " : "", o->arg ? o->arg : "");
+        } else {
+            snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        }
+        printf("  %-26s %s\n", left, o->help);
+    }
+}
+
+static void list_formats(void)
+{
+    size_t n;
+    const struct kt_format *const *fmts = kt_formats(&n);
+    for (size_t i = 0; i < n; i++) {
+        printf("%-12s %s", fmts[i]->name, fmts[i]->summary);
+        if (fmts[i]->aliases != NULL) {
+            printf(" (also: %s)", fmts[i]->aliases);
+        }
+        printf("\n");
+    }
+}
+
+static bool parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || *s == '-') {
+        return false;
+    }
+    unsigned long long mul = 1;
+    if (*end == 'K' || *end == 'k') {
+        mul = 1024;
+        end++;
+    } else if (*end == 'M' || *end == 'm') {
+        mul = 1024 * 1024;
+        end++;
+    }
+    if (*end != '\0' || v == 0 || v > (1ULL << 30) / mul) {
+        return false;
+    }
+    *out = (size_t)(v * mul);
+    return true;
+}
+
+static const struct opt *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < KT_ARRAY_LEN(options); i++) {
+        if (strlen(options[i].name) == len && memcmp(options[i].name, name, len) == 0) {
+            return &options[i];
+        }
+    }
+    return NULL;
+}
+
+static const struct opt *find_short(char c)
+{
+    for (size_t i = 0; i < KT_ARRAY_LEN(options); i++) {
+        if (options[i].short_name == c) {
+            return &options[i];
+        }
+    }
+    return NULL;
+}
+
+/* Applies one option; returns -1 to continue, or an exit status to stop with. */
+static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg)
+{
+    switch (o->id) {
+    case OPT_HELP:
+        print_command_help(cli->cmd);
+        return KT_EXIT_OK;
+    case OPT_VERSION:
+        printf("keytrail %s\n", KT_VERSION);
+        return KT_EXIT_OK;
+    case OPT_LIST_FORMATS:
+        list_formats();
+        return KT_EXIT_OK;
+    case OPT_FORMAT:
+        if (kt_format_find(arg) == NULL) {
+            kt_cli_error("--format: unknown format '%s' (see --list-formats)", arg);
+            return KT_EXIT_USAGE;
+        }
+        cli->format_name = arg;
+        return -1;
+    case OPT_FIELD: {
+        const char *eq = strchr(arg, '=');
+        if (eq == NULL || eq == arg || eq[1] == '\0') {
+            kt_cli_error("--field: expected ROLE=PATH, got '%s'", arg);
+            return KT_EXIT_USAGE;
+        }
+        if (cli->n_fields == KT_CLI_MAX_FIELDS) {
+            kt_cli_error("--field: at most %d fields", KT_CLI_MAX_FIELDS);
+            return KT_EXIT_USAGE;
+        }
+        /* The option string is writable argv memory: split it in place. */
+        char *role = (char *)arg;
+        role[eq - arg] = '\0';
+        enum kt_json_role r;
+        if (!kt_json_role_from_name(role, &r)) {
+            kt_cli_error("--field: unknown role '%s'", role);
+            return KT_EXIT_USAGE;
+        }
+        cli->fields[cli->n_fields].role = role;
+        cli->fields[cli->n_fields].path = eq + 1;
+        cli->n_fields++;
+        return -1;
+    }
+    case OPT_MAX_LINE:
+        if (!parse_size(arg, &cli->max_record) || cli->max_record < 256) {
+            kt_cli_error("--max-line: expected a size from 256 bytes to 1G, got '%s'", arg);
+            return KT_EXIT_USAGE;
+        }
+        return -1;
+    case OPT_INFLATE:
+        if (strcmp(arg, "auto") == 0) {
+            cli->inflate = KT_INFLATE_AUTO;
+        } else if (strcmp(arg, "zlib") == 0) {
+            cli->inflate = KT_INFLATE_ZLIB;
+        } else if (strcmp(arg, "isal") == 0) {
+            cli->inflate = KT_INFLATE_ISAL;
+            if (!kt_inflate_available(KT_INFLATE_ISAL)) {
+                kt_cli_error("--inflate isal: this build has no ISA-L");
+                return KT_EXIT_USAGE;
+            }
+        } else {
+            kt_cli_error("--inflate: expected auto, zlib or isal, got '%s'", arg);
+            return KT_EXIT_USAGE;
+        }
+        return -1;
+    case OPT_QUIET: cli->quiet = true; return -1;
+    case OPT_JSON: cli->json = true; return -1;
+    case OPT_KEYED: cli->keyed = true; return -1;
+    case OPT_HASHED_TOKEN: cli->hashed_token = true; return -1;
+    case OPT_KEY:
+        if (cli->n_key_filter == KT_CLI_MAX_KEYS) {
+            kt_cli_error("--key: at most %d keys", KT_CLI_MAX_KEYS);
+            return KT_EXIT_USAGE;
+        }
+        if (!kt_keyid_parse(kt_str_cstr(arg), &cli->key_filter[cli->n_key_filter])) {
+            kt_cli_error("--key: '%s' is not a key id (kt1-...; see `keytrail fingerprint`)",
+                         arg);
+            return KT_EXIT_USAGE;
+        }
+        cli->n_key_filter++;
+        cli->keyed = true;
+        return -1;
+    }
+    return -1;
+}
+
+/* Parses argv after the command name. Returns -1 to run the command, else an exit status. */
+static int parse_args(struct kt_cli *cli, int argc, char **argv)
+{
+    unsigned bit = command_bit(cli->cmd);
+    bool options_done = false;
+    for (int i = 0; i < argc; i++) {
+        char *a = argv[i];
+        if (options_done || a[0] != '-' || strcmp(a, "-") == 0) {
+            cli->paths[cli->n_paths++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        const struct opt *o;
+        const char *inline_arg = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2;
+            const char *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            o = find_long(name, len);
+            inline_arg = eq ? eq + 1 : NULL;
+        } else {
+            o = a[2] == '\0' ? find_short(a[1]) : NULL;
+        }
+        if (o == NULL || !(o->commands & bit)) {
+            kt_cli_error("%s: unknown option '%s' (see `keytrail %s --help`)", cli->cmd->name, a,
+                         cli->cmd->name);
+            return KT_EXIT_USAGE;
+        }
+        const char *arg = NULL;
+        if (o->arg != NULL) {
+            if (inline_arg != NULL) {
+                arg = inline_arg;
+            } else if (i + 1 < argc) {
+                arg = argv[++i];
+            } else {
+                kt_cli_error("option --%s needs %s", o->name, o->arg);
+                return KT_EXIT_USAGE;
+            }
+        } else if (inline_arg != NULL) {
+            kt_cli_error("option --%s takes no argument", o->name);
+            return KT_EXIT_USAGE;
+        }
+        int code = apply_option(cli, o, arg);
+        if (code >= 0) {
+            return code;
+        }
+    }
+    if (cli->n_paths < cli->cmd->paths_min) {
+        kt_cli_error("%s: no input given (usage: keytrail %s %s)", cli->cmd->name,
+                     cli->cmd->name, cli->cmd->args);
+        return KT_EXIT_USAGE;
+    }
+    return -1;
+}
 
 int kt_cli_main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "keytrail: no commands yet\n");
-    return KT_EXIT_USAGE;
+    if (argc < 2) {
+        print_usage(stderr);
+        return KT_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        print_usage(stdout);
+        return KT_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("keytrail %s\n", KT_VERSION);
+        return KT_EXIT_OK;
+    }
+    const struct kt_command *cmd = NULL;
+    for (size_t i = 0; i < KT_ARRAY_LEN(commands); i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            cmd = &commands[i];
+        }
+    }
+    if (cmd == NULL) {
+        kt_cli_error("unknown command '%s'", name);
+        print_usage(stderr);
+        return KT_EXIT_USAGE;
+    }
+    struct kt_cli *cli = calloc(1, sizeof(*cli));
+    char **paths = calloc((size_t)argc, sizeof(char *));
+    int code = KT_EXIT_FATAL;
+    if (cli == NULL || paths == NULL) {
+        kt_cli_error("out of memory");
+        goto out;
+    }
+    cli->cmd = cmd;
+    cli->paths = paths;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    cli->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    code = parse_args(cli, argc - 2, argv + 2);
+    if (code < 0) {
+        cli->progress = !cli->quiet && isatty(STDERR_FILENO);
+        code = cmd->run(cli);
+    }
+out:
+    free(paths);
+    free(cli);
+    return code;
 }

@@ -1,6 +1,17 @@
-/* The command-line front end: command dispatch, options, help, exit statuses. */
+/*
+ * The command-line front end: command dispatch, one option table that drives both parsing and
+ * --help, the run summary, and exit statuses.
+ */
 #ifndef KEYTRAIL_CLI_H
 #define KEYTRAIL_CLI_H
+
+#include <stdio.h>
+
+#include <keytrail/credential.h>
+
+#include "format.h"
+#include "pipeline.h"
+#include "source.h"
 
 /*
  * Exit statuses, a bit set a script can test (documented in README):
@@ -19,7 +30,57 @@ enum kt_exit {
     KT_EXIT_FATAL = 8,
 };
 
+#define KT_CLI_MAX_FIELDS 32
+#define KT_CLI_MAX_KEYS 64
+
+/* Everything the command line said, shared by all commands. */
+struct kt_cli {
+    const struct kt_command *cmd;
+    char **paths;
+    size_t n_paths;
+    const char *format_name;
+    struct kt_field_override fields[KT_CLI_MAX_FIELDS];
+    size_t n_fields;
+    size_t max_record;
+    enum kt_inflate_impl inflate;
+    bool quiet;
+    bool json;
+    bool keyed;
+    bool hashed_token;
+    struct kt_keyid key_filter[KT_CLI_MAX_KEYS];
+    size_t n_key_filter;
+    bool progress;       /* stderr is a terminal and not --quiet */
+    int64_t started_ms;
+};
+
+struct kt_command {
+    const char *name;
+    const char *args;    /* e.g. "[options] PATH..." */
+    const char *summary;
+    const char *details; /* a paragraph for --help, or NULL */
+    unsigned paths_min;  /* how many positional arguments at least */
+    int (*run)(struct kt_cli *cli);
+};
+
 /* Runs the keytrail command line; returns the process exit status. */
 int kt_cli_main(int argc, char **argv);
+
+/* Shared by commands (cli_run.c). */
+
+/* Builds the pipeline from the common options; prints the error and returns NULL on failure
+ * (*exit_code then holds the status to return). */
+struct kt_pipeline *kt_cli_pipeline(struct kt_cli *cli, int *exit_code);
+
+/* Prints the end-of-run summary (unless --quiet) and returns the exit status for the run. */
+int kt_cli_finish(struct kt_cli *cli, struct kt_pipeline *pl, enum kt_rc run_rc,
+                  const struct kt_err *err);
+
+/* "keytrail: " + message on stderr. */
+void kt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Commands. */
+int kt_cmd_events(struct kt_cli *cli);
+int kt_cmd_keys(struct kt_cli *cli);
+int kt_cmd_fingerprint(struct kt_cli *cli);
 
 #endif

@@ -19,7 +19,7 @@
 #include <keytrail/error.h>
 
 #define KT_JSON_MAX_DEPTH 64
-#define KT_JSON_MAX_PATHS 64
+#define KT_JSON_MAX_PATHS 128
 
 enum kt_json_type {
     KT_JSON_NONE = 0, /* not present */

@@ -18,6 +18,9 @@ struct kt_str {
     size_t len;
 };
 
+/* "No time": event and claim times are int64 milliseconds (claims: seconds) or this. */
+#define KT_TIME_NONE INT64_MIN
+
 #define KT_STR_NULL ((struct kt_str){ NULL, 0 })
 #define KT_STR_LIT(lit) ((struct kt_str){ (lit), sizeof(lit) - 1 })
 #define KT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

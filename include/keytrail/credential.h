@@ -75,8 +75,6 @@ enum kt_cred_flag {
     KT_CRED_JWT_BY_TOKEN = 1u << 6 /* JWT without iss/sub: keyed by the token itself */
 };
 
-#define KT_TIME_NONE INT64_MIN
-
 /* Non-secret JWT header fields and claims. Strings are NUL-terminated, truncated if longer. */
 struct kt_jwt_info {
     char alg[16];

@@ -1,0 +1,163 @@
+/*
+ * What every log-reading command shares: building the pipeline from the common options,
+ * printing warnings and the progress line on stderr, the final summary, and the exit status.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "cli.h"
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct cli_ui {
+    bool progress_shown;
+};
+
+static struct cli_ui ui;
+
+static void clear_progress(void)
+{
+    if (ui.progress_shown) {
+        fputs("\r\033[K", stderr);
+        ui.progress_shown = false;
+    }
+}
+
+static void on_warning(void *ctx, const struct kt_err *err)
+{
+    (void)ctx;
+    clear_progress();
+    if (err->where[0] != '\0') {
+        fprintf(stderr, "keytrail: %s: %s\n", err->where, err->msg);
+    } else {
+        fprintf(stderr, "keytrail: %s\n", err->msg);
+    }
+}
+
+/* 1234567 -> "1.2M": the progress line has little room. */
+static void human_count(uint64_t n, char *out, size_t cap)
+{
+    if (n >= 10000000000ULL) {
+        snprintf(out, cap, "%" PRIu64 "G", (uint64_t)(n / 1000000000ULL));
+    } else if (n >= 1000000000ULL) {
+        snprintf(out, cap, "%.1fG", (double)n / 1e9);
+    } else if (n >= 1000000) {
+        snprintf(out, cap, "%.1fM", (double)n / 1e6);
+    } else if (n >= 10000) {
+        snprintf(out, cap, "%.1fk", (double)n / 1e3);
+    } else {
+        snprintf(out, cap, "%" PRIu64, n);
+    }
+}
+
+static void on_progress(void *ctx, const struct kt_run_stats *st, const char *file)
+{
+    struct kt_cli *cli = ctx;
+    char recs[16], bytes[16];
+    human_count(st->records, recs, sizeof(recs));
+    human_count(st->bytes_out, bytes, sizeof(bytes));
+    double secs = (double)(mono_ms() - cli->started_ms) / 1000.0;
+    /* The file name is cut from the left: its end is what tells files apart. */
+    size_t len = strlen(file);
+    const char *shown = len > 40 ? file + len - 40 : file;
+    fprintf(stderr, "\r\033[Kkeytrail: %" PRIu64 " files, %sB, %s records, %.0fs  %s%s",
+            st->files, bytes, recs, secs, len > 40 ? "…" : "", shown);
+    ui.progress_shown = true;
+}
+
+struct kt_pipeline *kt_cli_pipeline(struct kt_cli *cli, int *exit_code)
+{
+    struct kt_pipeline_opts opts = { 0 };
+    if (cli->format_name != NULL) {
+        opts.format = kt_format_find(cli->format_name);
+    }
+    opts.format_opts.fields = cli->fields;
+    opts.format_opts.n_fields = cli->n_fields;
+    opts.max_record = cli->max_record;
+    opts.source.inflate = cli->inflate;
+    opts.warn = on_warning;
+    opts.warn_ctx = cli;
+    if (cli->progress) {
+        opts.progress = on_progress;
+        opts.progress_ctx = cli;
+    }
+    struct kt_pipeline *pl = NULL;
+    struct kt_err err;
+    kt_err_clear(&err);
+    enum kt_rc rc = kt_pipeline_new(&pl, &opts, &err);
+    if (rc != KT_OK) {
+        kt_cli_error("%s", err.msg);
+        *exit_code = rc == KT_EUSAGE ? KT_EXIT_USAGE : KT_EXIT_FATAL;
+        return NULL;
+    }
+    return pl;
+}
+
+static void print_summary(struct kt_cli *cli, const struct kt_run_stats *st)
+{
+    double secs = (double)(mono_ms() - cli->started_ms) / 1000.0;
+    fprintf(stderr,
+            "keytrail: %" PRIu64 " files, %" PRIu64 " bytes read, %" PRIu64
+            " bytes decompressed, %" PRIu64 " records, %" PRIu64 " events (%" PRIu64
+            " with credentials) in %.2fs",
+            st->files, st->bytes_in, st->bytes_out, st->records, st->events, st->events_keyed,
+            secs);
+    if (secs > 0.05) {
+        fprintf(stderr, " (%.0f MB/s)", (double)st->bytes_out / 1e6 / secs);
+    }
+    fputc('\n', stderr);
+    if (st->files_damaged || st->files_unreadable || st->files_unknown) {
+        fprintf(stderr,
+                "keytrail: inputs with problems: %" PRIu64 " damaged, %" PRIu64
+                " unreadable, %" PRIu64 " of unknown format\n",
+                st->files_damaged, st->files_unreadable, st->files_unknown);
+    }
+    bool any = false;
+    for (int f = 1; f < KT_FAM__COUNT; f++) {
+        if (st->family_keys[f] == 0) {
+            continue;
+        }
+        fprintf(stderr, "%s %s %" PRIu64 " key%s (%" PRIu64 " uses)",
+                any ? "," : "keytrail: credentials:", kt_family_name((enum kt_family)f),
+                st->family_keys[f], st->family_keys[f] == 1 ? "" : "s", st->family_uses[f]);
+        any = true;
+    }
+    fputs(any ? "\n" : "keytrail: no credentials found\n", stderr);
+    if (st->bad_total > 0) {
+        fprintf(stderr, "keytrail: %" PRIu64 " malformed records skipped:", st->bad_total);
+        bool first = true;
+        for (int b = 1; b < KT_BAD__COUNT; b++) {
+            if (st->bad[b] > 0) {
+                fprintf(stderr, "%s %s %" PRIu64, first ? "" : ",", kt_bad_name((enum kt_bad)b),
+                        st->bad[b]);
+                first = false;
+            }
+        }
+        fputc('\n', stderr);
+    }
+}
+
+int kt_cli_finish(struct kt_cli *cli, struct kt_pipeline *pl, enum kt_rc run_rc,
+                  const struct kt_err *err)
+{
+    clear_progress();
+    const struct kt_run_stats *st = kt_pipeline_stats(pl);
+    if (!cli->quiet) {
+        print_summary(cli, st);
+    }
+    if (run_rc != KT_OK) {
+        if (run_rc == KT_EIO) {
+            /* Output closed early (e.g. piped into head): not worth a message of its own. */
+            return KT_EXIT_FATAL;
+        }
+        kt_cli_error("%s", err != NULL && err->msg[0] ? err->msg : kt_strerror(run_rc));
+        return KT_EXIT_FATAL;
+    }
+    return kt_run_stats_damaged(st) ? KT_EXIT_DAMAGED : KT_EXIT_OK;
+}

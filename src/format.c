@@ -1,0 +1,224 @@
+/*
+ * The format registry, detection and parser instances (format.h).
+ *
+ * Detection looks only at the bytes the splitter already buffered, so pipes are never
+ * re-read. JSON content that is an array, the CloudTrail wrapper, or pretty-printed is detected
+ * from its first record and marked for JSON-stream splitting; everything else is probed line by
+ * line over the first lines, and the format with the best total wins, provided most of those
+ * lines parse.
+ */
+#include "format.h"
+
+#include <stdlib.h>
+
+#include "json_scan.h"
+
+extern const struct kt_format kt_fmt_cloudtrail;
+extern const struct kt_format kt_fmt_github;
+extern const struct kt_format kt_fmt_jsonl;
+extern const struct kt_format kt_fmt_combined;
+
+/* Detection priority: specific formats before the generic ones they resemble. */
+static const struct kt_format *const registry[] = {
+    &kt_fmt_cloudtrail,
+    &kt_fmt_github,
+    &kt_fmt_jsonl,
+    &kt_fmt_combined,
+};
+
+#define PROBE_LINES 16
+
+const struct kt_format *const *kt_formats(size_t *count)
+{
+    *count = KT_ARRAY_LEN(registry);
+    return registry;
+}
+
+static bool name_in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p != NULL && *p != '\0';) {
+        const char *sp = strchr(p, ' ');
+        size_t len = sp != NULL ? (size_t)(sp - p) : strlen(p);
+        if (len == n && memcmp(p, name, n) == 0) {
+            return true;
+        }
+        p = sp != NULL ? sp + 1 : NULL;
+    }
+    return false;
+}
+
+const struct kt_format *kt_format_find(const char *name)
+{
+    for (size_t i = 0; i < KT_ARRAY_LEN(registry); i++) {
+        if (strcmp(registry[i]->name, name) == 0 || name_in_list(registry[i]->aliases, name)) {
+            return registry[i];
+        }
+    }
+    return NULL;
+}
+
+const char *kt_bad_name(enum kt_bad bad)
+{
+    static const char *const names[KT_BAD__COUNT] = {
+        [KT_BAD_NONE] = "none",
+        [KT_BAD_TOO_LONG] = "too_long",
+        [KT_BAD_BINARY] = "binary",
+        [KT_BAD_JSON] = "json",
+        [KT_BAD_NOT_OBJECT] = "not_object",
+        [KT_BAD_TOO_DEEP] = "too_deep",
+        [KT_BAD_TRUNCATED] = "truncated",
+        [KT_BAD_NO_TIME] = "no_time",
+        [KT_BAD_TIME] = "time",
+        [KT_BAD_SYNTAX] = "syntax",
+        [KT_BAD_REQUEST] = "request",
+        [KT_BAD_STATUS] = "status",
+        [KT_BAD_INCOMPLETE] = "incomplete",
+    };
+    return bad < KT_BAD__COUNT ? names[bad] : "unknown";
+}
+
+static struct kt_str skip_ws(struct kt_str s)
+{
+    while (s.len > 0 && (s.ptr[0] == ' ' || s.ptr[0] == '\t' || s.ptr[0] == '\r' ||
+                         s.ptr[0] == '\n')) {
+        s.ptr++;
+        s.len--;
+    }
+    return s;
+}
+
+/* The best format for one JSON record (the first element of a stream). */
+static const struct kt_format *best_for_record(struct kt_str record, void *const *states)
+{
+    const struct kt_format *best = NULL;
+    int best_score = 0;
+    for (size_t i = 0; i < KT_ARRAY_LEN(registry); i++) {
+        if (!registry[i]->json) {
+            continue;
+        }
+        int score = registry[i]->probe(states[i], record);
+        if (score > best_score) {
+            best_score = score;
+            best = registry[i];
+        }
+    }
+    return best;
+}
+
+/* A JSON stream: "[...]" or the Records wrapper or a value that spans lines. */
+static const struct kt_format *detect_json_stream(struct kt_str s, void *const *states)
+{
+    if (s.ptr[0] == '[') {
+        s = skip_ws(kt_str_make(s.ptr + 1, s.len - 1));
+        if (s.len == 0 || s.ptr[0] == ']') {
+            return NULL;
+        }
+    } else {
+        /* The wrapper: {"Records": [ ... */
+        struct kt_str r = skip_ws(kt_str_make(s.ptr + 1, s.len - 1));
+        if (kt_str_has_prefix(r, "\"Records\"")) {
+            r = skip_ws(kt_str_make(r.ptr + 9, r.len - 9));
+            if (r.len > 0 && r.ptr[0] == ':') {
+                r = skip_ws(kt_str_make(r.ptr + 1, r.len - 1));
+                if (r.len > 0 && r.ptr[0] == '[') {
+                    struct kt_str first = skip_ws(kt_str_make(r.ptr + 1, r.len - 1));
+                    if (first.len == 0 || first.ptr[0] == ']') {
+                        return &kt_fmt_cloudtrail; /* an empty delivery file */
+                    }
+                    return best_for_record(first, states);
+                }
+            }
+        }
+    }
+    return best_for_record(s, states);
+}
+
+const struct kt_format *kt_format_detect(struct kt_str prefix, void *const *states,
+                                         bool *json_stream)
+{
+    *json_stream = false;
+    struct kt_str s = skip_ws(prefix);
+    if (s.len == 0) {
+        return NULL;
+    }
+    if (s.ptr[0] == '[' || s.ptr[0] == '{') {
+        const char *nl = memchr(s.ptr, '\n', s.len);
+        struct kt_str first_line = kt_str_make(s.ptr, nl ? (size_t)(nl - s.ptr) : s.len);
+        size_t used;
+        bool one_per_line = s.ptr[0] == '{' &&
+                            kt_json_skip(first_line.ptr, first_line.len, &used) == KT_JSON_OK &&
+                            !kt_str_has_prefix(skip_ws(kt_str_make(s.ptr + 1, s.len - 1)),
+                                               "\"Records\"");
+        if (!one_per_line) {
+            *json_stream = true;
+            return detect_json_stream(s, states);
+        }
+    }
+    /* Line-oriented: total the probes over the first lines. */
+    int totals[KT_ARRAY_LEN(registry)] = { 0 };
+    int fits[KT_ARRAY_LEN(registry)] = { 0 };
+    int lines = 0;
+    const char *p = prefix.ptr, *end = prefix.ptr + prefix.len;
+    while (p < end && lines < PROBE_LINES) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL && lines > 0) {
+            break; /* a partial last line would only add noise */
+        }
+        struct kt_str line = kt_str_trim(kt_str_make(p, nl ? (size_t)(nl - p) : (size_t)(end - p)));
+        p = nl ? nl + 1 : end;
+        if (line.len == 0) {
+            continue;
+        }
+        lines++;
+        for (size_t i = 0; i < KT_ARRAY_LEN(registry); i++) {
+            int score = registry[i]->probe(states[i], line);
+            totals[i] += score;
+            fits[i] += score > 0;
+        }
+    }
+    const struct kt_format *best = NULL;
+    int best_total = 0;
+    for (size_t i = 0; i < KT_ARRAY_LEN(registry); i++) {
+        /* Most probed lines must fit: a few malformed lines are normal, a mismatch is not. */
+        if (totals[i] > best_total && fits[i] * 2 > lines) {
+            best_total = totals[i];
+            best = registry[i];
+        }
+    }
+    return best;
+}
+
+enum kt_rc kt_parser_init(struct kt_parser *p, const struct kt_format *fmt, void *state,
+                          size_t max_record, struct kt_err *err)
+{
+    memset(p, 0, sizeof(*p));
+    p->fmt = fmt;
+    p->state = state;
+    /* Decoding never grows a value, and one record's values fit in the record. */
+    p->scratch_cap = max_record + 4096;
+    p->scratch = malloc(p->scratch_cap);
+    if (p->scratch == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "cannot allocate parser scratch");
+    }
+    return KT_OK;
+}
+
+void kt_parser_fini(struct kt_parser *p)
+{
+    if (p != NULL && p->scratch != NULL) {
+        kt_wipe(p->scratch, p->scratch_cap);
+        free(p->scratch);
+        p->scratch = NULL;
+    }
+}
+
+char *kt_parser_scratch(struct kt_parser *p, size_t n)
+{
+    if (p->scratch_cap - p->scratch_used < n) {
+        return NULL;
+    }
+    char *r = p->scratch + p->scratch_used;
+    p->scratch_used += n;
+    return r;
+}

@@ -1,0 +1,404 @@
+/*
+ * The pipeline (pipeline.h).
+ *
+ * Per file: open the source (compression sniffed from content), peek at the first records to
+ * pick the format (unless forced) and the splitting mode, then stream records through the
+ * format's parser, the credential stage and the callback. Formats and parsers are set up once
+ * per run and reused across files. The credential stage goes through a cache keyed by a hash of
+ * each candidate, so the expensive work (SHA-256, JWT decoding) runs once per distinct value.
+ */
+#include "pipeline.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "cred_cache.h"
+#include "splitter.h"
+#include "walk.h"
+
+#define MAX_FORMATS 8
+#define PROGRESS_EVERY_RECORDS 16384
+#define PROGRESS_INTERVAL_MS 250
+#define UNKNOWN_FORMAT_WARNINGS 5
+
+struct kt_pipeline {
+    struct kt_pipeline_opts opts;
+    const struct kt_format *const *formats;
+    size_t n_formats;
+    void *states[MAX_FORMATS];
+    struct kt_parser parsers[MAX_FORMATS];
+    bool parser_ready[MAX_FORMATS];
+    struct kt_cred_cache *cache;
+    struct kt_run_stats stats;
+    struct kt_event ev;
+    kt_event_fn on_event;
+    void *ctx;
+    enum kt_rc stop;
+    struct kt_err stop_err;
+    uint64_t next_progress_check;
+    int64_t last_progress_ms;
+    struct kt_source *current; /* for progress: bytes of the file being read */
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void warn(struct kt_pipeline *pl, const struct kt_err *err)
+{
+    if (pl->opts.warn != NULL) {
+        pl->opts.warn(pl->opts.warn_ctx, err);
+    }
+}
+
+enum kt_rc kt_pipeline_new(struct kt_pipeline **out, const struct kt_pipeline_opts *opts,
+                           struct kt_err *err)
+{
+    struct kt_pipeline *pl = calloc(1, sizeof(*pl));
+    if (pl == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    pl->opts = *opts;
+    if (pl->opts.max_record == 0) {
+        pl->opts.max_record = KT_MAX_RECORD_DEFAULT;
+    }
+    kt_run_stats_init(&pl->stats);
+    pl->formats = kt_formats(&pl->n_formats);
+    enum kt_rc rc = KT_OK;
+    for (size_t i = 0; i < pl->n_formats && i < MAX_FORMATS; i++) {
+        const struct kt_format *f = pl->formats[i];
+        if (f->init != NULL) {
+            rc = f->init(&opts->format_opts, &pl->states[i], err);
+            if (rc != KT_OK) {
+                goto fail;
+            }
+        }
+    }
+    rc = kt_cred_cache_new(&pl->cache, opts->cred_cache_entries ? opts->cred_cache_entries
+                                                                 : 16384);
+    if (rc != KT_OK) {
+        kt_err_set(err, rc, "cannot allocate the credential cache");
+        goto fail;
+    }
+    *out = pl;
+    return KT_OK;
+fail:
+    kt_pipeline_free(pl);
+    return rc;
+}
+
+void kt_pipeline_free(struct kt_pipeline *pl)
+{
+    if (pl == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < pl->n_formats && i < MAX_FORMATS; i++) {
+        if (pl->formats[i]->fini != NULL) {
+            pl->formats[i]->fini(pl->states[i]);
+        }
+        if (pl->parser_ready[i]) {
+            kt_parser_fini(&pl->parsers[i]);
+        }
+    }
+    kt_cred_cache_free(pl->cache);
+    kt_run_stats_fini(&pl->stats);
+    free(pl);
+}
+
+const struct kt_run_stats *kt_pipeline_stats(const struct kt_pipeline *pl)
+{
+    return &pl->stats;
+}
+
+static size_t format_index(const struct kt_pipeline *pl, const struct kt_format *fmt)
+{
+    for (size_t i = 0; i < pl->n_formats; i++) {
+        if (pl->formats[i] == fmt) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+static bool same_key(const struct kt_event *ev, const struct kt_cred *c)
+{
+    for (unsigned i = 0; i < ev->n_creds; i++) {
+        if (kt_keyid_eq(&ev->creds[i].key, &c->key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void resolve_cand(struct kt_pipeline *pl, struct kt_event *ev, const struct kt_cand *cand)
+{
+    if (ev->n_creds == KT_EVENT_MAX_CREDS) {
+        return;
+    }
+    struct kt_cred *slot = &ev->creds[ev->n_creds];
+    if (kt_cred_cache_resolve(pl->cache, cand, slot) && !same_key(ev, slot)) {
+        ev->n_creds++;
+    }
+}
+
+void kt_pipeline_resolve(struct kt_pipeline *pl, struct kt_parser *parser, struct kt_event *ev)
+{
+    for (unsigned i = 0; i < ev->n_cands; i++) {
+        resolve_cand(pl, ev, &ev->cands[i]);
+    }
+    struct kt_cand found[KT_EVENT_MAX_CANDS];
+    if (ev->query.len > 0) {
+        char *scratch = parser != NULL ? kt_parser_scratch(parser, ev->query.len) : NULL;
+        if (scratch != NULL) {
+            size_t n = kt_cred_find_in_query(ev->query, found, KT_EVENT_MAX_CANDS, scratch,
+                                             ev->query.len);
+            for (size_t i = 0; i < n; i++) {
+                resolve_cand(pl, ev, &found[i]);
+            }
+        }
+    }
+    if (ev->resource.len > 0) {
+        size_t n = kt_cred_find_in_text(ev->resource, found, KT_EVENT_MAX_CANDS);
+        for (size_t i = 0; i < n; i++) {
+            resolve_cand(pl, ev, &found[i]);
+        }
+    }
+}
+
+static void maybe_progress(struct kt_pipeline *pl, const char *file)
+{
+    if (pl->opts.progress == NULL || pl->stats.records < pl->next_progress_check) {
+        return;
+    }
+    pl->next_progress_check = pl->stats.records + PROGRESS_EVERY_RECORDS;
+    int64_t t = now_ms();
+    if (t - pl->last_progress_ms >= PROGRESS_INTERVAL_MS) {
+        pl->last_progress_ms = t;
+        /* Completed files are in the totals; add what the current one decoded so far. */
+        struct kt_run_stats shown = pl->stats;
+        if (pl->current != NULL) {
+            shown.bytes_in += kt_source_bytes_in(pl->current);
+            shown.bytes_out += kt_source_bytes_out(pl->current);
+        }
+        pl->opts.progress(pl->opts.progress_ctx, &shown, file);
+    }
+}
+
+static void count_bad(struct kt_pipeline *pl, enum kt_bad bad, const char *file, uint64_t line)
+{
+    if (kt_run_stats_bad(&pl->stats, bad, file, line)) {
+        struct kt_err err;
+        kt_err_at(&err, KT_EFORMAT, file, line, "malformed record skipped (%s)",
+                  kt_bad_name(bad));
+        warn(pl, &err);
+    }
+}
+
+static bool only_ws(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Parses one record; returns false when the splitter must hand the same record out again. */
+static bool handle_record(struct kt_pipeline *pl, struct kt_splitter *sp, struct kt_parser *parser,
+                          const struct kt_record *rec, const char *file)
+{
+    struct kt_event *ev = &pl->ev;
+    if (rec->oversize) {
+        pl->stats.records++;
+        count_bad(pl, KT_BAD_TOO_LONG, file, rec->line);
+        return true;
+    }
+    kt_parser_begin(parser);
+    kt_event_reset(ev);
+    ev->file = file;
+    ev->line = rec->line;
+    size_t consumed = rec->text.len;
+    enum kt_bad bad = parser->fmt->parse(parser, rec->text, ev, &consumed);
+    if (rec->open) {
+        if (bad == KT_BAD_INCOMPLETE) {
+            if (!rec->at_eof) {
+                kt_splitter_need_more(sp);
+                return false;
+            }
+            bad = KT_BAD_TRUNCATED;
+            kt_splitter_skip_bad(sp);
+        } else if (bad == KT_BAD_JSON || bad == KT_BAD_NOT_OBJECT || bad == KT_BAD_TOO_DEEP) {
+            kt_splitter_skip_bad(sp);
+        } else {
+            kt_splitter_advance(sp, consumed);
+        }
+    } else if (bad == KT_BAD_INCOMPLETE) {
+        bad = KT_BAD_TRUNCATED;
+    } else if (bad == KT_BAD_NONE && parser->fmt->json &&
+               !only_ws(rec->text.ptr + consumed, rec->text.len - consumed)) {
+        bad = KT_BAD_JSON; /* trailing bytes after the object on its line */
+    }
+    pl->stats.records++;
+    if (bad != KT_BAD_NONE) {
+        count_bad(pl, bad, file, rec->line);
+        return true;
+    }
+    kt_pipeline_resolve(pl, parser, ev);
+    if (kt_run_stats_event(&pl->stats, ev) != KT_OK) {
+        pl->stop = kt_err_set(&pl->stop_err, KT_ENOMEM, "out of memory");
+        return true;
+    }
+    enum kt_rc rc = pl->on_event(pl->ctx, ev);
+    if (rc != KT_OK) {
+        pl->stop = rc;
+        kt_err_set(&pl->stop_err, rc, "stopped: %s", kt_strerror(rc));
+    }
+    return true;
+}
+
+static struct kt_parser *parser_for(struct kt_pipeline *pl, const struct kt_format *fmt)
+{
+    size_t i = format_index(pl, fmt);
+    if (!pl->parser_ready[i]) {
+        struct kt_err err;
+        if (kt_parser_init(&pl->parsers[i], fmt, pl->states[i], pl->opts.max_record, &err) !=
+            KT_OK) {
+            return NULL;
+        }
+        pl->parser_ready[i] = true;
+    }
+    return &pl->parsers[i];
+}
+
+/* Is this JSON content a stream (array, wrapper, multi-line values) rather than lines? */
+static bool json_layout_is_stream(struct kt_str prefix, void *const *states)
+{
+    bool stream = false;
+    kt_format_detect(prefix, states, &stream);
+    return stream;
+}
+
+static void damaged(struct kt_pipeline *pl, const struct kt_err *err)
+{
+    pl->stats.files_damaged++;
+    warn(pl, err);
+}
+
+static enum kt_rc process_file(void *ctx, const char *path)
+{
+    struct kt_pipeline *pl = ctx;
+    const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+    struct kt_source *src = NULL;
+    struct kt_splitter *sp = NULL;
+    struct kt_err err;
+    kt_err_clear(&err);
+    enum kt_rc rc = kt_source_open(&src, path, &pl->opts.source, &err);
+    if (rc != KT_OK) {
+        if (rc == KT_ENOMEM) {
+            return rc;
+        }
+        pl->stats.files_unreadable++;
+        warn(pl, &err);
+        return KT_OK;
+    }
+    pl->stats.files++;
+    pl->current = src;
+    rc = kt_splitter_new(&sp, src, pl->opts.max_record, &err);
+    if (rc != KT_OK) {
+        goto out;
+    }
+    struct kt_str prefix;
+    rc = kt_splitter_peek(sp, &prefix, &err);
+    if (rc != KT_OK) {
+        damaged(pl, &err);
+        rc = KT_OK;
+        goto out;
+    }
+    const struct kt_format *fmt = pl->opts.format;
+    bool stream = false;
+    if (fmt == NULL) {
+        fmt = kt_format_detect(prefix, pl->states, &stream);
+        if (fmt == NULL) {
+            if (kt_str_trim(prefix).len > 0) {
+                /* A folder of logs often holds a README or digests: name a few, not all. */
+                if (++pl->stats.files_unknown <= UNKNOWN_FORMAT_WARNINGS) {
+                    kt_err_at(&err, KT_EFORMAT, name, 0,
+                              "format not recognised, file skipped (use --format to force "
+                              "one)%s",
+                              pl->stats.files_unknown == UNKNOWN_FORMAT_WARNINGS
+                                  ? "; further such files are only counted"
+                                  : "");
+                    warn(pl, &err);
+                }
+            }
+            goto out;
+        }
+    } else if (fmt->json) {
+        stream = json_layout_is_stream(prefix, pl->states);
+    }
+    kt_splitter_set_mode(sp, stream ? KT_SPLIT_JSON : KT_SPLIT_LINES);
+    struct kt_parser *parser = parser_for(pl, fmt);
+    if (parser == NULL) {
+        rc = KT_ENOMEM;
+        goto out;
+    }
+    for (;;) {
+        struct kt_record rec;
+        enum kt_rc r = kt_splitter_next(sp, &rec, &err);
+        if (r == KT_END) {
+            break;
+        }
+        if (r != KT_OK) {
+            damaged(pl, &err);
+            break;
+        }
+        handle_record(pl, sp, parser, &rec, name);
+        if (pl->stop != KT_OK) {
+            rc = pl->stop;
+            break;
+        }
+        maybe_progress(pl, name);
+    }
+out:
+    pl->current = NULL;
+    if (src != NULL) {
+        pl->stats.bytes_in += kt_source_bytes_in(src);
+        pl->stats.bytes_out += kt_source_bytes_out(src);
+    }
+    kt_splitter_free(sp);
+    kt_source_free(src);
+    return rc;
+}
+
+static void walk_error(void *ctx, const struct kt_err *err)
+{
+    struct kt_pipeline *pl = ctx;
+    pl->stats.files_unreadable++;
+    warn(pl, err);
+}
+
+enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_paths,
+                           kt_event_fn on_event, void *ctx, struct kt_err *err)
+{
+    pl->on_event = on_event;
+    pl->ctx = ctx;
+    pl->stop = KT_OK;
+    pl->last_progress_ms = now_ms();
+    for (size_t i = 0; i < n_paths; i++) {
+        enum kt_rc rc = kt_walk(paths[i], process_file, walk_error, pl);
+        if (rc != KT_OK) {
+            if (err != NULL) {
+                *err = pl->stop != KT_OK ? pl->stop_err : (struct kt_err){ .rc = rc };
+                if (pl->stop == KT_OK) {
+                    kt_err_set(err, rc, "%s", kt_strerror(rc));
+                }
+            }
+            return rc;
+        }
+    }
+    return KT_OK;
+}

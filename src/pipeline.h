@@ -1,0 +1,58 @@
+/*
+ * The pipeline: paths -> sources -> records -> events -> credentials -> the command's callback.
+ *
+ * One pass, one thread, bounded memory. Bad input never stops a run: unreadable paths, damaged
+ * archives and malformed records are counted in the run statistics and reported through the
+ * warning callback (file and line, never content), and the run goes on with the next record or
+ * file. Only a failing callback (e.g. stdout closed) or running out of memory stops it.
+ */
+#ifndef KEYTRAIL_PIPELINE_H
+#define KEYTRAIL_PIPELINE_H
+
+#include <keytrail/event.h>
+
+#include "format.h"
+#include "runstats.h"
+#include "source.h"
+
+struct kt_pipeline_opts {
+    const struct kt_format *format;   /* NULL: detect per file */
+    struct kt_format_opts format_opts;
+    size_t max_record;                /* 0: KT_MAX_RECORD_DEFAULT */
+    struct kt_source_opts source;
+    size_t cred_cache_entries;        /* 0: default */
+    /* Warnings (unreadable files, damage, the first malformed records). May be NULL. */
+    void (*warn)(void *ctx, const struct kt_err *err);
+    void *warn_ctx;
+    /* Called every few hundred milliseconds of a long run (progress line). May be NULL. */
+    void (*progress)(void *ctx, const struct kt_run_stats *st, const char *current_file);
+    void *progress_ctx;
+};
+
+/* Receives each event; a non-OK return stops the run and is returned by kt_pipeline_run. */
+typedef enum kt_rc (*kt_event_fn)(void *ctx, const struct kt_event *ev);
+
+struct kt_pipeline;
+
+/* Validates options (format init, --field paths). KT_EUSAGE/KT_ENOMEM with err filled. */
+enum kt_rc kt_pipeline_new(struct kt_pipeline **out, const struct kt_pipeline_opts *opts,
+                           struct kt_err *err);
+void kt_pipeline_free(struct kt_pipeline *pl);
+
+/*
+ * Runs over the paths in order (see walk.h for directory order). Returns KT_OK when every
+ * path was processed, whatever damage was found (see kt_pipeline_stats), or the error that
+ * stopped the run (a callback's rc, KT_ENOMEM).
+ */
+enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_paths,
+                           kt_event_fn on_event, void *ctx, struct kt_err *err);
+
+const struct kt_run_stats *kt_pipeline_stats(const struct kt_pipeline *pl);
+
+/*
+ * Resolves an event's credential candidates (and the query string and path) into ev->creds
+ * through the pipeline's cache. Exposed for commands that build events themselves and for tests.
+ */
+void kt_pipeline_resolve(struct kt_pipeline *pl, struct kt_parser *parser, struct kt_event *ev);
+
+#endif

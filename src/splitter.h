@@ -1,0 +1,82 @@
+/*
+ * Record splitting: turns a source's decompressed bytes into records, in fixed memory.
+ *
+ * Two modes:
+ *  - lines: one record per line ("\n" or "\r\n"); blank lines are skipped. A line longer than
+ *    max_record is skipped and reported once as an oversize record (text empty).
+ *  - json: a stream of JSON values: a top-level array of records ("[{...},{...}]"), CloudTrail's
+ *    {"Records":[...]} wrapper (records are streamed one at a time, even when the whole file is
+ *    one multi-megabyte line), or concatenated / pretty-printed objects. The splitter does not
+ *    find where a value ends itself: that would scan every byte twice. It hands out an *open*
+ *    view from the start of the next value to the end of the buffer; the format parser, which
+ *    scans the value anyway, reports how many bytes it consumed (kt_splitter_advance) or that
+ *    the value runs past the buffer (kt_splitter_need_more).
+ *
+ * The buffer holds max_record + chunk bytes; views are valid until the next call.
+ */
+#ifndef KEYTRAIL_SPLITTER_H
+#define KEYTRAIL_SPLITTER_H
+
+#include <keytrail/common.h>
+#include <keytrail/error.h>
+
+#include "source.h"
+
+#define KT_MAX_RECORD_DEFAULT (1u << 20)
+
+enum kt_split_mode {
+    KT_SPLIT_LINES = 0,
+    KT_SPLIT_JSON,
+};
+
+struct kt_record {
+    struct kt_str text; /* the line, or (open) the bytes from the value's start on */
+    uint64_t line;      /* 1-based line number where the record starts */
+    bool oversize;      /* longer than max_record: skipped, text is empty */
+    bool open;          /* json mode: text may extend past the value; see kt_splitter_advance */
+    bool at_eof;        /* json mode: no more bytes will follow text (an incomplete value is
+                           truncated for good) */
+};
+
+struct kt_splitter;
+
+/* max_record 0 means KT_MAX_RECORD_DEFAULT. Does not take ownership of src. */
+enum kt_rc kt_splitter_new(struct kt_splitter **out, struct kt_source *src, size_t max_record,
+                           struct kt_err *err);
+void kt_splitter_free(struct kt_splitter *sp);
+
+/*
+ * Fills the buffer until it holds a complete first line, or max_record bytes, or the input
+ * ends, and returns a view of the buffered bytes for format detection. Call before the first
+ * kt_splitter_next. Returns KT_OK (prefix may be empty for empty input) or the source's error.
+ */
+enum kt_rc kt_splitter_peek(struct kt_splitter *sp, struct kt_str *prefix, struct kt_err *err);
+
+void kt_splitter_set_mode(struct kt_splitter *sp, enum kt_split_mode mode);
+
+/*
+ * Produces the next record. Returns KT_OK with *rec filled; KT_END at the end of input; or, once,
+ * the source's damage code (KT_ETRUNCATED, KT_ECORRUPT, KT_ELIMIT, KT_EIO, with err filled) after
+ * every record before the damage was produced; KT_END after that.
+ * In json mode an open record must be followed by kt_splitter_advance or kt_splitter_need_more
+ * (or kt_splitter_skip_bad) before the next call.
+ */
+enum kt_rc kt_splitter_next(struct kt_splitter *sp, struct kt_record *rec, struct kt_err *err);
+
+/* json mode: the parser consumed n bytes of the open record's text. */
+void kt_splitter_advance(struct kt_splitter *sp, size_t n);
+
+/*
+ * json mode: the value did not end within the open view. The next kt_splitter_next reads more
+ * and hands out a longer view; if the value already spans max_record bytes it is skipped as
+ * oversize instead.
+ */
+void kt_splitter_need_more(struct kt_splitter *sp);
+
+/* json mode: the value is invalid; resume at the next line, back at the top level (a broken
+ * record inside an array cannot be stepped over reliably). */
+void kt_splitter_skip_bad(struct kt_splitter *sp);
+
+uint64_t kt_splitter_oversize(const struct kt_splitter *sp); /* records skipped as too long */
+
+#endif
