@@ -156,6 +156,23 @@ static bool has_control_bytes(struct kt_str s)
     return false;
 }
 
+/* A response size: digits, or "-" for none. */
+static bool is_size_field(const char *s, const char *e)
+{
+    if (e - s == 1 && *s == '-') {
+        return true;
+    }
+    if (e == s) {
+        return false;
+    }
+    for (; s < e; s++) {
+        if (*s < '0' || *s > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Does a quoted extra field carry an Authorization header value? */
 static bool has_auth_scheme(struct kt_str s)
 {
@@ -238,8 +255,8 @@ static enum kt_bad parse_line(struct kt_parser *p, struct kt_str rec, struct kt_
         return KT_BAD_STATUS;
     }
     s = skip_spaces(e, end);
-    e = token_end(s, end); /* bytes sent: digits or "-"; not used */
-    if (e == s) {
+    e = token_end(s, end); /* bytes sent: not used, but it must be there */
+    if (!is_size_field(s, e)) {
         return KT_BAD_SYNTAX;
     }
     s = skip_spaces(e, end);

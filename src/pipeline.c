@@ -322,6 +322,21 @@ static enum kt_rc process_file(void *ctx, const char *path)
     bool stream = false;
     if (fmt == NULL) {
         fmt = kt_format_detect(prefix, pl->states, &stream);
+        /* An over-long first line hides the format: count it and look past it. */
+        for (int tries = 0; fmt == NULL && tries < 4 && prefix.len >= pl->opts.max_record &&
+                            memchr(prefix.ptr, '\n', prefix.len) == NULL;
+             tries++) {
+            uint64_t line = kt_splitter_drop_line(sp);
+            pl->stats.records++;
+            count_bad(pl, KT_BAD_TOO_LONG, name, line);
+            rc = kt_splitter_peek(sp, &prefix, &err);
+            if (rc != KT_OK) {
+                damaged(pl, &err);
+                rc = KT_OK;
+                goto out;
+            }
+            fmt = kt_format_detect(prefix, pl->states, &stream);
+        }
         if (fmt == NULL) {
             if (kt_str_trim(prefix).len > 0) {
                 /* A folder of logs often holds a README or digests: name a few, not all. */

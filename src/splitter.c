@@ -173,6 +173,15 @@ enum kt_rc kt_splitter_peek(struct kt_splitter *sp, struct kt_str *prefix, struc
     return KT_OK;
 }
 
+static bool skip_to_newline(struct kt_splitter *sp);
+
+uint64_t kt_splitter_drop_line(struct kt_splitter *sp)
+{
+    uint64_t line = sp->line;
+    skip_to_newline(sp);
+    return line;
+}
+
 static void emit(struct kt_record *rec, const char *p, size_t len, uint64_t line)
 {
     if (len > 0 && p[len - 1] == '\r') {

@@ -52,6 +52,12 @@ void kt_splitter_free(struct kt_splitter *sp);
  */
 enum kt_rc kt_splitter_peek(struct kt_splitter *sp, struct kt_str *prefix, struct kt_err *err);
 
+/*
+ * Discards the first buffered line, which kt_splitter_peek found longer than max_record, so
+ * format detection can look past it. Returns the dropped line's number; the caller counts it.
+ */
+uint64_t kt_splitter_drop_line(struct kt_splitter *sp);
+
 void kt_splitter_set_mode(struct kt_splitter *sp, enum kt_split_mode mode);
 
 /*

@@ -135,6 +135,9 @@ static const struct row rows[] = {
     { .fmt = "combined", .text = "203.0.113.9 - - [02/Nov/2026:14:00:05 +0000] \"GET /trunc", .bad = KT_BAD_SYNTAX },
     { .fmt = "combined", .text = "\x01\x02\x03binary\x7f junk", .bad = KT_BAD_BINARY },
     { .fmt = "combined", .text = "just some words", .bad = KT_BAD_SYNTAX },
+    { .fmt = "combined",
+      .text = "203.0.113.9 - - [02/Nov/2026:14:00:05 +0000] \"GET / HTTP/1.1\" 200 \"-\" \"curl\"",
+      .bad = KT_BAD_SYNTAX },
 
     /* jsonl: Kong file-log */
     { "jsonl",
