@@ -25,7 +25,8 @@ const char *kt_strerror(enum kt_rc rc)
     return "unknown error";
 }
 
-static void err_vset(struct kt_err *err, enum kt_rc rc, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void err_vset(struct kt_err *err, enum kt_rc rc,
+                                                           const char *fmt, va_list ap)
 {
     err->rc = rc;
     if (fmt != NULL) {

@@ -139,10 +139,13 @@ static const char *skip_spaces(const char *p, const char *end)
     return p;
 }
 
+/* Unquoted fields are short (an address, "-", a status): a plain loop beats memchr here. */
 static const char *token_end(const char *p, const char *end)
 {
-    const char *q = memchr(p, ' ', (size_t)(end - p));
-    return q != NULL ? q : end;
+    while (p < end && *p != ' ') {
+        p++;
+    }
+    return p;
 }
 
 static bool has_control_bytes(struct kt_str s)
@@ -176,10 +179,14 @@ static bool is_size_field(const char *s, const char *e)
 /* Does a quoted extra field carry an Authorization header value? */
 static bool has_auth_scheme(struct kt_str s)
 {
-    static const char *const schemes[] = { "Bearer ", "Basic ", "Token ", "AWS4-HMAC-SHA256 ",
-                                           "AWS ", "Bot ", "ApiKey ", "Api-Key " };
+    static const struct kt_str schemes[] = {
+        KT_STR_LIT("Bearer "), KT_STR_LIT("Basic "), KT_STR_LIT("Token "),
+        KT_STR_LIT("AWS4-HMAC-SHA256 "), KT_STR_LIT("AWS "), KT_STR_LIT("Bot "),
+        KT_STR_LIT("ApiKey "), KT_STR_LIT("Api-Key "),
+    };
     for (size_t i = 0; i < KT_ARRAY_LEN(schemes); i++) {
-        if (kt_str_has_prefix_nocase(s, schemes[i])) {
+        if (s.len >= schemes[i].len &&
+            kt_str_eq_nocase(kt_str_make(s.ptr, schemes[i].len), schemes[i])) {
             return true;
         }
     }

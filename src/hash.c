@@ -101,6 +101,48 @@ void kt_siphash128(const struct kt_hash_seed *seed, const void *data, size_t len
     out[1] = sip_finish(&s, 0);
 }
 
+/* 64x64 -> 128-bit multiply, folded: the mixing step of the fast hash. */
+static inline uint64_t fold_mul(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t load_le32(const uint8_t *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+}
+
+uint64_t kt_hash(const void *data, size_t len)
+{
+    static const uint64_t k1 = 0xa0761d6478bd642fULL, k2 = 0xe7037ed1a0b428dbULL,
+                          k3 = 0x8ebc6af09c88c6e3ULL;
+    const struct kt_hash_seed *seed = kt_hash_seed_global();
+    const uint8_t *p = data;
+    uint64_t h = seed->k0 ^ fold_mul(len ^ k1, seed->k1 ^ k2);
+    size_t n = len;
+    while (n > 16) {
+        h = fold_mul(load_le64(p) ^ k1 ^ seed->k1, load_le64(p + 8) ^ h);
+        p += 16;
+        n -= 16;
+    }
+    uint64_t a, b;
+    if (n >= 8) {
+        a = load_le64(p);
+        b = load_le64(p + n - 8);
+    } else if (n >= 4) {
+        a = load_le32(p);
+        b = load_le32(p + n - 4);
+    } else if (n > 0) {
+        a = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+        b = 0;
+    } else {
+        a = b = 0;
+    }
+    h = fold_mul(a ^ k2 ^ seed->k0, b ^ h);
+    return fold_mul(h ^ k3, len ^ seed->k1 ^ k1);
+}
+
 const struct kt_hash_seed *kt_hash_seed_global(void)
 {
     /* Single-threaded by design: the pipeline runs on one core. */

@@ -1,6 +1,8 @@
 /* SipHash-2-4 against the reference vectors (key 00..0f, message 00..len-1). */
 #include "testutil.h"
 
+#include <stdio.h>
+
 #include "hash.h"
 
 static const struct kt_hash_seed ref_seed = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
@@ -41,12 +43,43 @@ static void test_seed_is_stable_within_process(void **state)
     assert_int_not_equal(kt_hash(s, strlen(s)), kt_hash(s, strlen(s) - 1));
 }
 
+/* Table quality: sequential and near-identical keys spread evenly over buckets. */
+static void test_fast_hash_spreads(void **state)
+{
+    (void)state;
+    enum { BUCKETS = 256, KEYS = 256 * 64 };
+    unsigned counts[BUCKETS] = { 0 };
+    char key[32];
+    for (int i = 0; i < KEYS; i++) {
+        int n = snprintf(key, sizeof(key), "203.0.%d.%d", i / 256, i % 256);
+        counts[kt_hash(key, (size_t)n) % BUCKETS]++;
+    }
+    for (int b = 0; b < BUCKETS; b++) {
+        /* Expected 64 per bucket; a fair hash stays well inside 30..110. */
+        if (counts[b] < 30 || counts[b] > 110) {
+            fail_msg("bucket %d holds %u of %d keys", b, counts[b], KEYS);
+        }
+    }
+    /* Every length from 0 to 40 and every single-bit flip changes the hash. */
+    uint8_t buf[40] = { 0 };
+    for (size_t len = 0; len < sizeof(buf); len++) {
+        uint64_t base = kt_hash(buf, len);
+        assert_int_not_equal(base, kt_hash(buf, len + 1));
+        for (size_t bit = 0; bit < len * 8; bit++) {
+            buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+            assert_int_not_equal(kt_hash(buf, len), base);
+            buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_siphash64_vectors),
         cmocka_unit_test(test_siphash128_vectors),
         cmocka_unit_test(test_seed_is_stable_within_process),
+        cmocka_unit_test(test_fast_hash_spreads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,429 @@
+/*
+ * Prefixed token families: the offline table that says what a provider's token looks like, and
+ * the matching of a whole value (recognise) or of a token inside text (extent).
+ *
+ * One row per prefix: family, kind, the prefix shown in hints, the character set and length of
+ * the body after the prefix, an optional check (embedded checksum or fixed inner structure) and
+ * flags. Rows are tried in order, so a longer prefix ("sk-proj-", "sk-ant-") precedes a shorter
+ * one sharing its start ("sk-"). A look-alike that fails its check is not that family; callers
+ * may still accept it under the generic rules.
+ *
+ * Sources for the shapes (facts only):
+ *  - GitHub: github.blog "Behind GitHub's new authentication token formats" (2021-04-05):
+ *    ghp_/gho_/ghu_/ghs_/ghr_, 30 random base62 characters and a 6-character CRC32 checksum;
+ *    the checksum encoding (base62 0-9A-Za-z, big-endian, left-padded with '0') as described in
+ *    the coolaj86 "base62 token" gist; github_pat_ 22 + '_' + 59 from secret-scanning patterns.
+ *  - npm: github.blog changelog 2021-09-23: npm_ tokens use the same format and checksum.
+ *  - GitLab: glpat- prefix (gitlab-org/gitlab issue 342327); routable tokens are longer (up to
+ *    glpat- + 310 characters, including '.') per gitlab-org/gitlab MR 169322, so the range is
+ *    20..310 rather than 20..64.
+ *  - Slack: xoxb-/xoxp-/xoxa-/xoxr-/xoxs- (gitleaks slack rule), xapp- app-level tokens and
+ *    xoxe.xoxp-/xoxe- rotating configuration and refresh tokens (Slack tooling.tokens.rotate).
+ *  - Stripe: sk_/rk_/pk_ + live_/test_ (stripe.com/docs/keys via secret-scanning rules).
+ *  - Google API keys: AIza + 35 of [0-9A-Za-z_-].
+ *  - OpenAI: legacy sk- + 20 + "T3BlbkFJ" (base64 of "OpenAI") + 20; sk-proj-, sk-svcacct-,
+ *    sk-admin- project, service-account and admin keys; Anthropic sk-ant-api03-... / sk-ant-admin.
+ *  - SendGrid: SG. + 22 + '.' + 43 of [0-9A-Za-z_-] (sendgrid.com api-keys docs via noseyparker).
+ *  - Twilio: SK + 32 hex (API key SID), AC + 32 hex (account SID).
+ *  - AWS: AKIA (long-term) / ASIA (temporary) + 16 base32 characters; the account id decoding
+ *    from Tal Beery, "A short note on AWS KEY ID", and the generation bit from WithSecure Labs,
+ *    "A bitwise analysis of AWS access key identifiers".
+ */
+#include "cred_internal.h"
+
+#include <stdio.h>
+#include <zlib.h>
+
+/* Character classes; a row's charset is an or of these. */
+enum {
+    CC_UPPER = 1u << 0, /* A-Z */
+    CC_LOWER = 1u << 1, /* a-z */
+    CC_DIGIT = 1u << 2, /* 0-9 */
+    CC_DASH = 1u << 3,  /* - */
+    CC_UNDER = 1u << 4, /* _ */
+    CC_DOT = 1u << 5,   /* . */
+    CC_B32 = 1u << 6,   /* A-Z 2-7 (RFC 4648 base32) */
+    CC_HEXL = 1u << 7,  /* 0-9 a-f */
+    CC_HEX = 1u << 8,   /* 0-9 a-f A-F */
+};
+#define CC_ALNUM (CC_UPPER | CC_LOWER | CC_DIGIT)
+
+static inline unsigned cclass(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return CC_UPPER | CC_B32 | (c <= 'F' ? CC_HEX : 0u);
+    }
+    if (c >= 'a' && c <= 'z') {
+        return CC_LOWER | (c <= 'f' ? CC_HEXL | CC_HEX : 0u);
+    }
+    if (c >= '0' && c <= '9') {
+        return CC_DIGIT | CC_HEXL | CC_HEX | (c >= '2' && c <= '7' ? CC_B32 : 0u);
+    }
+    switch (c) {
+    case '-': return CC_DASH;
+    case '_': return CC_UNDER;
+    case '.': return CC_DOT;
+    default: return 0;
+    }
+}
+
+bool kt_cred_is_word(unsigned char c)
+{
+    return (cclass(c) & (CC_ALNUM | CC_UNDER)) != 0;
+}
+
+bool kt_cred_token_byte(unsigned char c)
+{
+    return (cclass(c) & (CC_ALNUM | CC_UNDER | CC_DASH | CC_DOT)) != 0;
+}
+
+static bool is_xdigit(unsigned char c)
+{
+    return (cclass(c) & CC_HEX) != 0;
+}
+
+bool kt_cred_start_boundary(struct kt_str s, size_t i)
+{
+    if (i == 0 || !kt_cred_is_word((unsigned char)s.ptr[i - 1])) {
+        return true;
+    }
+    /* A percent-encoded separator right before the token ("%2Fghp_..."). */
+    return i >= 3 && s.ptr[i - 3] == '%' && is_xdigit((unsigned char)s.ptr[i - 2]) &&
+           is_xdigit((unsigned char)s.ptr[i - 1]);
+}
+
+const bool kt_cred_start_bytes[256] = {
+    ['g'] = true, /* ghp_ gho_ ghu_ ghs_ ghr_ github_pat_ glpat- */
+    ['s'] = true, /* sk_live_ sk_test_ sk- */
+    ['r'] = true, /* rk_ */
+    ['p'] = true, /* pk_ */
+    ['x'] = true, /* xox?- xapp- */
+    ['A'] = true, /* AKIA ASIA AIza AC */
+    ['n'] = true, /* npm_ */
+    ['S'] = true, /* SG. SK */
+    ['e'] = true, /* eyJ (JWT) */
+};
+
+bool kt_cred_may_start(unsigned char c)
+{
+    return kt_cred_start_bytes[c];
+}
+
+/* ---- checks ---- */
+
+/* Base62 digit value in the alphabet 0-9A-Za-z, -1 if c is not one. */
+static int base62_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'A' && c <= 'Z') {
+        return 10 + c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return 36 + c - 'a';
+    }
+    return -1;
+}
+
+/* 30 random characters then the CRC32 of them as 6 base62 digits (GitHub and npm). */
+static bool check_crc32_base62(struct kt_str body)
+{
+    if (body.len != 36) {
+        return false;
+    }
+    uint64_t want = 0;
+    for (size_t i = 30; i < 36; i++) {
+        int v = base62_value((unsigned char)body.ptr[i]);
+        if (v < 0) {
+            return false;
+        }
+        want = want * 62 + (uint64_t)v;
+    }
+    uLong crc = crc32(0L, (const Bytef *)body.ptr, 30);
+    return (uint64_t)crc == want;
+}
+
+/* github_pat_: 22 alphanumerics, '_', 59 alphanumerics. */
+static bool check_github_pat(struct kt_str body)
+{
+    if (body.len != 82 || body.ptr[22] != '_') {
+        return false;
+    }
+    for (size_t i = 0; i < body.len; i++) {
+        if (i != 22 && body.ptr[i] == '_') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* SendGrid: 22 characters, '.', 43 characters. */
+static bool check_sendgrid(struct kt_str body)
+{
+    if (body.len != 66 || body.ptr[22] != '.') {
+        return false;
+    }
+    for (size_t i = 0; i < body.len; i++) {
+        if (i != 22 && body.ptr[i] == '.') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Legacy OpenAI keys embed "T3BlbkFJ", base64 of "OpenAI". */
+static bool check_openai_legacy(struct kt_str body)
+{
+    static const char marker[] = "T3BlbkFJ";
+    size_t m = sizeof(marker) - 1;
+    for (size_t i = 0; i + m <= body.len; i++) {
+        if (memcmp(body.ptr + i, marker, m) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- the table ---- */
+
+enum row_flags {
+    ROW_AWS = 1u << 0,      /* AWS access key id: keyed and shown differently */
+    ROW_CHECKSUM = 1u << 1, /* check() verifies an embedded checksum: set KT_CRED_CHECKSUM_OK */
+};
+
+struct family_row {
+    const char *prefix;
+    uint8_t plen;
+    enum kt_family family;
+    const char *kind;
+    unsigned charset;  /* allowed classes in the body */
+    uint16_t min, max; /* body length range */
+    bool (*check)(struct kt_str body);
+    uint32_t cred_flags; /* enum kt_cred_flag set on every match */
+    uint32_t row_flags;  /* enum row_flags */
+};
+
+/* A prefix and its length. */
+#define PFX(p) p, (uint8_t)(sizeof(p) - 1)
+
+static const struct family_row rows[] = {
+    {PFX("github_pat_"), KT_FAM_GITHUB, "github_pat", CC_ALNUM | CC_UNDER, 82, 82, check_github_pat,
+     0, 0},
+    {PFX("ghp_"), KT_FAM_GITHUB, "ghp", CC_ALNUM, 36, 36, check_crc32_base62, 0, ROW_CHECKSUM},
+    {PFX("gho_"), KT_FAM_GITHUB, "gho", CC_ALNUM, 36, 36, check_crc32_base62, 0, ROW_CHECKSUM},
+    {PFX("ghu_"), KT_FAM_GITHUB, "ghu", CC_ALNUM, 36, 36, check_crc32_base62, 0, ROW_CHECKSUM},
+    {PFX("ghs_"), KT_FAM_GITHUB, "ghs", CC_ALNUM, 36, 36, check_crc32_base62, 0, ROW_CHECKSUM},
+    {PFX("ghr_"), KT_FAM_GITHUB, "ghr", CC_ALNUM, 36, 36, check_crc32_base62, 0, ROW_CHECKSUM},
+    {PFX("glpat-"), KT_FAM_GITLAB, "glpat", CC_ALNUM | CC_UNDER | CC_DASH | CC_DOT, 20, 310, NULL,
+     0, 0},
+    {PFX("sk_live_"), KT_FAM_STRIPE, "sk_live", CC_ALNUM, 24, 247, NULL, 0, 0},
+    {PFX("rk_live_"), KT_FAM_STRIPE, "rk_live", CC_ALNUM, 24, 247, NULL, 0, 0},
+    {PFX("pk_live_"), KT_FAM_STRIPE, "pk_live", CC_ALNUM, 24, 247, NULL, KT_CRED_PUBLISHABLE, 0},
+    {PFX("sk_test_"), KT_FAM_STRIPE, "sk_test", CC_ALNUM, 24, 247, NULL, KT_CRED_TEST, 0},
+    {PFX("rk_test_"), KT_FAM_STRIPE, "rk_test", CC_ALNUM, 24, 247, NULL, KT_CRED_TEST, 0},
+    {PFX("pk_test_"), KT_FAM_STRIPE, "pk_test", CC_ALNUM, 24, 247, NULL,
+     KT_CRED_TEST | KT_CRED_PUBLISHABLE, 0},
+    {PFX("xoxe.xoxp-"), KT_FAM_SLACK, "xoxe.xoxp", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("xoxe.xoxb-"), KT_FAM_SLACK, "xoxe.xoxb", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("xoxe-"), KT_FAM_SLACK, "xoxe", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("xoxb-"), KT_FAM_SLACK, "xoxb", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("xoxp-"), KT_FAM_SLACK, "xoxp", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("xoxa-"), KT_FAM_SLACK, "xoxa", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("xoxr-"), KT_FAM_SLACK, "xoxr", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("xoxs-"), KT_FAM_SLACK, "xoxs", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("xapp-"), KT_FAM_SLACK, "xapp", CC_ALNUM | CC_DASH, 10, 255, NULL, 0, 0},
+    {PFX("AIza"), KT_FAM_GOOGLE, "AIza", CC_ALNUM | CC_UNDER | CC_DASH, 35, 35, NULL, 0, 0},
+    {PFX("sk-ant-"), KT_FAM_ANTHROPIC, "sk-ant", CC_ALNUM | CC_UNDER | CC_DASH, 20, 300, NULL, 0,
+     0},
+    {PFX("sk-proj-"), KT_FAM_OPENAI, "sk-proj", CC_ALNUM | CC_UNDER | CC_DASH, 20, 300, NULL, 0, 0},
+    {PFX("sk-svcacct-"), KT_FAM_OPENAI, "sk-svcacct", CC_ALNUM | CC_UNDER | CC_DASH, 20, 300, NULL,
+     0, 0},
+    {PFX("sk-admin-"), KT_FAM_OPENAI, "sk-admin", CC_ALNUM | CC_UNDER | CC_DASH, 20, 300, NULL, 0,
+     0},
+    {PFX("sk-"), KT_FAM_OPENAI, "sk", CC_ALNUM, 48, 48, check_openai_legacy, 0, 0},
+    {PFX("npm_"), KT_FAM_NPM, "npm", CC_ALNUM, 36, 36, check_crc32_base62, 0, ROW_CHECKSUM},
+    {PFX("SG."), KT_FAM_SENDGRID, "SG", CC_ALNUM | CC_UNDER | CC_DASH | CC_DOT, 66, 66,
+     check_sendgrid, 0, 0},
+    {PFX("SK"), KT_FAM_TWILIO, "SK", CC_HEXL, 32, 32, NULL, 0, 0},
+    {PFX("AC"), KT_FAM_TWILIO, "AC", CC_HEX, 32, 32, NULL, 0, 0},
+    {PFX("AKIA"), KT_FAM_AWS, "AKIA", CC_B32, 16, 16, NULL, 0, ROW_AWS},
+    {PFX("ASIA"), KT_FAM_AWS, "ASIA", CC_B32, 16, 16, NULL, KT_CRED_TEMPORARY, ROW_AWS},
+};
+
+static bool body_in_charset(struct kt_str body, unsigned charset)
+{
+    for (size_t i = 0; i < body.len; i++) {
+        if ((cclass((unsigned char)body.ptr[i]) & charset) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- AWS ---- */
+
+static int base32_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= '2' && c <= '7') {
+        return 26 + c - '2';
+    }
+    return -1;
+}
+
+/*
+ * Account id of a new-generation key id: the 16 characters after the prefix are base32 (80
+ * bits); z is the first 48 of them; its top bit marks the generation and bits 46..7 hold the
+ * account number. Leaves out empty when unknown.
+ */
+static void aws_account(struct kt_str body, char out[16])
+{
+    out[0] = '\0';
+    uint64_t bits = 0;
+    for (size_t i = 0; i < 10; i++) { /* 10 characters = 50 bits, enough for z's 48 */
+        int v = base32_value((unsigned char)body.ptr[i]);
+        if (v < 0) {
+            return;
+        }
+        bits = bits << 5 | (uint64_t)v;
+    }
+    for (size_t i = 10; i < 16; i++) {
+        if (base32_value((unsigned char)body.ptr[i]) < 0) {
+            return; /* not a well-formed id: no claim about its account */
+        }
+    }
+    uint64_t z = bits >> 2;
+    if ((z & 0x800000000000ULL) == 0) {
+        return; /* old generation: the account is not encoded */
+    }
+    uint64_t account = (z & 0x7fffffffff80ULL) >> 7;
+    if (account > 999999999999ULL) {
+        return; /* 40 bits hold more than the 12 digits account ids have: not a real id */
+    }
+    snprintf(out, 16, "%012llu", (unsigned long long)account);
+}
+
+bool kt_cred_match_aws(struct kt_str s, bool strict, struct kt_cred *out)
+{
+    if (s.len != 20) {
+        return false;
+    }
+    bool temporary;
+    if (memcmp(s.ptr, "AKIA", 4) == 0) {
+        temporary = false;
+    } else if (memcmp(s.ptr, "ASIA", 4) == 0) {
+        temporary = true;
+    } else {
+        return false;
+    }
+    struct kt_str body = kt_str_make(s.ptr + 4, 16);
+    if (!body_in_charset(body, strict ? CC_B32 : (CC_UPPER | CC_DIGIT))) {
+        return false;
+    }
+    if (!kt_cred_keyid_derive("aws", &s, 1, &out->key)) {
+        return false;
+    }
+    out->token = out->key;
+    out->family = KT_FAM_AWS;
+    out->flags = temporary ? KT_CRED_TEMPORARY : 0;
+    kt_str_copy(out->kind, sizeof(out->kind), kt_str_make(s.ptr, 4));
+    kt_str_copy(out->hint, sizeof(out->hint), s); /* providers log the key id in full */
+    aws_account(body, out->account);
+    return true;
+}
+
+/* ---- matching ---- */
+
+/* Below this many bits per character a body without a checksum is a placeholder
+ * ("sk_live_XXXXXXXXXXXXXXXXXXXXXXXX"), not a key; random bodies have 3.5 and more. */
+#define PLACEHOLDER_BITS 2.5
+
+static bool row_match_body(const struct family_row *row, struct kt_str body)
+{
+    if (body.len < row->min || body.len > row->max || !body_in_charset(body, row->charset)) {
+        return false;
+    }
+    if (row->check != NULL && !row->check(body)) {
+        return false;
+    }
+    if ((row->row_flags & (ROW_CHECKSUM | ROW_AWS)) == 0 &&
+        kt_entropy_bits(body) < PLACEHOLDER_BITS) {
+        return false;
+    }
+    return true;
+}
+
+static bool fill_from_row(const struct family_row *row, struct kt_str s, struct kt_cred *out)
+{
+    if (row->row_flags & ROW_AWS) {
+        return kt_cred_match_aws(s, true, out);
+    }
+    if (!kt_cred_keyid_secret(s, &out->key)) {
+        return false;
+    }
+    out->token = out->key;
+    out->family = row->family;
+    out->flags = row->cred_flags | ((row->row_flags & ROW_CHECKSUM) ? KT_CRED_CHECKSUM_OK : 0);
+    kt_str_copy(out->kind, sizeof(out->kind), kt_str_cstr(row->kind));
+    kt_cred_hint_tail(out->hint, sizeof(out->hint), row->prefix, s);
+    return true;
+}
+
+/* s starts with row's prefix (every prefix has two or more bytes; the first two are compared
+ * inline because nearly every row differs there). */
+static bool row_prefix(const struct family_row *row, struct kt_str s)
+{
+    return s.len >= row->plen && s.ptr[0] == row->prefix[0] && s.ptr[1] == row->prefix[1] &&
+           memcmp(s.ptr + 2, row->prefix + 2, row->plen - 2u) == 0;
+}
+
+bool kt_cred_match_family(struct kt_str s, struct kt_cred *out)
+{
+    if (s.len == 0 || !kt_cred_may_start((unsigned char)s.ptr[0])) {
+        return false;
+    }
+    for (size_t r = 0; r < KT_ARRAY_LEN(rows); r++) {
+        const struct family_row *row = &rows[r];
+        if (!row_prefix(row, s)) {
+            continue;
+        }
+        size_t plen = row->plen;
+        if (row_match_body(row, kt_str_make(s.ptr + plen, s.len - plen))) {
+            return fill_from_row(row, s, out);
+        }
+    }
+    return false;
+}
+
+size_t kt_cred_family_extent(struct kt_str s)
+{
+    for (size_t r = 0; r < KT_ARRAY_LEN(rows); r++) {
+        const struct family_row *row = &rows[r];
+        if (!row_prefix(row, s)) {
+            continue;
+        }
+        size_t plen = row->plen;
+        const char *body = s.ptr + plen;
+        size_t avail = s.len - plen;
+        size_t run = 0;
+        while (run < avail && run <= row->max &&
+               (cclass((unsigned char)body[run]) & row->charset) != 0) {
+            run++;
+        }
+        size_t n = KT_MIN(run, (size_t)row->max);
+        /* A sentence may end right after a token: a trailing '.' is punctuation. */
+        while (n > row->min && body[n - 1] == '.') {
+            n--;
+        }
+        if (n < avail && kt_cred_is_word((unsigned char)body[n])) {
+            continue; /* part of a longer word */
+        }
+        if (row_match_body(row, kt_str_make(body, n))) {
+            return plen + n;
+        }
+    }
+    return 0;
+}
