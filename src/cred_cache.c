@@ -122,7 +122,10 @@ bool kt_cred_cache_resolve(struct kt_cred_cache *cache, const struct kt_cand *ca
         if (tags[w].h0 == h[0] && (tags[w].h1 & ~(uint64_t)TAG_POSITIVE) == key1) {
             cache->hits++;
             if (tags[w].h1 & TAG_POSITIVE) {
-                memcpy(out, &cache->creds[set * WAYS + w], sizeof(*out));
+                /* The JWT block is most of the struct and meaningless for other families. */
+                const struct kt_cred *c = &cache->creds[set * WAYS + w];
+                memcpy(out, c,
+                       c->family == KT_FAM_JWT ? sizeof(*out) : offsetof(struct kt_cred, jwt));
                 return true;
             }
             cred_negative(out);

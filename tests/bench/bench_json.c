@@ -9,10 +9,19 @@
  *
  *   cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I include -I src tests/bench/bench_json.c \
  *      src/json_scan.c $(pkg-config --cflags --libs json-c) -o /tmp/bench_json
- *   /tmp/bench_json /tmp/jbench/mixed.jsonl 5
+ *   /tmp/bench_json /tmp/jbench/mixed.jsonl 5 skip,extract union
+ *   /tmp/bench_json /tmp/jbench/kong.jsonl 5 skip,extract kong
  *
- * Usage: bench_json FILE [passes] [modes], modes a comma list of skip,extract,jsonc
- * (default: all three). Prints one line per mode.
+ * or from CMake (tests/CMakeLists.txt):
+ *
+ *   add_executable(bench_json EXCLUDE_FROM_ALL ${CMAKE_CURRENT_SOURCE_DIR}/bench/bench_json.c)
+ *   target_include_directories(bench_json PRIVATE ${CMAKE_SOURCE_DIR}/src)
+ *   target_link_libraries(bench_json PRIVATE keytrail_core)
+ *
+ * Usage: bench_json FILE [passes] [modes] [paths]: modes a comma list of skip,extract,jsonc
+ * (default: all three); paths the field set extract captures: one format's (kong, envoy,
+ * traefik, github, cloudtrail: 6-8 paths, as that format's parser would use) or "union" (all
+ * of them; the default). Prints one line per mode.
  */
 #include "json_scan.h"
 
@@ -22,8 +31,8 @@
 #include <string.h>
 #include <time.h>
 
-/* The fields a pipeline would take from Kong, Envoy, Traefik, GitHub and CloudTrail lines. */
-static const char *const bench_paths[] = {
+/* The fields a pipeline would take from each format, and their union (the default). */
+static const char *const kong_paths[] = {
     "client_ip",
     "started_at",
     "request.method",
@@ -31,35 +40,29 @@ static const char *const bench_paths[] = {
     "request.headers.authorization",
     "request.headers.user-agent",
     "response.status",
-    "start_time",
-    "method",
-    "path",
-    "response_code",
-    "authorization",
-    "user_agent",
-    "x_forwarded_for",
-    "ClientHost",
-    "DownstreamStatus",
-    "RequestMethod",
-    "RequestPath",
-    "StartUTC",
-    "request_Authorization",
-    "request_User-Agent",
-    "@timestamp",
-    "action",
-    "actor",
-    "actor_ip",
-    "hashed_token",
-    "eventTime",
-    "eventName",
-    "eventSource",
-    "sourceIPAddress",
-    "userAgent",
-    "userIdentity.accessKeyId",
-    "userIdentity.arn",
-    "errorCode",
+    NULL,
 };
-#define BENCH_NPATHS (sizeof(bench_paths) / sizeof(bench_paths[0]))
+static const char *const envoy_paths[] = {
+    "start_time", "method",          "path", "response_code", "authorization",
+    "user_agent", "x_forwarded_for", NULL,
+};
+static const char *const traefik_paths[] = {
+    "ClientHost", "DownstreamStatus",      "RequestMethod",      "RequestPath",
+    "StartUTC",   "request_Authorization", "request_User-Agent", NULL,
+};
+static const char *const github_paths[] = {
+    "@timestamp", "action", "actor", "actor_ip", "hashed_token", "user_agent", NULL,
+};
+static const char *const cloudtrail_paths[] = {
+    "eventTime",        "eventName", "eventSource",
+    "sourceIPAddress",  "userAgent", "userIdentity.accessKeyId",
+    "userIdentity.arn", "errorCode", NULL,
+};
+static const char *const *const path_sets[] = {
+    kong_paths, envoy_paths, traefik_paths, github_paths, cloudtrail_paths,
+};
+static const char *const set_names[] = {"kong", "envoy", "traefik", "github", "cloudtrail"};
+#define BENCH_MAX_PATHS 64
 
 struct line {
     const char *p;
@@ -93,11 +96,12 @@ static size_t run_pass(const char *mode, const struct line *lines, size_t nlines
             sum += end;
         }
     } else if (strcmp(mode, "extract") == 0) {
-        struct kt_json_val slots[BENCH_NPATHS];
+        struct kt_json_val slots[BENCH_MAX_PATHS];
+        size_t n = kt_json_paths_count(paths);
         for (size_t i = 0; i < nlines; i++) {
             size_t end = 0;
             *bad += kt_json_extract(paths, lines[i].p, lines[i].n, slots, &end) != KT_JSON_OK;
-            for (size_t k = 0; k < BENCH_NPATHS; k++) {
+            for (size_t k = 0; k < n; k++) {
                 sum += slots[k].raw.len;
             }
         }
@@ -119,7 +123,10 @@ static size_t run_pass(const char *mode, const struct line *lines, size_t nlines
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s FILE [passes] [skip,extract,jsonc]\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s FILE [passes] [skip,extract,jsonc] [kong|envoy|traefik|github|"
+                "cloudtrail|union]\n",
+                argv[0]);
         return 2;
     }
     int passes = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 5;
@@ -155,17 +162,30 @@ int main(int argc, char **argv)
         if (lines == NULL) {
             return 1;
         }
-        lines[nlines++] = (struct line){ data + i, n };
+        lines[nlines++] = (struct line){data + i, n};
         bytes += n;
         i += n + 1;
     }
 
+    /* The path set: one format's, or the union of all of them. */
+    const char *set = argc > 4 ? argv[4] : "union";
+    const char *chosen[BENCH_MAX_PATHS];
+    size_t npaths = 0;
+    for (size_t k = 0; k < sizeof(path_sets) / sizeof(path_sets[0]); k++) {
+        if (strcmp(set, "union") != 0 && strcmp(set, set_names[k]) != 0) {
+            continue;
+        }
+        for (const char *const *q = path_sets[k]; *q != NULL && npaths < BENCH_MAX_PATHS; q++) {
+            chosen[npaths++] = *q;
+        }
+    }
     struct kt_json_paths *paths = NULL;
-    if (kt_json_paths_new(&paths, bench_paths, BENCH_NPATHS) != KT_OK) {
+    if (npaths == 0 || kt_json_paths_new(&paths, chosen, npaths) != KT_OK) {
+        fprintf(stderr, "bad path set %s\n", set);
         return 1;
     }
-    printf("%s: %zu lines, %.1f MB, %.0f bytes/line, %d passes, %zu paths\n", argv[1], nlines,
-           (double)bytes / 1e6, (double)bytes / (double)nlines, passes, BENCH_NPATHS);
+    printf("%s: %zu lines, %.1f MB, %.0f bytes/line, %d passes, %zu paths (%s)\n", argv[1], nlines,
+           (double)bytes / 1e6, (double)bytes / (double)nlines, passes, npaths, set);
 
     char mode_list[64];
     snprintf(mode_list, sizeof(mode_list), "%s", modes);
