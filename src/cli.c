@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <keytrail/detector.h>
+#include <keytrail/report.h>
+
 #include "fmt_json.h"
 
 enum opt_id {
@@ -30,14 +33,26 @@ enum opt_id {
     OPT_KEYED,
     OPT_KEY,
     OPT_HASHED_TOKEN,
+    OPT_SCHEMA,
+    OPT_ALERTS,
+    OPT_REPORT,
+    OPT_GEOIP,
+    OPT_ASN,
+    OPT_CONFIG,
+    OPT_IP_LIST,
+    OPT_LEAKED,
+    OPT_LIST_DETECTORS,
 };
 
 /* Which commands take an option. */
 #define C_EVENTS (1u << 0)
 #define C_KEYS (1u << 1)
 #define C_FINGERPRINT (1u << 2)
-#define C_READERS (C_EVENTS | C_KEYS)
-#define C_ALL (C_READERS | C_FINGERPRINT)
+#define C_MKGEO (1u << 3)
+#define C_SCAN (1u << 4)
+#define C_READERS (C_EVENTS | C_KEYS | C_SCAN)
+#define C_ALL (C_READERS | C_FINGERPRINT | C_MKGEO)
+#define C_DETECT C_SCAN
 
 struct opt {
     enum opt_id id;
@@ -49,6 +64,21 @@ struct opt {
 };
 
 static const struct opt options[] = {
+    { OPT_ALERTS, "alerts", 'a', "FILE", C_DETECT,
+      "write alerts (one JSON object per line) to FILE instead of standard output" },
+    { OPT_REPORT, "report", 'r', "FILE", C_DETECT,
+      "write a report to FILE: .json, .md or .html (repeatable)" },
+    { OPT_GEOIP, "geoip", 0, "FILE", C_DETECT,
+      "City or Country database (MaxMind or DB-IP/ip-location-db layout); default: search "
+      "$KEYTRAIL_GEOIP, /usr/share/GeoIP, /var/lib/GeoIP" },
+    { OPT_ASN, "asn", 0, "FILE", C_DETECT, "ASN database (GeoLite2-ASN layout); default: search" },
+    { OPT_CONFIG, "config", 'c', "FILE", C_DETECT, "detection settings (JSON, see README)" },
+    { OPT_IP_LIST, "ip-list", 0, "FILE", C_DETECT,
+      "addresses and networks to flag (one CIDR per line, optional label): Tor exits, known bad" },
+    { OPT_LEAKED, "leaked", 0, "FILE", C_DETECT,
+      "keys known to be leaked: one key id or token per line, optional leak time" },
+    { OPT_LIST_DETECTORS, "list-detectors", 0, NULL, C_DETECT,
+      "list the detectors and their knobs, and exit" },
     { OPT_FORMAT, "format", 'f', "NAME", C_READERS,
       "read every input as NAME instead of detecting it per file (see --list-formats)" },
     { OPT_FIELD, "field", 0, "ROLE=PATH", C_READERS,
@@ -67,13 +97,24 @@ static const struct opt options[] = {
       "JSON output (one object per line) instead of a table" },
     { OPT_HASHED_TOKEN, "hashed-token", 0, NULL, C_FINGERPRINT,
       "the value is a GitHub audit log hashed_token, not a token" },
+    { OPT_SCHEMA, "schema", 0, "NAME", C_MKGEO,
+      "layout of the city database: maxmind (GeoIP2/GeoLite2, default) or flat (DB-IP lite)" },
     { OPT_QUIET, "quiet", 'q', NULL, C_READERS,
       "no progress line and no summary on stderr (warnings still appear)" },
     { OPT_HELP, "help", 'h', NULL, C_ALL, "show this help" },
 };
 
 static const struct kt_command commands[] = {
-    { "events", "[options] PATH...",
+    { "scan", C_SCAN, "[options] PATH...",
+      "learn how each key is used, alert on misuse, and say which keys to rotate",
+      "Reads the logs like `events`, keeps a baseline per key, runs the detectors\n"
+      "(--list-detectors) and writes an alert per new finding (JSON lines, to stdout or\n"
+      "--alerts). At the end each key gets a risk score and a verdict — rotate, investigate\n"
+      "or ok — in the reports (--report) and a summary on stderr.\n"
+      "Exit status: 1 when a key must be rotated (may be combined with 4), else as for\n"
+      "every command.",
+      1, kt_cmd_scan },
+    { "events", C_EVENTS, "[options] PATH...",
       "print every log record as one JSON object per line (credentials fingerprinted)",
       "PATH is a file, a directory (read recursively in chronological name order) or - for\n"
       "standard input; gzip and zstd are detected from content. Each line holds time, ip,\n"
@@ -81,24 +122,32 @@ static const struct kt_command commands[] = {
       "family, key, hint and the non-secret JWT claims. Query strings and tokens are never\n"
       "printed.",
       1, kt_cmd_events },
-    { "keys", "[options] PATH...",
+    { "keys", C_KEYS, "[options] PATH...",
       "inventory of the credentials in the logs: family, hint, first/last use, events, IPs",
       "One row per key id, most used first: family, redacted hint, first and last seen,\n"
       "events, errors (HTTP >= 400 or a provider error), distinct client addresses and the\n"
       "most common user agents.",
       1, kt_cmd_keys },
-    { "fingerprint", "[options] [TOKEN | -]",
+    { "fingerprint", C_FINGERPRINT, "[options] [TOKEN | -]",
       "print the key id keytrail uses for a credential",
       "With no TOKEN, or -, the token is read from standard input (so it stays out of shell\n"
       "history). TOKEN may also be a whole Authorization header value (\"Bearer ...\").\n"
       "The key id is the same on every machine and in every run, and is what events, keys\n"
       "and reports name the credential by. The token itself is never printed.",
       0, kt_cmd_fingerprint },
+    { "mkgeo", C_MKGEO, "[options] NETWORKS.csv CITY.mmdb [ASN.mmdb]",
+      "build MaxMind databases from a CSV of networks",
+      "The CSV has a header naming its columns: network (CIDR), country_iso_code,\n"
+      "country_name, city, latitude, longitude, asn, as_org. The City database gets the\n"
+      "location columns, the optional ASN database the asn and as_org columns. Use it for your\n"
+      "own address space (offices, VPN, CI runners); the tests and the demo build theirs from\n"
+      "samples/geo/networks.csv.",
+      2, kt_cmd_mkgeo },
 };
 
 static unsigned command_bit(const struct kt_command *cmd)
 {
-    return 1u << (unsigned)(cmd - commands);
+    return cmd->bit;
 }
 
 void kt_cli_error(const char *fmt, ...)
@@ -158,6 +207,20 @@ static void list_formats(void)
             printf(" (also: %s)", fmts[i]->aliases);
         }
         printf("\n");
+    }
+}
+
+static void list_detectors(void)
+{
+    size_t n;
+    const struct kt_detector *const *dets = kt_detectors(&n);
+    for (size_t i = 0; i < n; i++) {
+        const struct kt_detector *d = dets[i];
+        printf("%-18s %-8s %s%s\n", d->name, kt_severity_name(d->severity), d->summary,
+               d->needs_maturity ? " [waits for a mature baseline]" : "");
+        for (size_t k = 0; k < d->n_knobs; k++) {
+            printf("    %-24s %-8g %s\n", d->knobs[k].name, d->knobs[k].def, d->knobs[k].help);
+        }
     }
 }
 
@@ -273,6 +336,31 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
     case OPT_JSON: cli->json = true; return -1;
     case OPT_KEYED: cli->keyed = true; return -1;
     case OPT_HASHED_TOKEN: cli->hashed_token = true; return -1;
+    case OPT_ALERTS: cli->alerts_path = arg; return -1;
+    case OPT_REPORT:
+        if (cli->n_reports == KT_CLI_MAX_REPORTS) {
+            kt_cli_error("--report: at most %d reports", KT_CLI_MAX_REPORTS);
+            return KT_EXIT_USAGE;
+        }
+        if (kt_reporter_for_path(arg) == NULL) {
+            kt_cli_error("--report: '%s' has no known extension (.json, .md, .html)", arg);
+            return KT_EXIT_USAGE;
+        }
+        cli->report_paths[cli->n_reports++] = arg;
+        return -1;
+    case OPT_GEOIP: cli->geoip_path = arg; return -1;
+    case OPT_ASN: cli->asn_path = arg; return -1;
+    case OPT_CONFIG: cli->config_path = arg; return -1;
+    case OPT_IP_LIST: cli->ip_list_path = arg; return -1;
+    case OPT_LEAKED: cli->leaked_path = arg; return -1;
+    case OPT_LIST_DETECTORS: list_detectors(); return KT_EXIT_OK;
+    case OPT_SCHEMA:
+        if (strcmp(arg, "maxmind") != 0 && strcmp(arg, "flat") != 0) {
+            kt_cli_error("--schema: expected maxmind or flat, got '%s'", arg);
+            return KT_EXIT_USAGE;
+        }
+        cli->schema = arg;
+        return -1;
     case OPT_KEY:
         if (cli->n_key_filter == KT_CLI_MAX_KEYS) {
             kt_cli_error("--key: at most %d keys", KT_CLI_MAX_KEYS);

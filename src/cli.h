@@ -32,6 +32,7 @@ enum kt_exit {
 
 #define KT_CLI_MAX_FIELDS 32
 #define KT_CLI_MAX_KEYS 64
+#define KT_CLI_MAX_REPORTS 4
 
 /* Everything the command line said, shared by all commands. */
 struct kt_cli {
@@ -47,6 +48,16 @@ struct kt_cli {
     bool json;
     bool keyed;
     bool hashed_token;
+    const char *schema; /* mkgeo: "maxmind" (default) or "flat" */
+    /* scan */
+    const char *alerts_path;
+    const char *report_paths[KT_CLI_MAX_REPORTS];
+    size_t n_reports;
+    const char *geoip_path;
+    const char *asn_path;
+    const char *config_path;
+    const char *ip_list_path;
+    const char *leaked_path;
     struct kt_keyid key_filter[KT_CLI_MAX_KEYS];
     size_t n_key_filter;
     bool progress;       /* stderr is a terminal and not --quiet */
@@ -55,6 +66,7 @@ struct kt_cli {
 
 struct kt_command {
     const char *name;
+    unsigned bit;        /* the command's bit in the option table */
     const char *args;    /* e.g. "[options] PATH..." */
     const char *summary;
     const char *details; /* a paragraph for --help, or NULL */
@@ -82,5 +94,7 @@ void kt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kt_cmd_events(struct kt_cli *cli);
 int kt_cmd_keys(struct kt_cli *cli);
 int kt_cmd_fingerprint(struct kt_cli *cli);
+int kt_cmd_mkgeo(struct kt_cli *cli);
+int kt_cmd_scan(struct kt_cli *cli);
 
 #endif

@@ -146,8 +146,19 @@ static void resolve_cand(struct kt_pipeline *pl, struct kt_event *ev, const stru
 
 void kt_pipeline_resolve(struct kt_pipeline *pl, struct kt_parser *parser, struct kt_event *ev)
 {
+    /* The user name a server logged after Basic auth (%u) is the same credential as the
+     * Authorization header it came from: it counts only when the header was not logged. */
+    bool has_authorization = false;
     for (unsigned i = 0; i < ev->n_cands; i++) {
-        resolve_cand(pl, ev, &ev->cands[i]);
+        if (ev->cands[i].kind != KT_CAND_BASIC_USER) {
+            has_authorization |= ev->cands[i].kind == KT_CAND_AUTHORIZATION;
+            resolve_cand(pl, ev, &ev->cands[i]);
+        }
+    }
+    for (unsigned i = 0; i < ev->n_cands && !has_authorization; i++) {
+        if (ev->cands[i].kind == KT_CAND_BASIC_USER) {
+            resolve_cand(pl, ev, &ev->cands[i]);
+        }
     }
     struct kt_cand found[KT_EVENT_MAX_CANDS];
     if (ev->query.len > 0) {

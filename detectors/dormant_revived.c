@@ -1,0 +1,59 @@
+/*
+ * dormant_revived: a key silent for weeks suddenly used again — from a new address it is the
+ * classic pattern of a key found in an old repository or backup. From a known address it is
+ * only noted.
+ */
+#include <keytrail/detector.h>
+
+#include <inttypes.h>
+#include <math.h>
+
+#include "timefmt.h"
+
+enum { K_IDLE_DAYS, K_MIN_EVENTS, K_SCORE_NEW, K_SCORE_KNOWN };
+
+static const struct kt_knob knobs[] = {
+    [K_IDLE_DAYS] = { "idle_days", 30, "silence that makes a key dormant, days" },
+    [K_MIN_EVENTS] = { "min_events", 10, "history needed before silence means anything" },
+    [K_SCORE_NEW] = { "score_new_place", 55, "score when revived from a new address" },
+    [K_SCORE_KNOWN] = { "score_known_place", 15, "score when revived from a known address" },
+};
+
+static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
+{
+    const struct kt_baseline *b = in->base;
+    if (b->events < in->knobs[K_MIN_EVENTS] || in->ev->time_ms == KT_TIME_NONE) {
+        return;
+    }
+    double idle = kt_baseline_idle_days(b, in->ev->time_ms);
+    if (idle < in->knobs[K_IDLE_DAYS]) {
+        return;
+    }
+    bool known = kt_baseline_has_ip(b, in->ev->ip) || kt_baseline_has_net(b, in->ev->ip);
+    char day[KT_TIME_STRLEN];
+    kt_time_format(in->ev->time_ms, day);
+    day[10] = '\0';
+    struct kt_finding f;
+    kt_finding_start(&f, in, "dormant_revived", known ? KT_SEV_LOW : KT_SEV_HIGH,
+                     (int)(known ? in->knobs[K_SCORE_KNOWN] : in->knobs[K_SCORE_NEW]),
+                     "revived:%s", day);
+    char n[32];
+    kt_fmt_count(b->events, n, sizeof(n));
+    kt_finding_reason(&f, "used again after %.0f days of silence (%s earlier requests), from %s%s%s%s",
+                      floor(idle), n, known ? "a known address " : "a new address ", f.ip,
+                      f.country[0] ? ", " : "", f.country);
+    kt_finding_extra(&f, "idle_days", floor(idle));
+    emit(ctx, &f);
+}
+
+const struct kt_detector kt_det_dormant_revived = {
+    .name = "dormant_revived",
+    .summary = "a key silent for weeks used again, especially from a new address",
+    .severity = KT_SEV_HIGH,
+    .aspect = KT_ASPECT_WHEN,
+    .needs_maturity = false,
+    .needs_geo = false,
+    .knobs = knobs,
+    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .check = check,
+};

@@ -1,0 +1,60 @@
+/*
+ * new_asn: first use of the key from an autonomous system (network operator) absent from its
+ * baseline. A new provider in a city the key already uses is the owner's new office or home
+ * ISP: low. Anywhere else it is medium, and it corroborates the other novelty findings.
+ */
+#include <keytrail/detector.h>
+
+#include <inttypes.h>
+
+enum { K_SAME_CITY_KM, K_SCORE, K_SCORE_SAME_CITY };
+
+static const struct kt_knob knobs[] = {
+    [K_SAME_CITY_KM] = { "same_city_km", 50, "a new network this close to a known place is local" },
+    [K_SCORE] = { "score", 30, "score of a new network elsewhere" },
+    [K_SCORE_SAME_CITY] = { "score_same_city", 10,
+                            "score of a new network in a known city or with the usual client" },
+};
+
+static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
+{
+    const struct kt_geo *g = in->geo;
+    const struct kt_baseline *b = in->base;
+    if (!in->has_asn || in->broad || g->asn == 0 || kt_baseline_has_asn(b, g->asn)) {
+        return;
+    }
+    bool any_known = false;
+    for (size_t i = 0; i < KT_BL_ASNS; i++) {
+        any_known |= b->asns[i].id != 0;
+    }
+    if (!any_known) {
+        return; /* the key's history had no network data: nothing to compare with */
+    }
+    double near = g->has_location ? kt_baseline_nearest_place_km(b, g->lat, g->lon) : -1;
+    /* A new network in a known city, or with the usual client (hotel wifi, a CI runner in
+     * another region), is what the owner's own drift looks like. */
+    bool local = (near >= 0 && near <= in->knobs[K_SAME_CITY_KM]) ||
+                 (in->ev->user_agent.len > 0 && kt_baseline_has_agent(b, in->ev->user_agent));
+    struct kt_finding f;
+    kt_finding_start(&f, in, "new_asn", local ? KT_SEV_LOW : KT_SEV_MEDIUM,
+                     (int)(local ? in->knobs[K_SCORE_SAME_CITY] : in->knobs[K_SCORE]),
+                     "AS%" PRIu32, g->asn);
+    char n[32];
+    kt_fmt_count(b->events, n, sizeof(n));
+    kt_finding_reason(&f, "first use from AS%" PRIu32 "%s%s%s after %s requests from other networks%s",
+                      g->asn, g->as_org[0] ? " (" : "", g->as_org, g->as_org[0] ? ")" : "", n,
+                      local ? ", near a known place or with the usual client" : "");
+    emit(ctx, &f);
+}
+
+const struct kt_detector kt_det_new_asn = {
+    .name = "new_asn",
+    .summary = "key used from a network (ASN) absent from its baseline",
+    .severity = KT_SEV_MEDIUM,
+    .aspect = KT_ASPECT_WHERE,
+    .needs_maturity = true,
+    .needs_geo = true,
+    .knobs = knobs,
+    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .check = check,
+};

@@ -1,0 +1,85 @@
+/*
+ * new_country: first use of the key from a country absent from its baseline.
+ *
+ * How alarming that is depends on what else is new: a new country inside a network the key
+ * already uses (a CI runner in another region of the same cloud) is low; near a known place
+ * (across a border) is medium; far from every known place and from an unknown network is high.
+ * Keys used worldwide by design (publishable keys, or already seen in many countries) are not
+ * judged. An owner on a trip looks like this: the usual client, and a place reachable from the
+ * last one at a plausible speed — that is not reported at all (impossible_travel covers the
+ * implausible case).
+ */
+#include <keytrail/detector.h>
+
+#include <inttypes.h>
+
+enum { K_NEAR_KM, K_TRAVEL_KMH, K_SCORE_FAR, K_SCORE_NEAR, K_SCORE_KNOWN_NET };
+
+static const struct kt_knob knobs[] = {
+    [K_NEAR_KM] = { "near_km", 500, "a new country within this of a known place is 'near'" },
+    [K_TRAVEL_KMH] = { "travel_kmh", 900,
+                       "with the usual client, a move at most this fast is the owner travelling" },
+    [K_SCORE_FAR] = { "score_far", 45, "score when far from all known places, unknown network" },
+    [K_SCORE_NEAR] = { "score_near", 25, "score when near a known place" },
+    [K_SCORE_KNOWN_NET] = { "score_known_network", 10,
+                            "score when the network (ASN) is already known" },
+};
+
+static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
+{
+    const struct kt_geo *g = in->geo;
+    const struct kt_baseline *b = in->base;
+    if (!in->has_geo || in->broad || g->country[0] == '\0' ||
+        kt_baseline_has_country(b, g->country)) {
+        return;
+    }
+    bool usual_client = in->ev->user_agent.len > 0 && kt_baseline_has_agent(b, in->ev->user_agent);
+    if (usual_client && b->has_last_place && g->has_location && in->ev->time_ms != KT_TIME_NONE) {
+        double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);
+        double hours = (double)(in->ev->time_ms - b->last_place_ms) / 3.6e6;
+        if (hours > 0 && km / hours <= in->knobs[K_TRAVEL_KMH]) {
+            return; /* the owner travelling */
+        }
+    }
+    bool known_net = g->asn != 0 && kt_baseline_has_asn(b, g->asn);
+    double near = g->has_location ? kt_baseline_nearest_place_km(b, g->lat, g->lon) : -1;
+    enum kt_severity sev;
+    int score;
+    if (known_net) {
+        sev = KT_SEV_LOW;
+        score = (int)in->knobs[K_SCORE_KNOWN_NET];
+    } else if (near >= 0 && near <= in->knobs[K_NEAR_KM]) {
+        sev = KT_SEV_LOW;
+        score = (int)in->knobs[K_SCORE_NEAR];
+    } else {
+        /* Alone this is a trip as often as a theft; the engine raises the alert when other
+         * aspects agree. */
+        sev = KT_SEV_MEDIUM;
+        score = (int)in->knobs[K_SCORE_FAR];
+    }
+    struct kt_finding f;
+    kt_finding_start(&f, in, "new_country", sev, score, "%s", g->country);
+    char n[32], countries[64], asn[32];
+    kt_fmt_count(b->events, n, sizeof(n));
+    kt_fmt_countries(b, 4, countries, sizeof(countries));
+    kt_fmt_asn(g->asn, asn, sizeof(asn));
+    kt_finding_reason(&f, "first use from %s (%s%s%s) after %" PRId64 " days and %s requests from %s",
+                      g->country, asn, g->city[0] ? ", " : "", g->city, kt_baseline_days(b), n,
+                      countries);
+    if (near >= 0) {
+        kt_finding_extra(&f, "nearest_known_km", (double)(int64_t)near);
+    }
+    emit(ctx, &f);
+}
+
+const struct kt_detector kt_det_new_country = {
+    .name = "new_country",
+    .summary = "key used from a country absent from its baseline",
+    .severity = KT_SEV_MEDIUM,
+    .aspect = KT_ASPECT_WHERE,
+    .needs_maturity = true,
+    .needs_geo = true,
+    .knobs = knobs,
+    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .check = check,
+};

@@ -1,0 +1,41 @@
+/*
+ * The detector registry: one row per detector, in the order they run and are listed by
+ * --list-detectors. Adding a detector is adding its file and a row here.
+ */
+#include <keytrail/detector.h>
+
+extern const struct kt_detector kt_det_leaked_key;
+extern const struct kt_detector kt_det_ip_list;
+extern const struct kt_detector kt_det_jwt_validity;
+extern const struct kt_detector kt_det_impossible_travel;
+extern const struct kt_detector kt_det_new_country;
+extern const struct kt_detector kt_det_new_asn;
+extern const struct kt_detector kt_det_dormant_revived;
+extern const struct kt_detector kt_det_new_user_agent;
+extern const struct kt_detector kt_det_sensitive_op;
+extern const struct kt_detector kt_det_error_burst;
+extern const struct kt_detector kt_det_rate_spike;
+extern const struct kt_detector kt_det_unusual_hour;
+
+static const struct kt_detector *const registry[] = {
+    &kt_det_leaked_key,     &kt_det_ip_list,       &kt_det_jwt_validity,
+    &kt_det_impossible_travel, &kt_det_new_country, &kt_det_new_asn,
+    &kt_det_dormant_revived, &kt_det_new_user_agent, &kt_det_sensitive_op,
+    &kt_det_error_burst,    &kt_det_rate_spike,    &kt_det_unusual_hour,
+};
+
+const struct kt_detector *const *kt_detectors(size_t *count)
+{
+    *count = sizeof(registry) / sizeof(registry[0]);
+    return registry;
+}
+
+const struct kt_detector *kt_detector_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
+        if (strcmp(registry[i]->name, name) == 0) {
+            return registry[i];
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,69 @@
+/*
+ * unusual_hour: use at an hour of the day (UTC) in which the key is almost never used —
+ * a developer's token at 03:00 while the developer sleeps. Keys used around the clock (services,
+ * CI) have no unusual hours and are not judged. Neighbouring hours count, so a user who
+ * sometimes works late is not flagged at the edge of their day.
+ */
+#include <keytrail/detector.h>
+
+#include <inttypes.h>
+
+enum { K_MAX_SHARE, K_MIN_EVENTS, K_BUSY_HOURS, K_SCORE };
+
+static const struct kt_knob knobs[] = {
+    [K_MAX_SHARE] = { "max_share", 0.01, "an hour (with its neighbours) holding less than this "
+                                         "share of past use is unusual" },
+    [K_MIN_EVENTS] = { "min_events", 100, "history needed before judging hours" },
+    [K_BUSY_HOURS] = { "around_the_clock_hours", 18,
+                       "a key active in this many hours is used around the clock" },
+    [K_SCORE] = { "score", 30, "score of use at an unusual hour" },
+};
+
+static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
+{
+    const struct kt_baseline *b = in->base;
+    int64_t t = in->ev->time_ms;
+    if (t == KT_TIME_NONE || b->events < in->knobs[K_MIN_EVENTS]) {
+        return;
+    }
+    uint64_t total = 0;
+    int active = 0;
+    for (int h = 0; h < 24; h++) {
+        total += b->hours[h];
+    }
+    for (int h = 0; h < 24; h++) {
+        active += total > 0 && (double)b->hours[h] / (double)total >= 0.005;
+    }
+    if (total == 0 || active >= in->knobs[K_BUSY_HOURS]) {
+        return;
+    }
+    int64_t secs = t >= 0 ? t / 1000 : (t - 999) / 1000;
+    int hour = (int)(((secs % 86400) + 86400) % 86400 / 3600);
+    double share = kt_baseline_hour_share(b, hour) + kt_baseline_hour_share(b, (hour + 23) % 24) +
+                   kt_baseline_hour_share(b, (hour + 1) % 24);
+    if (share >= in->knobs[K_MAX_SHARE]) {
+        return;
+    }
+    struct kt_finding f;
+    kt_finding_start(&f, in, "unusual_hour", KT_SEV_MEDIUM, (int)in->knobs[K_SCORE], "%02dh",
+                     hour);
+    char n[32];
+    kt_fmt_count(total, n, sizeof(n));
+    kt_finding_reason(&f, "use at %02d:%02d UTC; %.1f %% of %s earlier requests fell within an "
+                      "hour of that time",
+                      hour, (int)(((secs % 3600) + 3600) % 3600 / 60), 100 * share, n);
+    kt_finding_extra(&f, "hour_share", share);
+    emit(ctx, &f);
+}
+
+const struct kt_detector kt_det_unusual_hour = {
+    .name = "unusual_hour",
+    .summary = "use at an hour of day in which the key is almost never used",
+    .severity = KT_SEV_MEDIUM,
+    .aspect = KT_ASPECT_WHEN,
+    .needs_maturity = true,
+    .needs_geo = false,
+    .knobs = knobs,
+    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .check = check,
+};

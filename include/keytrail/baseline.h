@@ -1,0 +1,171 @@
+/*
+ * The per-key baseline: how one credential is normally used, in a fixed-size struct.
+ *
+ * Everything a detector compares an event against lives here: first and last use, known
+ * addresses and networks, countries, places with coordinates, autonomous systems, an
+ * hour-of-day and day-of-week profile, request rates at minute and hour scale, user agents,
+ * operations and endpoints, the error rate, and the last location. Sets are small and bounded;
+ * when one is full the least valuable entry (fewest uses, oldest) makes room, so a baseline
+ * never grows — sizeof(struct kt_baseline) is its whole memory (checked against
+ * KT_BASELINE_MAX_BYTES at compile time).
+ *
+ * Identifiers stored here (address and agent hashes) use a fixed-key hash, so baselines built
+ * in different runs and on different machines can be merged and compared. Times are event
+ * times (the log's clock), never the wall clock. Days are days since the epoch (UTC).
+ *
+ * Check first, then learn: detectors judge an event against the baseline as it was, then
+ * kt_baseline_learn folds the event in.
+ */
+#ifndef KEYTRAIL_BASELINE_H
+#define KEYTRAIL_BASELINE_H
+
+#include <keytrail/common.h>
+#include <keytrail/error.h>
+#include <keytrail/event.h>
+#include <keytrail/geo.h>
+
+#define KT_BASELINE_MAX_BYTES 2048
+#define KT_BASELINE_VERSION 1
+
+#define KT_BL_IPS 24      /* exact addresses */
+#define KT_BL_NETS 16     /* /24 IPv4 or /48 IPv6 networks */
+#define KT_BL_COUNTRIES 12
+#define KT_BL_ASNS 16
+#define KT_BL_PLACES 8    /* cities with coordinates */
+#define KT_BL_AGENTS 6
+#define KT_BL_AGENT_NAME 24
+#define KT_BL_OPS_BITS 1024 /* Bloom filter of operations and endpoints seen */
+
+/* A counted member of a bounded set. */
+struct kt_bl_item {
+    uint64_t id;       /* the value itself when it fits (an IPv4 address, a network prefix,
+                          an ASN), else its fixed-key hash */
+    uint32_t count;
+    int32_t last_day;
+};
+
+struct kt_bl_country {
+    char code[2];
+    uint16_t pad;
+    uint32_t count;
+    int32_t last_day;
+};
+
+struct kt_bl_place {
+    float lat, lon;
+    uint16_t accuracy_km;
+    char country[2];
+    uint32_t count;
+    int32_t last_day;
+};
+
+struct kt_bl_agent {
+    uint64_t id;                   /* fixed-key hash of the whole user agent */
+    uint32_t count;
+    int32_t last_day;
+    char name[KT_BL_AGENT_NAME];   /* its product token ("git/2.47.1"), for reasons; already
+                                      redacted, never a token */
+};
+
+/*
+ * A rate at one time scale: the count in the current bucket, and the mean, variance and
+ * maximum of the counts of past buckets in which the key was active (exponentially weighted,
+ * so old habits fade), plus how many such buckets were seen.
+ */
+struct kt_bl_rate {
+    int64_t bucket_start_ms;
+    uint32_t count;
+    uint32_t max;
+    float mean;
+    float var;
+    uint32_t buckets;
+    uint32_t pad;
+};
+
+struct kt_baseline {
+    uint32_t version;
+    uint32_t pad;
+    int64_t first_ms, last_ms;
+    uint64_t events;
+    uint64_t errors;          /* HTTP 401/403/429 and provider errors (AccessDenied...) */
+    uint32_t days_active;     /* distinct days with at least one use */
+    int32_t last_day;
+
+    struct kt_bl_item ips[KT_BL_IPS];
+    struct kt_bl_item nets[KT_BL_NETS];
+    struct kt_bl_country countries[KT_BL_COUNTRIES];
+    struct kt_bl_item asns[KT_BL_ASNS];
+    struct kt_bl_place places[KT_BL_PLACES];
+    struct kt_bl_agent agents[KT_BL_AGENTS];
+    uint8_t ops[KT_BL_OPS_BITS / 8];
+    uint32_t ops_count;       /* distinct operations added to the filter (approximate) */
+
+    uint32_t hours[24];       /* uses by UTC hour of day */
+    uint32_t weekdays[7];     /* uses by UTC day of week, 0 = Monday */
+
+    struct kt_bl_rate minute;
+    struct kt_bl_rate hour;
+    struct kt_bl_rate minute_errors; /* error counts per active minute */
+
+    /* The last located use: for travel speed. */
+    bool has_last_place;
+    char last_country[2];
+    uint16_t last_accuracy_km;
+    float last_lat, last_lon;
+    int64_t last_place_ms;
+};
+
+/* Resets b to an empty baseline. */
+void kt_baseline_init(struct kt_baseline *b);
+
+/*
+ * Folds one event into b. geo may be NULL (no geolocation). op is the operation key used for
+ * "first time" checks (see kt_baseline_op_key); empty means none.
+ */
+void kt_baseline_learn(struct kt_baseline *b, const struct kt_event *ev, const struct kt_geo *geo,
+                       struct kt_str op);
+
+/*
+ * The operation key of an event: "service:method" for API logs (iam.amazonaws.com:ListUsers,
+ * github:org.list_members), "METHOD /path/template" for HTTP logs with ids and hashes in the
+ * path replaced by '*', so /repos/acme/api/issues/17 and .../18 are one endpoint. Written into
+ * out (capacity cap), returns the view.
+ */
+struct kt_str kt_baseline_op_key(const struct kt_event *ev, char *out, size_t cap);
+
+/* Whether the event counts as an error (401/403/429 or an error code). */
+bool kt_baseline_is_error(const struct kt_event *ev);
+
+/* Queries used by detectors. */
+bool kt_baseline_has_ip(const struct kt_baseline *b, struct kt_str ip);
+bool kt_baseline_has_net(const struct kt_baseline *b, struct kt_str ip);
+bool kt_baseline_has_country(const struct kt_baseline *b, const char code[2]);
+bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn);
+bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent);
+bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op);
+/* Nearest known place to (lat, lon): distance in km, or -1 when none. */
+double kt_baseline_nearest_place_km(const struct kt_baseline *b, double lat, double lon);
+/* Share of past uses in this UTC hour of day (0..1); 0 when there are none yet. */
+double kt_baseline_hour_share(const struct kt_baseline *b, int hour);
+/* Days between the previous use and t (0 when none). */
+double kt_baseline_idle_days(const struct kt_baseline *b, int64_t t_ms);
+
+/*
+ * Merges src into dst: two baselines of one key built from disjoint logs combine into the
+ * baseline of all of them (counts add, sets unite within their caps, rates combine their
+ * moments, first/last and the last place take the extremes). Order does not matter for the
+ * counts and sets; merging an empty baseline is a no-op.
+ */
+void kt_baseline_merge(struct kt_baseline *dst, const struct kt_baseline *src);
+
+/*
+ * Serialises b compactly (little-endian, versioned, empty set slots omitted) into buf. Returns
+ * the size written, or 0 when cap is too small; KT_BASELINE_MAX_BYTES always suffices.
+ */
+size_t kt_baseline_serialize(const struct kt_baseline *b, uint8_t *buf, size_t cap);
+
+/* Parses what kt_baseline_serialize wrote. KT_EPARSE on any malformed or truncated input
+ * (never reads past len). */
+enum kt_rc kt_baseline_deserialize(struct kt_baseline *b, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * The detector interface. A detector is one const struct in detectors/, listed in the registry
+ * (detectors/registry.c) that also drives --list-detectors and the config file's knobs.
+ *
+ * Check first, then learn: the engine hands every detector the event and the key's baseline as
+ * it was before this event, collects the findings, and only then folds the event into the
+ * baseline. Detectors are pure functions of their input: no wall clock, no global state, so a
+ * replay of the same logs gives the same findings. Novelty detectors (needs_maturity) are not
+ * asked until the key's baseline is mature (config: maturity.min_days, maturity.min_events).
+ */
+#ifndef KEYTRAIL_DETECTOR_H
+#define KEYTRAIL_DETECTOR_H
+
+#include <keytrail/baseline.h>
+#include <keytrail/common.h>
+#include <keytrail/credential.h>
+#include <keytrail/event.h>
+#include <keytrail/finding.h>
+#include <keytrail/geo.h>
+
+/* What a detector sees for one credential in one event. */
+struct kt_det_input {
+    const struct kt_event *ev;
+    const struct kt_cred *cred;
+    const struct kt_geo *geo;       /* where ev->ip is; kind SERVICE/NONE when not an address */
+    const struct kt_baseline *base; /* the key's baseline before this event */
+    struct kt_str op;               /* the operation key (kt_baseline_op_key) */
+    bool mature;                    /* the baseline passed the maturity thresholds */
+    bool broad;                     /* used widely by design (a publishable key, or already seen
+                                       in many countries): geographic novelty is normal */
+    bool has_geo;                   /* a location database is loaded */
+    bool has_asn;                   /* an ASN database is loaded */
+    const char *ip_list_label;      /* the --ip-list entry ev->ip matched, or NULL */
+    int64_t leak_ms;                /* --leaked: when this key leaked; KT_TIME_NONE if not */
+    const double *knobs;            /* this detector's knob values, in its knob-table order */
+};
+
+typedef void (*kt_emit_fn)(void *ctx, const struct kt_finding *f);
+
+/*
+ * What a finding is evidence about. A thief shows up in several aspects at once (a new place,
+ * a new tool, unusual operations, at night); ordinary drift usually in one (a trip, a new
+ * laptop). Risk scoring takes the strongest finding per aspect and rewards agreement.
+ */
+enum kt_aspect {
+    KT_ASPECT_WHERE = 0, /* country, network, travel, listed addresses */
+    KT_ASPECT_HOW,       /* the client (user agent) */
+    KT_ASPECT_WHAT,      /* operations, errors, rate */
+    KT_ASPECT_WHEN,      /* time of day, dormancy */
+    KT_ASPECT_DIRECT,    /* evidence on its own: a declared leak, a forged token */
+    KT_ASPECT__COUNT
+};
+
+/* A tunable number, with its default; names are what the config file uses. */
+struct kt_knob {
+    const char *name;
+    double def;
+    const char *help;
+};
+
+struct kt_detector {
+    const char *name;
+    const char *summary;
+    enum kt_severity severity; /* the most severe finding it raises (for listings) */
+    enum kt_aspect aspect;
+    bool needs_maturity;       /* a novelty detector: quiet until the baseline is mature */
+    bool needs_geo;            /* needs a location or ASN database */
+    const struct kt_knob *knobs;
+    size_t n_knobs;
+    /* Judges in; calls emit for each finding (zero or more). */
+    void (*check)(const struct kt_det_input *in, kt_emit_fn emit, void *emit_ctx);
+};
+
+/* The registry, in a fixed order. */
+const struct kt_detector *const *kt_detectors(size_t *count);
+const struct kt_detector *kt_detector_find(const char *name);
+
+/* Helpers for writing detectors (src/finding.c). */
+
+/* Starts f for in's key, event time, address and location; value is printf-formatted. */
+void kt_finding_start(struct kt_finding *f, const struct kt_det_input *in, const char *detector,
+                      enum kt_severity sev, int score, const char *value_fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Sets the reason sentence (printf-formatted; never pass log content that may hold a token:
+ * use the redacted or normalised values the baseline and geo provide). */
+void kt_finding_reason(struct kt_finding *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void kt_finding_extra(struct kt_finding *f, const char *name, double value);
+
+/* "12 840" — counts in reasons, grouped by thousands. */
+const char *kt_fmt_count(uint64_t n, char *out, size_t cap);
+/* The baseline's countries, most used first: "DE, US" (at most max). */
+const char *kt_fmt_countries(const struct kt_baseline *b, size_t max, char *out, size_t cap);
+/* The baseline's user agent names, most used first: "git/2.47.1, GitHub CLI 2.62.0". */
+const char *kt_fmt_agents(const struct kt_baseline *b, size_t max, char *out, size_t cap);
+/* Days of history: (last - first) of the baseline, rounded down. */
+int64_t kt_baseline_days(const struct kt_baseline *b);
+/* "AS9009" or "an unknown network". */
+const char *kt_fmt_asn(uint32_t asn, char *out, size_t cap);
+/* The product token of a user agent ("python-requests/2.32.3"), redacted, into out. */
+const char *kt_fmt_agent_name(struct kt_str user_agent, char *out, size_t cap);
+
+#endif

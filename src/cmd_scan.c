@@ -1,0 +1,250 @@
+/*
+ * `keytrail scan`: the main job. Reads the logs through the pipeline, feeds every event with a
+ * credential to the detection engine, streams an alert per new finding, and ends with a verdict
+ * per key: the reports (--report), a short summary on stderr, and an exit status a cron job can
+ * act on (1 when a key must be rotated).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <keytrail/report.h>
+
+#include "alerts.h"
+#include "cli.h"
+#include "engine.h"
+#include "jsonw.h"
+#include "timefmt.h"
+
+struct scan_ctx {
+    struct kt_engine *engine;
+    struct kt_jw alerts;
+    bool flush_each; /* live input: each alert leaves as soon as it is made */
+};
+
+static enum kt_rc on_event(void *ctx, const struct kt_event *ev)
+{
+    struct scan_ctx *sc = ctx;
+    enum kt_rc rc = kt_engine_event(sc->engine, ev);
+    if (rc == KT_OK && kt_jw_failed(&sc->alerts)) {
+        rc = KT_EIO;
+    }
+    return rc;
+}
+
+static void on_alert(void *ctx, const struct kt_finding *f, const struct kt_keystate *ks)
+{
+    struct scan_ctx *sc = ctx;
+    kt_alert_write(&sc->alerts, f, ks->family, ks->hint);
+    if (sc->flush_each) {
+        kt_jw_flush(&sc->alerts);
+    }
+}
+
+/* Loads the optional inputs of detection; prints the error and returns false on failure. */
+struct scan_inputs {
+    struct kt_config cfg;
+    bool cfg_ready;
+    struct kt_geodb *geo;
+    struct kt_netset *ip_list;
+    struct kt_leaked *leaked;
+};
+
+static bool load_inputs(struct kt_cli *cli, struct scan_inputs *in)
+{
+    struct kt_err err;
+    kt_err_clear(&err);
+    if (kt_config_init(&in->cfg) != KT_OK) {
+        kt_cli_error("out of memory");
+        return false;
+    }
+    in->cfg_ready = true;
+    if (cli->config_path != NULL && kt_config_load(&in->cfg, cli->config_path, &err) != KT_OK) {
+        kt_cli_error("%s: %s", err.where, err.msg);
+        return false;
+    }
+    if (kt_geodb_open(&in->geo, cli->geoip_path, cli->asn_path, &err) != KT_OK) {
+        kt_cli_error("%s: %s", err.where[0] ? err.where : "geoip", err.msg);
+        return false;
+    }
+    if (cli->ip_list_path != NULL) {
+        if (kt_netset_new(&in->ip_list) != KT_OK ||
+            kt_netset_load(in->ip_list, cli->ip_list_path, &err) != KT_OK) {
+            kt_cli_error("%s: %s", err.where[0] ? err.where : cli->ip_list_path, err.msg);
+            return false;
+        }
+    }
+    if (cli->leaked_path != NULL &&
+        kt_leaked_load(&in->leaked, cli->leaked_path, &err) != KT_OK) {
+        kt_cli_error("%s: %s", err.where[0] ? err.where : cli->leaked_path, err.msg);
+        return false;
+    }
+    return true;
+}
+
+static void free_inputs(struct scan_inputs *in)
+{
+    if (in->cfg_ready) {
+        kt_config_fini(&in->cfg);
+    }
+    kt_geodb_free(in->geo);
+    kt_netset_free(in->ip_list);
+    kt_leaked_free(in->leaked);
+}
+
+static int open_alerts(const char *path)
+{
+    if (path == NULL || strcmp(path, "-") == 0) {
+        return STDOUT_FILENO;
+    }
+    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+static bool write_reports(struct kt_cli *cli, const struct kt_report *r)
+{
+    bool ok = true;
+    for (size_t i = 0; i < cli->n_reports; i++) {
+        const char *path = cli->report_paths[i];
+        const struct kt_reporter *rep = kt_reporter_for_path(path);
+        FILE *f = fopen(path, "w");
+        if (f == NULL) {
+            kt_cli_error("%s: cannot write the report: %s", path, strerror(errno));
+            ok = false;
+            continue;
+        }
+        struct kt_err err;
+        kt_err_clear(&err);
+        enum kt_rc rc = rep->render(r, f, &err);
+        if (fclose(f) != 0 && rc == KT_OK) {
+            rc = KT_EIO;
+        }
+        if (rc != KT_OK) {
+            kt_cli_error("%s: cannot write the report: %s", path,
+                         err.msg[0] ? err.msg : kt_strerror(rc));
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* The human summary: keys seen, then each key to rotate with its hint and top reason. */
+static void print_verdicts(const struct kt_report *r)
+{
+    char n[32];
+    fprintf(stderr, "keytrail: %s keys seen: %" PRIu64 " to rotate, %" PRIu64
+                    " to investigate, %" PRIu64 " ok\n",
+            kt_fmt_count(r->totals.keys, n, sizeof(n)), r->totals.rotate, r->totals.investigate,
+            r->totals.ok);
+    for (size_t i = 0; i < r->n_keys; i++) {
+        const struct kt_report_key *k = &r->keys[i];
+        if (k->verdict == KT_VERDICT_OK) {
+            break; /* sorted by risk: the rest are ok */
+        }
+        char id[KT_KEYID_STRLEN + 1];
+        kt_keyid_format(&k->key, id);
+        fprintf(stderr, "  %-11s %-24s %-8s risk %3d  %s\n", kt_verdict_name(k->verdict), k->hint,
+                kt_family_name(k->family), k->risk, id);
+        if (k->n_findings > 0) {
+            fprintf(stderr, "              %s: %s\n", k->findings[0]->detector,
+                    k->findings[0]->reason);
+        }
+    }
+}
+
+int kt_cmd_scan(struct kt_cli *cli)
+{
+    int code = KT_EXIT_FATAL;
+    struct scan_inputs in = { 0 };
+    struct kt_pipeline *pl = NULL;
+    struct scan_ctx sc = { 0 };
+    int alerts_fd = -1;
+    bool alerts_open = false;
+    if (!load_inputs(cli, &in)) {
+        code = KT_EXIT_USAGE;
+        goto out;
+    }
+    if (!kt_geodb_has_location(in.geo) && !cli->quiet) {
+        fprintf(stderr, "keytrail: no geolocation database (--geoip, or one in /usr/share/GeoIP): "
+                        "the geographic detectors are off\n");
+    } else if (!cli->quiet) {
+        fprintf(stderr, "keytrail: geolocation: %s\n", kt_geodb_describe(in.geo));
+    }
+    pl = kt_cli_pipeline(cli, &code);
+    if (pl == NULL) {
+        goto out;
+    }
+    alerts_fd = open_alerts(cli->alerts_path);
+    if (alerts_fd < 0) {
+        kt_cli_error("%s: cannot write alerts: %s", cli->alerts_path, strerror(errno));
+        code = KT_EXIT_USAGE;
+        goto out;
+    }
+    if (kt_jw_init(&sc.alerts, alerts_fd) != KT_OK) {
+        kt_cli_error("out of memory");
+        goto out;
+    }
+    alerts_open = true;
+    for (size_t i = 0; i < cli->n_paths; i++) {
+        sc.flush_each |= strcmp(cli->paths[i], "-") == 0;
+    }
+    struct kt_engine_opts eo = {
+        .cfg = &in.cfg,
+        .geo = in.geo,
+        .ip_list = in.ip_list,
+        .leaked = in.leaked,
+        .on_alert = on_alert,
+        .alert_ctx = &sc,
+    };
+    struct kt_err err;
+    kt_err_clear(&err);
+    if (kt_engine_new(&sc.engine, &eo, &err) != KT_OK) {
+        kt_cli_error("%s", err.msg);
+        goto out;
+    }
+    enum kt_rc rc = kt_pipeline_run(pl, cli->paths, cli->n_paths, on_event, &sc, &err);
+    alerts_open = false;
+    if (kt_jw_fini(&sc.alerts) != KT_OK && rc == KT_OK) {
+        rc = KT_EIO;
+    }
+    struct kt_report report;
+    bool reports_ok = true;
+    if (rc == KT_OK) {
+        rc = kt_engine_report(sc.engine, &report);
+    }
+    if (rc == KT_OK) {
+        const struct kt_run_stats *st = kt_pipeline_stats(pl);
+        report.totals.files = st->files;
+        report.totals.damaged_files = st->files_damaged + st->files_unreadable;
+        report.totals.records = st->records;
+        report.totals.events = st->events;
+        report.totals.malformed = st->bad_total;
+        report.geo = kt_geodb_describe(in.geo);
+        report.version = KT_VERSION;
+        reports_ok = write_reports(cli, &report);
+    }
+    code = kt_cli_finish(cli, pl, rc, &err);
+    if (rc == KT_OK) {
+        if (!cli->quiet) {
+            print_verdicts(&report);
+        }
+        if (!reports_ok) {
+            code |= KT_EXIT_FATAL;
+        }
+        if (report.totals.rotate > 0) {
+            code |= KT_EXIT_FINDINGS;
+        }
+    }
+out:
+    if (alerts_open) {
+        kt_jw_fini(&sc.alerts);
+    }
+    if (alerts_fd > STDERR_FILENO) {
+        close(alerts_fd);
+    }
+    kt_engine_free(sc.engine);
+    kt_pipeline_free(pl);
+    free_inputs(&in);
+    return code;
+}

@@ -1,0 +1,54 @@
+/*
+ * The configuration file (--config FILE): detection knobs, maturity, verdict thresholds and
+ * allowlists, as JSON. Every name is checked, so a typo is an error that names the file and
+ * the setting, not a silently ignored line. See README for the format.
+ */
+#ifndef KEYTRAIL_CONFIG_H
+#define KEYTRAIL_CONFIG_H
+
+#include <keytrail/credential.h>
+#include <keytrail/detector.h>
+#include <keytrail/error.h>
+
+#include "netset.h"
+
+#define KT_CONFIG_MAX_DETECTORS 32
+#define KT_CONFIG_MAX_KNOBS 8
+
+struct kt_config {
+    /* A key's baseline is mature (novelty detectors may judge it) after this much history. */
+    double min_days;
+    double min_events;
+    /* A key seen in this many countries is used worldwide by design: no geographic novelty. */
+    double broad_countries;
+    /* Verdict thresholds on the 0..100 risk. */
+    double rotate_at;
+    double investigate_at;
+    bool enabled[KT_CONFIG_MAX_DETECTORS];
+    double knobs[KT_CONFIG_MAX_DETECTORS][KT_CONFIG_MAX_KNOBS];
+    /* Allowlists: events that match are learned but never judged. */
+    struct kt_keyid *allow_keys;
+    size_t n_allow_keys;
+    struct kt_netset *allow_networks;
+    uint32_t *allow_asns;
+    size_t n_allow_asns;
+    char (*allow_countries)[2];
+    size_t n_allow_countries;
+};
+
+/* Defaults: every detector enabled with its knob defaults. */
+enum kt_rc kt_config_init(struct kt_config *cfg);
+void kt_config_fini(struct kt_config *cfg);
+
+/* Reads a JSON config file over the defaults. KT_EOPEN, or KT_EPARSE with err naming the file
+ * (and line for syntax errors) and the offending setting. */
+enum kt_rc kt_config_load(struct kt_config *cfg, const char *path, struct kt_err *err);
+
+/* Index of a detector in the registry (and in cfg->enabled/knobs); -1 if unknown. */
+int kt_config_detector_index(const char *name);
+
+bool kt_config_allows_key(const struct kt_config *cfg, const struct kt_keyid *key);
+bool kt_config_allows_asn(const struct kt_config *cfg, uint32_t asn);
+bool kt_config_allows_country(const struct kt_config *cfg, const char country[3]);
+
+#endif

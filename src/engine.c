@@ -1,0 +1,581 @@
+/*
+ * The detection engine (engine.h).
+ *
+ * Keys live in one growing array indexed by a key-id table; findings in another, indexed by a
+ * table keyed on (key, detector, value) so a repeat costs one probe. Each event is located once
+ * and its operation key computed once, then every credential in it is judged and learned.
+ *
+ * Scoring: a key's findings combine like independent evidence, risk = 1 - prod(1 - score_i),
+ * with a bonus when several different detectors agree (a thief rarely trips just one), and any
+ * critical finding forces rotate. The thresholds come from the config.
+ */
+#include "engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hash.h"
+#include "keytab.h"
+
+struct dedup_slot {
+    uint32_t finding; /* index + 1; 0 = empty */
+};
+
+struct kt_engine {
+    struct kt_engine_opts opts;
+    const struct kt_config *cfg;
+    const struct kt_detector *const *dets;
+    size_t n_dets;
+
+    struct kt_keytab index;
+    struct kt_keystate *keys;
+    size_t n_keys, cap_keys;
+
+    struct kt_finding *findings;
+    size_t n_findings, cap_findings;
+    struct dedup_slot *dedup;
+    size_t dedup_cap;
+    uint64_t alerts;
+
+    int64_t from_ms, to_ms;
+
+    /* Report model, rebuilt by kt_engine_report. */
+    struct kt_report_key *report_keys;
+    const struct kt_finding **report_findings;
+};
+
+enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *opts,
+                         struct kt_err *err)
+{
+    struct kt_engine *e = calloc(1, sizeof(*e));
+    if (e == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    e->opts = *opts;
+    e->cfg = opts->cfg;
+    e->dets = kt_detectors(&e->n_dets);
+    if (e->n_dets > KT_CONFIG_MAX_DETECTORS) {
+        e->n_dets = KT_CONFIG_MAX_DETECTORS;
+    }
+    kt_keytab_init(&e->index);
+    e->from_ms = INT64_MAX;
+    e->to_ms = INT64_MIN;
+    *out = e;
+    return KT_OK;
+}
+
+void kt_engine_free(struct kt_engine *e)
+{
+    if (e == NULL) {
+        return;
+    }
+    kt_keytab_fini(&e->index);
+    free(e->keys);
+    free(e->findings);
+    free(e->dedup);
+    free(e->report_keys);
+    free(e->report_findings);
+    free(e);
+}
+
+size_t kt_engine_keys(const struct kt_engine *e)
+{
+    return e->n_keys;
+}
+
+uint64_t kt_engine_findings(const struct kt_engine *e)
+{
+    return e->n_findings;
+}
+
+const struct kt_keystate *kt_engine_keystate(const struct kt_engine *e, const struct kt_keyid *key)
+{
+    uint32_t idx;
+    return kt_keytab_get(&e->index, key, &idx) ? &e->keys[idx] : NULL;
+}
+
+static void set_identity(struct kt_keystate *ks, const struct kt_cred *c)
+{
+    ks->family = c->family;
+    ks->flags = c->flags;
+    memcpy(ks->kind, c->kind, sizeof(ks->kind));
+    memcpy(ks->hint, c->hint, sizeof(ks->hint));
+    memcpy(ks->account, c->account, sizeof(ks->account));
+}
+
+static struct kt_keystate *key_state(struct kt_engine *e, const struct kt_cred *c)
+{
+    if (e->n_keys == e->cap_keys) {
+        size_t ncap = e->cap_keys ? e->cap_keys * 2 : 256;
+        struct kt_keystate *nk = realloc(e->keys, ncap * sizeof(*nk));
+        if (nk == NULL) {
+            return NULL;
+        }
+        e->keys = nk;
+        e->cap_keys = ncap;
+    }
+    uint32_t idx;
+    bool inserted;
+    if (kt_keytab_upsert(&e->index, &c->key, (uint32_t)e->n_keys, &idx, &inserted) != KT_OK) {
+        return NULL;
+    }
+    struct kt_keystate *ks = &e->keys[idx];
+    if (inserted) {
+        memset(ks, 0, sizeof(*ks));
+        ks->key = c->key;
+        set_identity(ks, c);
+        kt_baseline_init(&ks->base);
+        ks->last_day = INT32_MIN;
+        ks->first_ms = INT64_MAX;
+        ks->last_ms = INT64_MIN;
+        e->n_keys++;
+    } else if ((ks->flags & KT_CRED_FROM_HASH) && !(c->flags & KT_CRED_FROM_HASH)) {
+        set_identity(ks, c); /* the token's own hint beats its provider hash */
+    }
+    return ks;
+}
+
+/* ---- findings and deduplication ---- */
+
+static uint64_t finding_hash(const struct kt_keyid *key, const char *detector, const char *value)
+{
+    char buf[KT_KEYID_BYTES + 64 + KT_FINDING_VALUE];
+    size_t n = KT_KEYID_BYTES;
+    memcpy(buf, key->b, KT_KEYID_BYTES);
+    size_t dl = strnlen(detector, 63), vl = strnlen(value, KT_FINDING_VALUE - 1);
+    memcpy(buf + n, detector, dl);
+    n += dl;
+    buf[n++] = '\0';
+    memcpy(buf + n, value, vl);
+    n += vl;
+    return kt_hash(buf, n);
+}
+
+static bool same_finding(const struct kt_finding *a, const struct kt_finding *b)
+{
+    return kt_keyid_eq(&a->key, &b->key) && strcmp(a->detector, b->detector) == 0 &&
+           strcmp(a->value, b->value) == 0;
+}
+
+static enum kt_rc grow_dedup(struct kt_engine *e)
+{
+    size_t ncap = e->dedup_cap ? e->dedup_cap * 2 : 1024;
+    struct dedup_slot *nd = calloc(ncap, sizeof(*nd));
+    if (nd == NULL) {
+        return KT_ENOMEM;
+    }
+    for (size_t i = 0; i < e->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[i];
+        size_t s = finding_hash(&f->key, f->detector, f->value) & (ncap - 1);
+        while (nd[s].finding != 0) {
+            s = (s + 1) & (ncap - 1);
+        }
+        nd[s].finding = (uint32_t)i + 1;
+    }
+    free(e->dedup);
+    e->dedup = nd;
+    e->dedup_cap = ncap;
+    return KT_OK;
+}
+
+struct emit_ctx {
+    struct kt_engine *e;
+    struct kt_keystate *ks;
+    const struct kt_event *ev;
+    enum kt_rc rc;
+    bool quarantine; /* a high or critical finding: keep the event out of the baseline */
+};
+
+static void on_finding(void *ctx, const struct kt_finding *f)
+{
+    struct emit_ctx *ec = ctx;
+    struct kt_engine *e = ec->e;
+    if (f->severity >= KT_SEV_HIGH) {
+        ec->quarantine = true;
+    }
+    if ((e->n_findings + 1) * 10 > e->dedup_cap * 7 && grow_dedup(e) != KT_OK) {
+        ec->rc = KT_ENOMEM;
+        return;
+    }
+    size_t s = finding_hash(&f->key, f->detector, f->value) & (e->dedup_cap - 1);
+    for (; e->dedup[s].finding != 0; s = (s + 1) & (e->dedup_cap - 1)) {
+        struct kt_finding *old = &e->findings[e->dedup[s].finding - 1];
+        if (same_finding(old, f)) {
+            old->count++;
+            old->accepted += ec->ev->status != 401;
+            old->last_ms = KT_MAX(old->last_ms, f->time_ms);
+            return;
+        }
+    }
+    if (ec->ks->n_findings == KT_KEY_FINDINGS) {
+        ec->ks->dropped_findings++;
+        return;
+    }
+    if (e->n_findings == e->cap_findings) {
+        size_t ncap = e->cap_findings ? e->cap_findings * 2 : 256;
+        struct kt_finding *nf = realloc(e->findings, ncap * sizeof(*nf));
+        if (nf == NULL) {
+            ec->rc = KT_ENOMEM;
+            return;
+        }
+        e->findings = nf;
+        e->cap_findings = ncap;
+    }
+    struct kt_finding *stored = &e->findings[e->n_findings];
+    *stored = *f;
+    stored->accepted = ec->ev->status != 401;
+    e->dedup[s].finding = (uint32_t)e->n_findings + 1;
+    ec->ks->findings[ec->ks->n_findings++] = (uint32_t)e->n_findings;
+    e->n_findings++;
+    e->alerts++;
+    if (e->opts.on_alert != NULL) {
+        /* The alert carries the key's risk as it stands now; once the evidence together says
+         * "rotate", the alert that tipped it is raised to high whatever its own severity. */
+        struct kt_finding alert = *stored;
+        enum kt_verdict v;
+        int risk = kt_engine_risk(e, ec->ks, &v);
+        if (v == KT_VERDICT_ROTATE && alert.severity < KT_SEV_HIGH) {
+            alert.severity = KT_SEV_HIGH;
+        }
+        kt_finding_extra(&alert, "key_risk", risk);
+        e->opts.on_alert(e->opts.alert_ctx, &alert, ec->ks);
+    }
+}
+
+/* ---- judging an event ---- */
+
+static unsigned country_count(const struct kt_baseline *b)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < KT_BL_COUNTRIES; i++) {
+        n += b->countries[i].code[0] != '\0';
+    }
+    return n;
+}
+
+static bool allowlisted(const struct kt_engine *e, const struct kt_cred *c,
+                        const struct kt_event *ev, const struct kt_geo *geo)
+{
+    const struct kt_config *cfg = e->cfg;
+    return kt_config_allows_key(cfg, &c->key) ||
+           (ev->ip.len > 0 && kt_netset_match(cfg->allow_networks, ev->ip) != NULL) ||
+           kt_config_allows_asn(cfg, geo->asn) || kt_config_allows_country(cfg, geo->country);
+}
+
+static void timeline_add(struct kt_keystate *ks, int64_t time_ms)
+{
+    if (time_ms == KT_TIME_NONE) {
+        return;
+    }
+    int32_t day = (int32_t)(time_ms >= 0 ? time_ms / 86400000 : (time_ms - 86399999) / 86400000);
+    if (ks->last_day == INT32_MIN) {
+        ks->last_day = day;
+    }
+    if (day > ks->last_day) {
+        /* Clear the days the ring skips over. */
+        int64_t gap = (int64_t)day - ks->last_day;
+        for (int64_t d = 1; d <= gap && d <= KT_REPORT_DAYS; d++) {
+            ks->days[((int64_t)ks->last_day + d) % KT_REPORT_DAYS] = 0;
+        }
+        ks->last_day = day;
+    } else if ((int64_t)ks->last_day - day >= KT_REPORT_DAYS) {
+        return; /* older than the window */
+    }
+    uint16_t *slot = &ks->days[((day % KT_REPORT_DAYS) + KT_REPORT_DAYS) % KT_REPORT_DAYS];
+    if (*slot < UINT16_MAX) {
+        (*slot)++;
+    }
+}
+
+enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
+{
+    if (ev->n_creds == 0) {
+        return KT_OK;
+    }
+    if (ev->time_ms != KT_TIME_NONE) {
+        e->from_ms = KT_MIN(e->from_ms, ev->time_ms);
+        e->to_ms = KT_MAX(e->to_ms, ev->time_ms);
+    }
+    struct kt_geo geo;
+    kt_geodb_lookup(e->opts.geo, ev->ip, &geo);
+    char opbuf[256];
+    struct kt_str op = kt_baseline_op_key(ev, opbuf, sizeof(opbuf));
+    const char *listed = e->opts.ip_list && ev->ip.len > 0
+                             ? kt_netset_match(e->opts.ip_list, ev->ip)
+                             : NULL;
+    bool has_geo = kt_geodb_has_location(e->opts.geo);
+    bool has_asn = kt_geodb_has_asn(e->opts.geo);
+    const struct kt_config *cfg = e->cfg;
+    for (unsigned i = 0; i < ev->n_creds; i++) {
+        const struct kt_cred *c = &ev->creds[i];
+        struct kt_keystate *ks = key_state(e, c);
+        if (ks == NULL) {
+            return KT_ENOMEM;
+        }
+        struct kt_det_input in = {
+            .ev = ev,
+            .cred = c,
+            .geo = &geo,
+            .base = &ks->base,
+            .op = op,
+            .mature = ks->base.days_active >= cfg->min_days && ks->base.events >= cfg->min_events,
+            .broad = (c->flags & KT_CRED_PUBLISHABLE) ||
+                     country_count(&ks->base) >= cfg->broad_countries,
+            .has_geo = has_geo,
+            .has_asn = has_asn,
+            .ip_list_label = listed,
+            .leak_ms = KT_TIME_NONE,
+        };
+        bool leaked = kt_leaked_lookup(e->opts.leaked, &c->key, &in.leak_ms);
+        if (!leaked) {
+            in.leak_ms = KT_TIME_NONE;
+        } else if (in.leak_ms == KT_TIME_NONE) {
+            in.leak_ms = INT64_MIN + 1; /* declared leaked, time unknown: every use counts */
+        }
+        struct emit_ctx ec = { .e = e, .ks = ks, .ev = ev, .rc = KT_OK };
+        if (!allowlisted(e, c, ev, &geo)) {
+            for (size_t d = 0; d < e->n_dets; d++) {
+                const struct kt_detector *det = e->dets[d];
+                if (!cfg->enabled[d] || (det->needs_maturity && !in.mature) ||
+                    (det->needs_geo && !has_geo && !has_asn)) {
+                    continue;
+                }
+                in.knobs = cfg->knobs[d];
+                det->check(&in, on_finding, &ec);
+                if (ec.rc != KT_OK) {
+                    return ec.rc;
+                }
+            }
+        }
+        timeline_add(ks, ev->time_ms);
+        ks->events++;
+        if (ev->time_ms != KT_TIME_NONE) {
+            ks->first_ms = KT_MIN(ks->first_ms, ev->time_ms);
+            ks->last_ms = KT_MAX(ks->last_ms, ev->time_ms);
+        }
+        if (ec.quarantine) {
+            ks->quarantined++;
+        } else {
+            kt_baseline_learn(&ks->base, ev, &geo, op);
+        }
+    }
+    return KT_OK;
+}
+
+/* ---- verdicts and the report ---- */
+
+/* How much a finding counts: refused uses (401) show a key that did not work, not a stolen one
+ * that does. */
+static double weight(const struct kt_finding *f)
+{
+    double w = f->score / 100.0;
+    return f->accepted == 0 ? w * 0.5 : w;
+}
+
+static enum kt_aspect aspect_of(const struct kt_finding *f)
+{
+    const struct kt_detector *d = kt_detector_find(f->detector);
+    return d != NULL ? d->aspect : KT_ASPECT_WHAT;
+}
+
+/*
+ * Risk of the findings close in time to anchor: the strongest finding per aspect, combined as
+ * independent evidence (1 - prod(1 - w)), plus a bonus when aspects agree. Findings weeks apart
+ * (a trip, later a new laptop) do not add up; a thief's many anomalies within hours do.
+ */
+static double window_risk(const struct kt_engine *e, const struct kt_keystate *ks,
+                          const struct kt_finding *anchor)
+{
+    double best[KT_ASPECT__COUNT] = { 0 };
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[ks->findings[i]];
+        int64_t gap = f->time_ms - anchor->time_ms;
+        if (gap < 0) {
+            gap = -gap;
+        }
+        if (gap > KT_RISK_WINDOW_MS) {
+            continue;
+        }
+        enum kt_aspect a = aspect_of(f);
+        best[a] = KT_MAX(best[a], weight(f));
+    }
+    double keep = 1.0;
+    int agreeing = 0;
+    for (int a = 0; a < KT_ASPECT__COUNT; a++) {
+        keep *= 1.0 - best[a];
+        agreeing += best[a] >= 0.25;
+    }
+    double risk = 100.0 * (1.0 - keep);
+    return risk + (agreeing >= 3 ? 20 : agreeing == 2 ? 12 : 0);
+}
+
+int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
+                   enum kt_verdict *verdict)
+{
+    double risk = 0;
+    bool critical = false;
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[ks->findings[i]];
+        risk = KT_MAX(risk, window_risk(e, ks, f));
+        critical |= f->severity == KT_SEV_CRITICAL && f->accepted > 0;
+    }
+    int r = (int)lround(KT_MIN(risk, 100.0));
+    if (critical) {
+        r = KT_MAX(r, 95);
+    }
+    if (verdict != NULL) {
+        *verdict = critical || r >= e->cfg->rotate_at ? KT_VERDICT_ROTATE
+                   : r >= e->cfg->investigate_at      ? KT_VERDICT_INVESTIGATE
+                                                      : KT_VERDICT_OK;
+    }
+    return r;
+}
+
+static int by_weight(const void *a, const void *b)
+{
+    const struct kt_finding *x = *(const struct kt_finding *const *)a;
+    const struct kt_finding *y = *(const struct kt_finding *const *)b;
+    if (x->score != y->score) {
+        return x->score > y->score ? -1 : 1;
+    }
+    if (x->severity != y->severity) {
+        return x->severity > y->severity ? -1 : 1;
+    }
+    if (x->time_ms != y->time_ms) {
+        return x->time_ms < y->time_ms ? -1 : 1;
+    }
+    int c = strcmp(x->detector, y->detector);
+    return c != 0 ? c : strcmp(x->value, y->value);
+}
+
+static int by_risk(const void *a, const void *b)
+{
+    const struct kt_report_key *x = a, *y = b;
+    if (x->risk != y->risk) {
+        return x->risk > y->risk ? -1 : 1;
+    }
+    if (x->events != y->events) {
+        return x->events > y->events ? -1 : 1;
+    }
+    return memcmp(x->key.b, y->key.b, KT_KEYID_BYTES);
+}
+
+/* Fills a name/count list from baseline slots, most used first. */
+static size_t top_counts(struct kt_report_count *out, const char (*names)[80],
+                         const uint32_t *counts, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (counts[i] == 0) {
+            continue;
+        }
+        size_t j = k < KT_REPORT_TOP ? k : KT_REPORT_TOP;
+        while (j > 0 && (out[j - 1].count < counts[i] ||
+                         (out[j - 1].count == counts[i] && strcmp(out[j - 1].name, names[i]) > 0))) {
+            if (j < KT_REPORT_TOP) {
+                out[j] = out[j - 1];
+            }
+            j--;
+        }
+        if (j < KT_REPORT_TOP) {
+            kt_str_copy(out[j].name, sizeof(out[j].name),
+                        kt_str_make(names[i], strnlen(names[i], sizeof(names[i]))));
+            out[j].count = counts[i];
+        }
+        if (k < KT_REPORT_TOP) {
+            k++;
+        }
+    }
+    return k;
+}
+
+static void summarise(const struct kt_keystate *ks, struct kt_report_key *rk)
+{
+    const struct kt_baseline *b = &ks->base;
+    char names[KT_BL_ASNS + KT_BL_COUNTRIES + KT_BL_AGENTS][80];
+    uint32_t counts[KT_BL_ASNS + KT_BL_COUNTRIES + KT_BL_AGENTS];
+    for (size_t i = 0; i < KT_BL_COUNTRIES; i++) {
+        snprintf(names[i], sizeof(names[i]), "%.2s", b->countries[i].code);
+        counts[i] = b->countries[i].code[0] ? b->countries[i].count : 0;
+    }
+    rk->n_countries = top_counts(rk->countries, names, counts, KT_BL_COUNTRIES);
+    for (size_t i = 0; i < KT_BL_ASNS; i++) {
+        snprintf(names[i], sizeof(names[i]), "AS%llu", (unsigned long long)b->asns[i].id);
+        counts[i] = b->asns[i].id ? b->asns[i].count : 0;
+    }
+    rk->n_asns = top_counts(rk->asns, names, counts, KT_BL_ASNS);
+    for (size_t i = 0; i < KT_BL_AGENTS; i++) {
+        snprintf(names[i], sizeof(names[i]), "%.*s", KT_BL_AGENT_NAME, b->agents[i].name);
+        counts[i] = b->agents[i].id ? b->agents[i].count : 0;
+    }
+    rk->n_agents = top_counts(rk->agents, names, counts, KT_BL_AGENTS);
+    uint64_t ips = 0;
+    for (size_t i = 0; i < KT_BL_IPS; i++) {
+        ips += b->ips[i].count > 0;
+    }
+    rk->ips = ips;
+}
+
+enum kt_rc kt_engine_report(struct kt_engine *e, struct kt_report *out)
+{
+    free(e->report_keys);
+    free(e->report_findings);
+    e->report_keys = calloc(e->n_keys ? e->n_keys : 1, sizeof(*e->report_keys));
+    e->report_findings = calloc(e->n_findings ? e->n_findings : 1, sizeof(*e->report_findings));
+    if (e->report_keys == NULL || e->report_findings == NULL) {
+        return KT_ENOMEM;
+    }
+    memset(out, 0, sizeof(*out));
+    size_t fpos = 0;
+    for (size_t i = 0; i < e->n_keys; i++) {
+        const struct kt_keystate *ks = &e->keys[i];
+        struct kt_report_key *rk = &e->report_keys[i];
+        rk->key = ks->key;
+        rk->family = ks->family;
+        rk->flags = ks->flags;
+        memcpy(rk->kind, ks->kind, sizeof(rk->kind));
+        memcpy(rk->hint, ks->hint, sizeof(rk->hint));
+        memcpy(rk->account, ks->account, sizeof(rk->account));
+        rk->risk = kt_engine_risk(e, ks, &rk->verdict);
+        /* Events include the quarantined ones the baseline never learned. */
+        rk->events = ks->events;
+        rk->errors = ks->base.errors;
+        rk->first_ms = ks->first_ms == INT64_MAX ? KT_TIME_NONE : ks->first_ms;
+        rk->last_ms = ks->last_ms == INT64_MIN ? KT_TIME_NONE : ks->last_ms;
+        summarise(ks, rk);
+        const struct kt_finding **fl = e->report_findings + fpos;
+        for (size_t k = 0; k < ks->n_findings; k++) {
+            const struct kt_finding *f = &e->findings[ks->findings[k]];
+            fl[k] = f;
+        }
+        qsort(fl, ks->n_findings, sizeof(*fl), by_weight);
+        rk->findings = fl;
+        rk->n_findings = ks->n_findings;
+        fpos += ks->n_findings;
+        if (ks->last_day != INT32_MIN) {
+            rk->day0 = ks->last_day - (KT_REPORT_DAYS - 1);
+            int32_t first_day = (int32_t)(rk->first_ms / 86400000);
+            if (rk->first_ms != KT_TIME_NONE && first_day > rk->day0) {
+                rk->day0 = first_day;
+            }
+            rk->n_days = (size_t)(ks->last_day - rk->day0 + 1);
+            for (size_t d = 0; d < rk->n_days; d++) {
+                int64_t day = (int64_t)rk->day0 + (int64_t)d;
+                rk->days[d] = ks->days[((day % KT_REPORT_DAYS) + KT_REPORT_DAYS) % KT_REPORT_DAYS];
+            }
+        }
+        out->totals.keys++;
+        out->totals.rotate += rk->verdict == KT_VERDICT_ROTATE;
+        out->totals.investigate += rk->verdict == KT_VERDICT_INVESTIGATE;
+        out->totals.ok += rk->verdict == KT_VERDICT_OK;
+    }
+    qsort(e->report_keys, e->n_keys, sizeof(*e->report_keys), by_risk);
+    out->keys = e->report_keys;
+    out->n_keys = e->n_keys;
+    out->totals.findings = e->n_findings;
+    out->totals.alerts = e->alerts;
+    out->from_ms = e->from_ms == INT64_MAX ? KT_TIME_NONE : e->from_ms;
+    out->to_ms = e->to_ms == INT64_MIN ? KT_TIME_NONE : e->to_ms;
+    return KT_OK;
+}

@@ -1,0 +1,87 @@
+/*
+ * The detection engine: per-key state, the detectors, findings and verdicts.
+ *
+ * For each credential in an event: look the key up (or create it), locate the address once,
+ * let every enabled detector judge the event against the baseline as it was (check first), fold
+ * the event into the baseline (then learn), and deduplicate what the detectors found — one
+ * finding per key, detector and value, alerted once, counted after. Events that raised a high
+ * or critical finding are kept out of the baseline, so a thief cannot teach keytrail that their
+ * country is normal.
+ *
+ * At the end, each key's findings combine into a risk score (0..100) and a verdict: rotate,
+ * investigate or ok. Findings corroborate each other when they are close in time (a thief
+ * trips several detectors within hours) and in different aspects (where, how, what, when);
+ * drift spread over weeks in one aspect does not add up to "rotate".
+ */
+#ifndef KEYTRAIL_ENGINE_H
+#define KEYTRAIL_ENGINE_H
+
+#include <keytrail/baseline.h>
+#include <keytrail/event.h>
+#include <keytrail/finding.h>
+#include <keytrail/report.h>
+
+#include "config.h"
+#include "geodb.h"
+#include "leaked.h"
+#include "netset.h"
+
+#define KT_KEY_FINDINGS 32 /* distinct findings kept per key; more are counted as dropped */
+#define KT_RISK_WINDOW_MS (12LL * 3600 * 1000) /* findings this close in time corroborate */
+
+/* Per-key state: identity, baseline, its findings and a daily timeline. */
+struct kt_keystate {
+    struct kt_keyid key;
+    enum kt_family family;
+    uint32_t flags;
+    char kind[24];
+    char hint[KT_HINT_MAX];
+    char account[16];
+    struct kt_baseline base;
+    int64_t first_ms, last_ms;    /* every use, including quarantined ones */
+    uint64_t events;
+    uint64_t quarantined;         /* events kept out of the baseline */
+    uint32_t findings[KT_KEY_FINDINGS];
+    uint16_t n_findings;
+    uint16_t dropped_findings;
+    int32_t last_day;             /* newest day of the timeline ring */
+    uint16_t days[KT_REPORT_DAYS];/* uses per day, ring indexed by day % KT_REPORT_DAYS */
+};
+
+struct kt_engine_opts {
+    const struct kt_config *cfg;     /* required */
+    struct kt_geodb *geo;            /* may be NULL */
+    const struct kt_netset *ip_list; /* --ip-list, may be NULL */
+    const struct kt_leaked *leaked;  /* --leaked, may be NULL */
+    /* Called once per new finding (the alert), in event order. May be NULL. */
+    void (*on_alert)(void *ctx, const struct kt_finding *f, const struct kt_keystate *ks);
+    void *alert_ctx;
+};
+
+struct kt_engine;
+
+enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *opts,
+                         struct kt_err *err);
+void kt_engine_free(struct kt_engine *e);
+
+/* Judges and learns one event (events without credentials are ignored). KT_ENOMEM only. */
+enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev);
+
+/*
+ * Builds the report over every key seen: verdicts, risks, summaries, findings by weight.
+ * The model is owned by the engine and valid until the next call or kt_engine_free.
+ */
+enum kt_rc kt_engine_report(struct kt_engine *e, struct kt_report *out);
+
+/* Number of keys, findings, alerts so far. */
+size_t kt_engine_keys(const struct kt_engine *e);
+uint64_t kt_engine_findings(const struct kt_engine *e);
+
+/* The key states (for tests and state files). */
+const struct kt_keystate *kt_engine_keystate(const struct kt_engine *e, const struct kt_keyid *key);
+
+/* Risk and verdict of one key from its findings (exposed for tests). */
+int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
+                   enum kt_verdict *verdict);
+
+#endif

@@ -1,0 +1,516 @@
+/*
+ * The detectors, one by one: each fires on its misuse case, stays quiet on the benign drift
+ * cases, and (for novelty detectors) judges against the baseline as it was. Baselines are built
+ * by kt_baseline_learn from synthetic events, so these tests exercise the real learning too.
+ * Locations are given directly (struct kt_geo), no database needed.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <keytrail/detector.h>
+
+#include "timefmt.h"
+
+#define DAY_MS 86400000LL
+#define T0 1789948800000LL /* 2026-09-21T00:00:00Z, a Monday */
+
+/* ---- building events, places and baselines ---- */
+
+static const struct kt_geo BERLIN = { .kind = KT_ADDR_PUBLIC, .country = "DE", .city = "Berlin",
+                                      .has_location = true, .lat = 52.52, .lon = 13.405,
+                                      .accuracy_km = 20, .asn = 64501, .as_org = "Office ISP" };
+static const struct kt_geo POTSDAM = { .kind = KT_ADDR_PUBLIC, .country = "DE", .city = "Potsdam",
+                                       .has_location = true, .lat = 52.39, .lon = 13.06,
+                                       .accuracy_km = 20, .asn = 64509, .as_org = "Home ISP" };
+static const struct kt_geo LONDON = { .kind = KT_ADDR_PUBLIC, .country = "GB", .city = "London",
+                                      .has_location = true, .lat = 51.507, .lon = -0.128,
+                                      .accuracy_km = 20, .asn = 64504, .as_org = "UK ISP" };
+static const struct kt_geo WARSAW = { .kind = KT_ADDR_PUBLIC, .country = "PL", .city = "Warsaw",
+                                      .has_location = true, .lat = 52.23, .lon = 21.01,
+                                      .accuracy_km = 20, .asn = 64501, .as_org = "Office ISP" };
+static const struct kt_geo BUCHAREST = { .kind = KT_ADDR_PUBLIC, .country = "RO",
+                                         .city = "Bucharest", .has_location = true, .lat = 44.43,
+                                         .lon = 26.10, .accuracy_km = 20, .asn = 64511,
+                                         .as_org = "VPS Hosting" };
+static const struct kt_geo SYDNEY = { .kind = KT_ADDR_PUBLIC, .country = "AU", .city = "Sydney",
+                                      .has_location = true, .lat = -33.87, .lon = 151.21,
+                                      .accuracy_km = 20, .asn = 64520, .as_org = "AU ISP" };
+
+struct fixture {
+    struct kt_event ev;
+    struct kt_cred cred;
+    struct kt_baseline base;
+    char op[256];
+    int found;
+    struct kt_finding last;
+};
+
+static void make_event(struct kt_event *ev, int64_t t, const char *ip, const char *ua,
+                       const char *method, const char *path, int status)
+{
+    memset(ev, 0, sizeof(*ev));
+    kt_event_reset(ev);
+    ev->time_ms = t;
+    ev->ip = kt_str_cstr(ip);
+    ev->user_agent = kt_str_cstr(ua);
+    ev->method = kt_str_cstr(method);
+    ev->resource = kt_str_cstr(path);
+    ev->status = status;
+}
+
+static void learn(struct fixture *fx, int64_t t, const char *ip, const struct kt_geo *geo,
+                  const char *ua, const char *method, const char *path, int status)
+{
+    make_event(&fx->ev, t, ip, ua, method, path, status);
+    fx->ev.n_creds = 1;
+    fx->ev.creds[0] = fx->cred;
+    struct kt_str op = kt_baseline_op_key(&fx->ev, fx->op, sizeof(fx->op));
+    kt_baseline_learn(&fx->base, &fx->ev, geo, op);
+}
+
+/* A developer: weekdays 08-18 UTC from the Berlin office, git and the GitHub CLI. */
+static void owner_history(struct fixture *fx, int days)
+{
+    for (int d = 0; d < days; d++) {
+        for (int h = 8; h < 18; h++) {
+            for (int k = 0; k < 3; k++) {
+                int64_t t = T0 + d * DAY_MS + h * 3600000LL + k * 600000LL;
+                learn(fx, t, k ? "192.0.2.14" : "192.0.2.15", &BERLIN,
+                      k == 2 ? "GitHub CLI 2.62.0" : "git/2.47.1", "GET",
+                      k == 1 ? "/api/v3/repos/acme/web/pulls" : "/api/v3/repos/acme/api/issues",
+                      200);
+            }
+        }
+    }
+}
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof(*fx));
+    kt_baseline_init(&fx->base);
+    fx->cred.family = KT_FAM_GITHUB;
+    memset(fx->cred.key.b, 0x42, KT_KEYID_BYTES);
+    fx->cred.token = fx->cred.key;
+    snprintf(fx->cred.hint, sizeof(fx->cred.hint), "ghp_…test");
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+static void collect(void *ctx, const struct kt_finding *f)
+{
+    struct fixture *fx = ctx;
+    fx->found++;
+    fx->last = *f;
+}
+
+/* Runs one detector with default knobs on an event against the fixture's baseline. */
+static int judge(struct fixture *fx, const char *detector, int64_t t, const char *ip,
+                 const struct kt_geo *geo, const char *ua, const char *method, const char *path,
+                 int status)
+{
+    const struct kt_detector *det = kt_detector_find(detector);
+    assert_non_null(det);
+    double knobs[16];
+    for (size_t k = 0; k < det->n_knobs; k++) {
+        knobs[k] = det->knobs[k].def;
+    }
+    make_event(&fx->ev, t, ip, ua, method, path, status);
+    fx->ev.n_creds = 1;
+    fx->ev.creds[0] = fx->cred;
+    struct kt_geo none = { .kind = KT_ADDR_NONE };
+    struct kt_det_input in = {
+        .ev = &fx->ev,
+        .cred = &fx->cred,
+        .geo = geo ? geo : &none,
+        .base = &fx->base,
+        .op = kt_baseline_op_key(&fx->ev, fx->op, sizeof(fx->op)),
+        .mature = fx->base.days_active >= 3 && fx->base.events >= 20,
+        .broad = false,
+        .has_geo = true,
+        .has_asn = true,
+        .ip_list_label = NULL,
+        .leak_ms = KT_TIME_NONE,
+        .knobs = knobs,
+    };
+    fx->found = 0;
+    if (!det->needs_maturity || in.mature) {
+        det->check(&in, collect, fx);
+    }
+    return fx->found;
+}
+
+#define NOW (T0 + 21 * DAY_MS)
+
+/* ---- new_country, new_asn, impossible_travel ---- */
+
+static void test_new_country(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    /* A thief far away on an unknown network: high, with the numbers in the reason. */
+    assert_int_equal(judge(fx, "new_country", NOW + 10 * 3600000LL, "203.0.113.213", &BUCHAREST,
+                           "python-requests/2.32.3", "GET", "/api/v3/user", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_int_equal(fx->last.score, 45);
+    assert_string_equal(fx->last.value, "RO");
+    assert_non_null(strstr(fx->last.reason, "first use from RO"));
+    assert_non_null(strstr(fx->last.reason, "from DE"));
+    /* The owner on a trip: London the next morning with the usual client is travel, not
+     * news; the same trip with a scripting client is reported. */
+    int64_t next_morning = fx->base.last_ms + 15 * 3600000LL;
+    assert_int_equal(judge(fx, "new_country", next_morning, "198.51.100.9", &LONDON, "git/2.47.1",
+                           "GET", "/api/v3/repos/acme/api/issues", 200),
+                     0);
+    assert_int_equal(judge(fx, "new_country", next_morning, "198.51.100.9", &LONDON, "curl/8.5.0",
+                           "GET", "/api/v3/repos/acme/api/issues", 200),
+                     1);
+    /* The owner at home: known country, nothing. */
+    assert_int_equal(judge(fx, "new_country", NOW, "192.0.2.77", &POTSDAM, "git/2.47.1", "GET",
+                           "/api/v3/repos/acme/api/issues", 200),
+                     0);
+    /* A new country on a network the key already uses (a cloud region): low at most. */
+    assert_int_equal(judge(fx, "new_country", NOW, "192.0.2.99", &WARSAW, "terraform/1.9.8",
+                           "GET", "/x", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_LOW);
+}
+
+static void test_new_country_waits_for_maturity(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 1); /* one day: not mature */
+    assert_int_equal(judge(fx, "new_country", T0 + 2 * DAY_MS, "203.0.113.213", &BUCHAREST,
+                           "curl/8.5.0", "GET", "/", 200),
+                     0);
+}
+
+static void test_new_asn(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    assert_int_equal(judge(fx, "new_asn", NOW, "203.0.113.213", &BUCHAREST, "curl/8", "GET", "/",
+                           200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_string_equal(fx->last.value, "AS64511");
+    /* A new ISP in the owner's city (new office, home): low. */
+    struct kt_geo new_office = BERLIN;
+    new_office.asn = 64599;
+    assert_int_equal(judge(fx, "new_asn", NOW, "192.0.2.200", &new_office, "git/2.47.1", "GET",
+                           "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_LOW);
+    /* Known network: nothing. */
+    assert_int_equal(judge(fx, "new_asn", NOW, "192.0.2.14", &BERLIN, "git/2.47.1", "GET", "/",
+                           200),
+                     0);
+}
+
+static void test_impossible_travel(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    int64_t last = fx->base.last_place_ms;
+    /* Bucharest 30 minutes after Berlin: ~1300 km in 0.5 h. */
+    assert_int_equal(judge(fx, "impossible_travel", last + 30 * 60000LL, "203.0.113.213",
+                           &BUCHAREST, "curl/8", "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    /* Concurrent: 3 minutes later. */
+    assert_int_equal(judge(fx, "impossible_travel", last + 3 * 60000LL, "203.0.113.213",
+                           &BUCHAREST, "curl/8", "GET", "/", 200),
+                     1);
+    assert_non_null(strstr(fx->last.reason, "within"));
+    /* A plausible flight: London 5 hours later (930 km / 5 h). */
+    assert_int_equal(judge(fx, "impossible_travel", last + 5 * 3600000LL, "198.51.100.9", &LONDON,
+                           "git/2.47.1", "GET", "/", 200),
+                     0);
+    /* Sydney the next day: 16 000 km in 24 h is a flight, not a theft. */
+    assert_int_equal(judge(fx, "impossible_travel", last + DAY_MS, "198.51.100.10", &SYDNEY,
+                           "git/2.47.1", "GET", "/", 200),
+                     0);
+    /* Within the accuracy margins of the known city: not travel. */
+    assert_int_equal(judge(fx, "impossible_travel", last + 60000LL, "192.0.2.77", &POTSDAM,
+                           "git/2.47.1", "GET", "/", 200),
+                     0);
+}
+
+/* ---- user agents, operations, hours ---- */
+
+static void test_new_user_agent(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    assert_int_equal(judge(fx, "new_user_agent", NOW, "203.0.113.213", &BUCHAREST,
+                           "python-requests/2.32.3", "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_string_equal(fx->last.value, "python-requests");
+    assert_int_equal(judge(fx, "new_user_agent", NOW, "203.0.113.217", &BUCHAREST,
+                           "aws-cli/2.15.30 Python/3.11.8 Linux/6.6.9-amd64 source/x86_64.kali.2024",
+                           "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(judge(fx, "new_user_agent", NOW, "1.2.3.4", NULL, "TruffleHog", "GET", "/",
+                           200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    /* A newer version of a known client: nothing. */
+    assert_int_equal(judge(fx, "new_user_agent", NOW, "192.0.2.14", &BERLIN, "git/2.48.0", "GET",
+                           "/", 200),
+                     0);
+    /* The same client as before: nothing. */
+    assert_int_equal(judge(fx, "new_user_agent", NOW, "192.0.2.14", &BERLIN, "git/2.47.1", "GET",
+                           "/", 200),
+                     0);
+}
+
+static void test_sensitive_op(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    assert_int_equal(judge(fx, "sensitive_op", NOW, "203.0.113.213", &BUCHAREST, "curl/8", "GET",
+                           "/api/v3/orgs/acme/members", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_int_equal(judge(fx, "sensitive_op", NOW, "203.0.113.213", &BUCHAREST, "curl/8", "POST",
+                           "/api/v3/user/keys", 201),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    /* The key's everyday calls: nothing. */
+    assert_int_equal(judge(fx, "sensitive_op", NOW, "192.0.2.14", &BERLIN, "git/2.47.1", "GET",
+                           "/api/v3/repos/acme/api/issues", 200),
+                     0);
+    /* AWS: the same operation learned before is not news. */
+    struct fixture aws = { 0 };
+    kt_baseline_init(&aws.base);
+    aws.cred = fx->cred;
+    for (int d = 0; d < 10; d++) {
+        for (int k = 0; k < 10; k++) {
+            make_event(&aws.ev, T0 + d * DAY_MS + k * 60000LL, "192.0.2.100", "aws-sdk-go-v2",
+                       "PutObject", "", 0);
+            aws.ev.service = KT_STR_LIT("s3.amazonaws.com");
+            aws.ev.n_creds = 1;
+            aws.ev.creds[0] = aws.cred;
+            struct kt_str op = kt_baseline_op_key(&aws.ev, aws.op, sizeof(aws.op));
+            kt_baseline_learn(&aws.base, &aws.ev, &BERLIN, op);
+        }
+    }
+    const struct kt_detector *det = kt_detector_find("sensitive_op");
+    double knobs[8];
+    for (size_t k = 0; k < det->n_knobs; k++) {
+        knobs[k] = det->knobs[k].def;
+    }
+    make_event(&aws.ev, T0 + 11 * DAY_MS, "203.0.113.217", "aws-cli/2.15", "ListUsers", "", 0);
+    aws.ev.service = KT_STR_LIT("iam.amazonaws.com");
+    aws.ev.error = KT_STR_LIT("AccessDenied");
+    struct kt_det_input in = { .ev = &aws.ev, .cred = &aws.cred, .geo = &BUCHAREST,
+                               .base = &aws.base, .mature = true, .knobs = knobs,
+                               .leak_ms = KT_TIME_NONE };
+    in.op = kt_baseline_op_key(&aws.ev, aws.op, sizeof(aws.op));
+    aws.found = 0;
+    det->check(&in, collect, &aws);
+    assert_int_equal(aws.found, 1);
+    assert_non_null(strstr(aws.last.reason, "refused"));
+}
+
+static void test_unusual_hour(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    /* 03:14 UTC: never used at night. */
+    assert_int_equal(judge(fx, "unusual_hour", NOW + 3 * 3600000LL + 14 * 60000LL, "192.0.2.14",
+                           &BERLIN, "git/2.47.1", "GET", "/", 200),
+                     1);
+    assert_string_equal(fx->last.value, "03h");
+    /* 18:30, just after the usual day: a neighbouring hour, not unusual. */
+    assert_int_equal(judge(fx, "unusual_hour", NOW + 18 * 3600000LL + 30 * 60000LL, "192.0.2.14",
+                           &BERLIN, "git/2.47.1", "GET", "/", 200),
+                     0);
+    /* A service used around the clock has no unusual hours. */
+    struct fixture svc = { 0 };
+    kt_baseline_init(&svc.base);
+    svc.cred = fx->cred;
+    for (int d = 0; d < 10; d++) {
+        for (int h = 0; h < 24; h++) {
+            learn(&svc, T0 + d * DAY_MS + h * 3600000LL, "192.0.2.100", &BERLIN, "svc/1", "GET",
+                  "/v1/x", 200);
+        }
+    }
+    assert_int_equal(judge(&svc, "unusual_hour", T0 + 11 * DAY_MS + 3 * 3600000LL, "192.0.2.100",
+                           &BERLIN, "svc/1", "GET", "/v1/x", 200),
+                     0);
+}
+
+/* ---- rates and errors ---- */
+
+static void test_rate_spike_and_growth(void **state)
+{
+    struct fixture *fx = *state;
+    /* A service at ~5 requests a minute for a week, growing 2 % a day: never a spike. */
+    int fired = 0;
+    for (int d = 0; d < 7; d++) {
+        int per_min = 5 + d / 10;
+        for (int m = 0; m < 600; m += 2) {
+            for (int k = 0; k < per_min; k++) {
+                int64_t t = T0 + d * DAY_MS + m * 60000LL + k * 1000;
+                if (d > 3) {
+                    fired += judge(fx, "rate_spike", t, "192.0.2.100", &BERLIN, "svc/1", "GET",
+                                   "/v1/x", 200);
+                }
+                learn(fx, t, "192.0.2.100", &BERLIN, "svc/1", "GET", "/v1/x", 200);
+            }
+        }
+    }
+    assert_int_equal(fired, 0);
+    /* Then 300 requests in one minute. */
+    int64_t t = T0 + 8 * DAY_MS;
+    for (int k = 0; k < 300; k++) {
+        fired += judge(fx, "rate_spike", t + k * 150, "203.0.113.5", &BUCHAREST, "bot/1", "GET",
+                       "/v1/x", 200);
+        learn(fx, t + k * 150, "203.0.113.5", &BUCHAREST, "bot/1", "GET", "/v1/x", 200);
+    }
+    assert_true(fired >= 1 && fired <= 2); /* once per scale at most */
+    assert_non_null(strstr(fx->last.reason, "requests in one"));
+}
+
+static void test_error_burst(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    int fired = 0;
+    for (int k = 0; k < 20; k++) {
+        int64_t t = NOW + 2 * 3600000LL + k * 2000;
+        fired += judge(fx, "error_burst", t, "203.0.113.213", &BUCHAREST, "curl/8", "GET",
+                       "/api/v3/orgs/acme/hooks", 403);
+        learn(fx, t, "203.0.113.213", &BUCHAREST, "curl/8", "GET", "/api/v3/orgs/acme/hooks",
+              403);
+    }
+    assert_int_equal(fired, 1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    /* Successes never count. */
+    assert_int_equal(judge(fx, "error_burst", NOW + 3 * 3600000LL, "192.0.2.14", &BERLIN,
+                           "git/2.47.1", "GET", "/", 200),
+                     0);
+}
+
+/* ---- dormancy, JWTs, lists, leaks ---- */
+
+static void test_dormant_revived(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 5);
+    int64_t later = fx->base.last_ms + 45 * DAY_MS;
+    assert_int_equal(judge(fx, "dormant_revived", later, "203.0.113.213", &BUCHAREST, "curl/8",
+                           "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(judge(fx, "dormant_revived", later, "192.0.2.14", &BERLIN, "git/2.47.1",
+                           "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_LOW);
+    assert_int_equal(judge(fx, "dormant_revived", fx->base.last_ms + 2 * DAY_MS, "203.0.113.213",
+                           &BUCHAREST, "curl/8", "GET", "/", 200),
+                     0);
+}
+
+static void test_jwt_validity(void **state)
+{
+    struct fixture *fx = *state;
+    fx->cred.family = KT_FAM_JWT;
+    fx->cred.jwt.exp = NOW / 1000 - 7200; /* expired two hours ago */
+    fx->cred.jwt.nbf = KT_TIME_NONE;
+    fx->cred.jwt.iat = NOW / 1000 - 10800;
+    assert_int_equal(judge(fx, "jwt_validity", NOW, "192.0.2.14", &BERLIN, "svc", "GET", "/", 401),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_int_equal(judge(fx, "jwt_validity", NOW, "192.0.2.14", &BERLIN, "svc", "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH); /* and the server took it */
+    fx->cred.jwt.exp = NOW / 1000 + 3600;
+    assert_int_equal(judge(fx, "jwt_validity", NOW, "192.0.2.14", &BERLIN, "svc", "GET", "/", 200),
+                     0);
+    fx->cred.flags = KT_CRED_ALG_NONE;
+    snprintf(fx->cred.jwt.alg, sizeof(fx->cred.jwt.alg), "none");
+    assert_int_equal(judge(fx, "jwt_validity", NOW, "192.0.2.14", &BERLIN, "svc", "GET", "/", 401),
+                     1);
+    assert_string_equal(fx->last.value, "alg_none");
+    /* Not a JWT: nothing. */
+    fx->cred.family = KT_FAM_GITHUB;
+    assert_int_equal(judge(fx, "jwt_validity", NOW, "192.0.2.14", &BERLIN, "svc", "GET", "/", 200),
+                     0);
+}
+
+static void test_leaked_and_listed(void **state)
+{
+    struct fixture *fx = *state;
+    const struct kt_detector *leak = kt_detector_find("leaked_key");
+    const struct kt_detector *list = kt_detector_find("ip_list");
+    double lk[4] = { leak->knobs[0].def }, lsk[4] = { list->knobs[0].def };
+    make_event(&fx->ev, NOW, "203.0.113.213", "curl/8", "GET", "/", 200);
+    struct kt_det_input in = { .ev = &fx->ev, .cred = &fx->cred, .geo = &BUCHAREST,
+                               .base = &fx->base, .leak_ms = NOW - 3600000LL, .knobs = lk };
+    fx->found = 0;
+    leak->check(&in, collect, fx);
+    assert_int_equal(fx->found, 1);
+    assert_int_equal(fx->last.severity, KT_SEV_CRITICAL);
+    assert_non_null(strstr(fx->last.reason, "60 minutes after the declared leak"));
+    in.leak_ms = NOW + 1; /* before the leak: not counted */
+    fx->found = 0;
+    leak->check(&in, collect, fx);
+    assert_int_equal(fx->found, 0);
+    in.leak_ms = KT_TIME_NONE;
+    in.knobs = lsk;
+    in.ip_list_label = "tor-exit";
+    list->check(&in, collect, fx);
+    assert_int_equal(fx->found, 1);
+    assert_non_null(strstr(fx->last.reason, "tor-exit"));
+}
+
+static void test_registry_and_knobs(void **state)
+{
+    (void)state;
+    size_t n;
+    const struct kt_detector *const *dets = kt_detectors(&n);
+    assert_true(n >= 12);
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(dets[i]->check);
+        assert_true(strlen(dets[i]->summary) > 10);
+        assert_ptr_equal(kt_detector_find(dets[i]->name), dets[i]);
+        for (size_t k = 0; k < dets[i]->n_knobs; k++) {
+            assert_non_null(dets[i]->knobs[k].name);
+            assert_non_null(dets[i]->knobs[k].help);
+        }
+    }
+    assert_null(kt_detector_find("no_such_detector"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_new_country, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_country_waits_for_maturity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_asn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impossible_travel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_user_agent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitive_op, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unusual_hour, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_spike_and_growth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_error_burst, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dormant_revived, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jwt_validity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_leaked_and_listed, setup, teardown),
+        cmocka_unit_test(test_registry_and_knobs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
