@@ -42,6 +42,7 @@ enum opt_id {
     OPT_IP_LIST,
     OPT_LEAKED,
     OPT_LIST_DETECTORS,
+    OPT_THREADS,
 };
 
 /* Which commands take an option. */
@@ -90,6 +91,9 @@ static const struct opt options[] = {
       "skip (and count) records longer than BYTES; default 1048576; suffixes K, M" },
     { OPT_INFLATE, "inflate", 0, "IMPL", C_READERS,
       "gzip decoder: auto (ISA-L when built with it), zlib or isal" },
+    { OPT_THREADS, "threads", 0, "N", C_READERS,
+      "1: everything on one core; 2: decompress on a second thread (default: 2 when the "
+      "machine has two cores)" },
     { OPT_KEYED, "keyed", 'k', NULL, C_EVENTS, "only records that carry a credential" },
     { OPT_KEY, "key", 0, "KEYID", C_EVENTS,
       "only records of this key id (repeatable; see `keytrail fingerprint`)" },
@@ -331,6 +335,13 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
             kt_cli_error("--inflate: expected auto, zlib or isal, got '%s'", arg);
             return KT_EXIT_USAGE;
         }
+        return -1;
+    case OPT_THREADS:
+        if (strcmp(arg, "1") != 0 && strcmp(arg, "2") != 0) {
+            kt_cli_error("--threads: expected 1 or 2, got '%s'", arg);
+            return KT_EXIT_USAGE;
+        }
+        cli->threads = (unsigned)(arg[0] - '0');
         return -1;
     case OPT_QUIET: cli->quiet = true; return -1;
     case OPT_JSON: cli->json = true; return -1;

@@ -44,6 +44,7 @@ struct kt_cli {
     size_t n_fields;
     size_t max_record;
     enum kt_inflate_impl inflate;
+    unsigned threads; /* 0 = auto */
     bool quiet;
     bool json;
     bool keyed;

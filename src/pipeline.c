@@ -10,9 +10,12 @@
 #include "pipeline.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cred_cache.h"
+#include "prefetch.h"
 #include "splitter.h"
 #include "walk.h"
 
@@ -20,6 +23,10 @@
 #define PROGRESS_EVERY_RECORDS 16384
 #define PROGRESS_INTERVAL_MS 250
 #define UNKNOWN_FORMAT_WARNINGS 5
+/* Read-ahead ring: four 1 MiB buffers; small files are not worth a thread. */
+#define PREFETCH_BUFFERS 4
+#define PREFETCH_BUFFER (1u << 20)
+#define PREFETCH_MIN_FILE (256 * 1024)
 
 struct kt_pipeline {
     struct kt_pipeline_opts opts;
@@ -38,6 +45,7 @@ struct kt_pipeline {
     uint64_t next_progress_check;
     int64_t last_progress_ms;
     struct kt_source *current; /* for progress: bytes of the file being read */
+    struct kt_prefetch *prefetch; /* the current file's read-ahead, when on */
 };
 
 static int64_t now_ms(void)
@@ -64,6 +72,9 @@ enum kt_rc kt_pipeline_new(struct kt_pipeline **out, const struct kt_pipeline_op
     pl->opts = *opts;
     if (pl->opts.max_record == 0) {
         pl->opts.max_record = KT_MAX_RECORD_DEFAULT;
+    }
+    if (pl->opts.threads == 0) {
+        pl->opts.threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     }
     kt_run_stats_init(&pl->stats);
     pl->formats = kt_formats(&pl->n_formats);
@@ -190,7 +201,9 @@ static void maybe_progress(struct kt_pipeline *pl, const char *file)
         pl->last_progress_ms = t;
         /* Completed files are in the totals; add what the current one decoded so far. */
         struct kt_run_stats shown = pl->stats;
-        if (pl->current != NULL) {
+        if (pl->prefetch != NULL) {
+            shown.bytes_out += kt_prefetch_bytes_out(pl->prefetch); /* the thread owns the rest */
+        } else if (pl->current != NULL) {
             shown.bytes_in += kt_source_bytes_in(pl->current);
             shown.bytes_out += kt_source_bytes_out(pl->current);
         }
@@ -322,6 +335,12 @@ static enum kt_rc process_file(void *ctx, const char *path)
     if (rc != KT_OK) {
         goto out;
     }
+    struct stat st;
+    if (pl->opts.threads >= 2 && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+        S_ISREG(st.st_mode) && st.st_size > PREFETCH_MIN_FILE &&
+        kt_prefetch_start(&pl->prefetch, src, PREFETCH_BUFFERS, PREFETCH_BUFFER) == KT_OK) {
+        kt_splitter_set_reader(sp, kt_prefetch_read, pl->prefetch);
+    }
     struct kt_str prefix;
     rc = kt_splitter_peek(sp, &prefix, &err);
     if (rc != KT_OK) {
@@ -390,6 +409,8 @@ static enum kt_rc process_file(void *ctx, const char *path)
         maybe_progress(pl, name);
     }
 out:
+    kt_prefetch_stop(pl->prefetch);
+    pl->prefetch = NULL;
     pl->current = NULL;
     if (src != NULL) {
         pl->stats.bytes_in += kt_source_bytes_in(src);

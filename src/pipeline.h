@@ -21,6 +21,8 @@ struct kt_pipeline_opts {
     size_t max_record;                /* 0: KT_MAX_RECORD_DEFAULT */
     struct kt_source_opts source;
     size_t cred_cache_entries;        /* 0: default */
+    unsigned threads;                 /* 1: one thread; 2: decompress regular files on a second
+                                         thread; 0: 2 when the machine has two cores or more */
     /* Warnings (unreadable files, damage, the first malformed records). May be NULL. */
     void (*warn)(void *ctx, const struct kt_err *err);
     void *warn_ctx;

@@ -36,6 +36,8 @@ struct value_skip {
 
 struct kt_splitter {
     struct kt_source *src;
+    kt_read_fn read;
+    void *read_ctx;
     char *buf;
     size_t cap;
     size_t max_record;
@@ -97,6 +99,12 @@ void kt_splitter_set_mode(struct kt_splitter *sp, enum kt_split_mode mode)
     sp->mode = mode;
 }
 
+void kt_splitter_set_reader(struct kt_splitter *sp, kt_read_fn fn, void *ctx)
+{
+    sp->read = fn;
+    sp->read_ctx = ctx;
+}
+
 uint64_t kt_splitter_oversize(const struct kt_splitter *sp)
 {
     return sp->oversize;
@@ -121,7 +129,9 @@ static void fill(struct kt_splitter *sp)
     size_t n = 0;
     struct kt_err err;
     kt_err_clear(&err);
-    enum kt_rc rc = kt_source_read(sp->src, sp->buf + sp->end, sp->cap - sp->end, &n, &err);
+    enum kt_rc rc = sp->read != NULL
+                        ? sp->read(sp->read_ctx, sp->buf + sp->end, sp->cap - sp->end, &n, &err)
+                        : kt_source_read(sp->src, sp->buf + sp->end, sp->cap - sp->end, &n, &err);
     if (rc == KT_OK) {
         sp->end += n;
     } else {

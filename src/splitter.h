@@ -60,6 +60,11 @@ uint64_t kt_splitter_drop_line(struct kt_splitter *sp);
 
 void kt_splitter_set_mode(struct kt_splitter *sp, enum kt_split_mode mode);
 
+/* Reads through fn (kt_source_read's contract) instead of the source itself: the read-ahead
+ * thread (prefetch.h). Call before kt_splitter_peek. */
+typedef enum kt_rc (*kt_read_fn)(void *ctx, void *buf, size_t cap, size_t *n, struct kt_err *err);
+void kt_splitter_set_reader(struct kt_splitter *sp, kt_read_fn fn, void *ctx);
+
 /*
  * Produces the next record. Returns KT_OK with *rec filled; KT_END at the end of input; or, once,
  * the source's damage code (KT_ETRUNCATED, KT_ECORRUPT, KT_ELIMIT, KT_EIO, with err filled) after

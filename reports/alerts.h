@@ -1,0 +1,89 @@
+/*
+ * The alert stream, and the few helpers the report renderers in reports/ share.
+ *
+ * An alert is one finding as it happens, written as one JSON object on one line (JSON lines),
+ * so `keytrail watch | jq` and log shippers can read it. It names the key by its id and hint
+ * only: a finding never holds secret bytes, so neither does an alert.
+ *
+ * The second half of this header is private to reports/: the renderer objects the registry
+ * lists, and helpers (UTF-8 checking, number and date formatting, key ordering) that the JSON,
+ * Markdown and HTML renderers use alike so that they agree with each other.
+ */
+#ifndef KEYTRAIL_REPORTS_ALERTS_H
+#define KEYTRAIL_REPORTS_ALERTS_H
+
+#include <keytrail/finding.h>
+#include <keytrail/report.h>
+
+#include "jsonw.h"
+
+/*
+ * Writes f as one alert: a JSON object and a newline, with the members in this order:
+ *
+ *     time      RFC 3339 UTC of f->time_ms (null when KT_TIME_NONE)
+ *     key       the key id ("kt1-...")
+ *     family    kt_family_name(family)
+ *     hint      the redacted hint (null when hint is NULL)
+ *     detector  the detector's name
+ *     severity  "low", "medium", "high" or "critical"
+ *     score     0..100
+ *     ip        the client address, null when empty
+ *     country   ISO code, null when empty
+ *     asn       only when non-zero
+ *     value     the value that broke the baseline
+ *     reason    one sentence with the numbers
+ *     <extra>   each extra as "name": number (integers without a fraction; null when not
+ *               finite). Extras without a name or whose name repeats an earlier member are
+ *               left out, so the object never has duplicate names.
+ *
+ * Strings are escaped by the writer; invalid UTF-8 becomes U+FFFD. The writer is not flushed:
+ * a caller that needs the alert out now (watch) calls kt_jw_flush. Write errors latch in w.
+ * f may be NULL (nothing is written).
+ */
+void kt_alert_write(struct kt_jw *w, const struct kt_finding *f, enum kt_family family,
+                    const char *hint);
+
+/* ---- private to reports/ ------------------------------------------------------------------ */
+
+extern const struct kt_reporter kt_reporter_json;
+extern const struct kt_reporter kt_reporter_markdown;
+extern const struct kt_reporter kt_reporter_html;
+
+/* Length of s, reading at most cap bytes (model strings are fixed arrays; one that lacks its
+ * NUL is read up to its size, never beyond). NULL gives 0. */
+size_t kt_rep_strlen(const char *s, size_t cap);
+/* A model string field as a view: KT_REP_FIELD(k->hint). Only for arrays, not pointers. */
+#define KT_REP_FIELD(a) kt_str_make((a), kt_rep_strlen((a), sizeof(a)))
+
+/* Length (2..4) of the valid UTF-8 sequence at p, or 0 when p[0] does not start one. Overlong
+ * forms, surrogates and code points above U+10FFFF are invalid. */
+size_t kt_rep_utf8_seq(const unsigned char *p, size_t avail);
+
+#define KT_REP_NUMLEN 40
+/* A JSON-compatible number: integral values below 1e15 without a fraction ("4210"), others
+ * with the fewest significant digits (up to 17) that read back as the same double ("0.25",
+ * "1e-07"). Returns false (and writes "null") when v is NaN or infinite. */
+bool kt_rep_number(double v, char out[KT_REP_NUMLEN]);
+
+/* Writes v as a JSON value (the form above; null when not finite) after a kt_jw_key. */
+void kt_rep_jw_number(struct kt_jw *w, double v);
+
+/* Whether extra i of f is printed: it has a name, the name is not one of the fixed finding
+ * members (see kt_alert_write) and no earlier extra has it. */
+bool kt_rep_extra_ok(const struct kt_finding *f, unsigned i);
+
+/* "YYYY-MM-DD" of a day number (days since 1970-01-01) and a NUL. */
+void kt_rep_date(int64_t day, char out[11]);
+/* The UTC day number of a time in milliseconds (floor division; also before 1970). */
+int64_t kt_rep_day_of(int64_t ms);
+
+/* The keys of r in report order: risk (highest first), then verdict (rotate first), then key id,
+ * then model position, so the order is total and the same in every run. Returns a malloc'd
+ * array of r->n_keys pointers into r->keys that the caller frees, or NULL when there are no
+ * keys or memory ran out (*oom tells which). */
+const struct kt_report_key **kt_rep_key_order(const struct kt_report *r, bool *oom);
+
+/* Per-verdict counts taken from the keys themselves (the totals may come from elsewhere). */
+void kt_rep_count_verdicts(const struct kt_report *r, uint64_t counts[3]);
+
+#endif

@@ -1,0 +1,327 @@
+/*
+ * The Markdown report (.md, .markdown): for a ticket, a pull request or a wiki page.
+ *
+ * Layout: a title; the span, the geolocation used and the version; a summary (keys per
+ * verdict, then the input totals); one section per key that needs action (rotate, investigate),
+ * in report order, with its facts and findings as a numbered list; then every key with verdict
+ * ok as one row of a single table, so a report over 10 000 keys stays readable.
+ *
+ * Every string that can come from logs (hints, kinds, accounts, country, network and agent
+ * names, finding values and reasons, addresses, even detector names and the geolocation label)
+ * goes through md_text: Markdown punctuation that could start markup (\ ` * _ [ ] < > | # ~ & !)
+ * is backslash-escaped, which CommonMark and GFM accept for any ASCII punctuation and which
+ * also keeps pipes from splitting table cells; line breaks, tabs and other control characters
+ * (C0, DEL, C1) become spaces or U+FFFD so a value stays on its line; invalid UTF-8 becomes
+ * U+FFFD.
+ */
+#include "alerts.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "timefmt.h"
+
+#define UFFFD "\xef\xbf\xbd"
+
+/* Writes s escaped for Markdown inline text (see the file comment). */
+static void md_text(FILE *out, struct kt_str s)
+{
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    const unsigned char *end = p + s.len;
+    while (p < end) {
+        const unsigned char *run = p;
+        while (p < end && *p >= 0x20 && *p < 0x7f && strchr("\\`*_[]<>|#~&!", *p) == NULL) {
+            p++;
+        }
+        if (p > run) {
+            fwrite(run, 1, (size_t)(p - run), out);
+        }
+        if (p == end) {
+            break;
+        }
+        unsigned c = *p;
+        if (c >= 0x20 && c < 0x7f) {
+            fputc('\\', out);
+            fputc((int)c, out);
+            p++;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            fputc(' ', out);
+            p++;
+        } else if (c < 0x80) {
+            fputs(UFFFD, out);
+            p++;
+        } else {
+            size_t n = kt_rep_utf8_seq(p, (size_t)(end - p));
+            if (n == 0) {
+                fputs(UFFFD, out);
+                p++;
+            } else if (n == 2 && c == 0xc2 && p[1] < 0xa0) {
+                fputs(UFFFD, out); /* C1 controls U+0080..U+009F */
+                p += n;
+            } else {
+                fwrite(p, 1, n, out);
+                p += n;
+            }
+        }
+    }
+}
+
+static void md_cstr(FILE *out, const char *s)
+{
+    md_text(out, kt_str_cstr(s != NULL ? s : ""));
+}
+
+/* A time, or "unknown". */
+static void md_time(FILE *out, int64_t ms)
+{
+    char t[KT_TIME_STRLEN];
+    if (ms == KT_TIME_NONE) {
+        fputs("unknown", out);
+        return;
+    }
+    kt_time_format(ms, t);
+    fputs(t, out);
+}
+
+/* The date part of a time, or "-" (for the compact table). */
+static void md_date(FILE *out, int64_t ms)
+{
+    char d[11];
+    if (ms == KT_TIME_NONE) {
+        fputs("-", out);
+        return;
+    }
+    kt_rep_date(kt_rep_day_of(ms), d);
+    fputs(d, out);
+}
+
+/* "DE 120, US 4" (with_parens false) or "curl/8 (3), python (2)"; "none" when empty. */
+static void md_counts(FILE *out, const struct kt_report_count *c, size_t n, bool with_parens,
+                      size_t max)
+{
+    n = KT_MIN(KT_MIN(n, (size_t)KT_REPORT_TOP), max);
+    if (n == 0) {
+        fputs("none", out);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            fputs(", ", out);
+        }
+        md_text(out, KT_REP_FIELD(c[i].name));
+        if (with_parens) {
+            fprintf(out, " (%" PRIu64 ")", c[i].count);
+        } else {
+            fprintf(out, " %" PRIu64, c[i].count);
+        }
+    }
+}
+
+static void md_flags(FILE *out, uint32_t flags)
+{
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {
+        {KT_CRED_TEST, "test"},
+        {KT_CRED_PUBLISHABLE, "publishable"},
+        {KT_CRED_TEMPORARY, "temporary"},
+        {KT_CRED_CHECKSUM_OK, "checksum ok"},
+        {KT_CRED_FROM_HASH, "seen only as a hash"},
+        {KT_CRED_ALG_NONE, "alg none (unsigned JWT)"},
+        {KT_CRED_JWT_BY_TOKEN, "keyed by token"},
+    };
+    bool any = false;
+    for (size_t i = 0; i < KT_ARRAY_LEN(names); i++) {
+        if (flags & names[i].bit) {
+            fputs(any ? ", " : "; flags: ", out);
+            fputs(names[i].name, out);
+            any = true;
+        }
+    }
+}
+
+static void md_finding(FILE *out, size_t n, const struct kt_finding *f)
+{
+    fprintf(out, "   %zu. **%s** (score %d) · ", n, kt_severity_name(f->severity), f->score);
+    md_cstr(out, f->detector);
+    fputs(" · ", out);
+    md_text(out, KT_REP_FIELD(f->reason));
+    fputs(" — value ", out);
+    md_text(out, KT_REP_FIELD(f->value));
+    if (KT_REP_FIELD(f->ip).len > 0) {
+        fputs(", from ", out);
+        md_text(out, KT_REP_FIELD(f->ip));
+        if (KT_REP_FIELD(f->country).len > 0) {
+            fputs(" (", out);
+            md_text(out, KT_REP_FIELD(f->country));
+            if (f->asn != 0) {
+                fprintf(out, ", AS%" PRIu32, f->asn);
+            }
+            fputs(")", out);
+        }
+    }
+    if (f->count <= 1) {
+        fputs("; once, ", out);
+        md_time(out, f->time_ms);
+    } else {
+        fprintf(out, "; %" PRIu64 " times, first ", f->count);
+        md_time(out, f->time_ms);
+        fputs(", last ", out);
+        md_time(out, f->last_ms);
+    }
+    fputs("\n", out);
+}
+
+static void md_key_section(FILE *out, size_t rank, const struct kt_report_key *k)
+{
+    char id[KT_KEYID_STRLEN + 1];
+    kt_keyid_format(&k->key, id);
+
+    fprintf(out, "### %zu. ", rank);
+    md_text(out, KT_REP_FIELD(k->hint));
+    fprintf(out, " — %s — %s\n\n", kt_family_name(k->family), kt_verdict_name(k->verdict));
+    fprintf(out, "- **Verdict:** %s, risk %d/100\n", kt_verdict_name(k->verdict), k->risk);
+    fprintf(out, "- **Key:** `%s` (%s ", id, kt_family_name(k->family));
+    md_text(out, KT_REP_FIELD(k->kind));
+    if (KT_REP_FIELD(k->account).len > 0) {
+        fputs("; account ", out);
+        md_text(out, KT_REP_FIELD(k->account));
+    }
+    md_flags(out, k->flags);
+    fputs(")\n- **Seen:** ", out);
+    md_time(out, k->first_ms);
+    fputs(" to ", out);
+    md_time(out, k->last_ms);
+    fprintf(out, "\n- **Events:** %" PRIu64 " (errors: %" PRIu64 ") from %" PRIu64 " address%s\n",
+            k->events, k->errors, k->ips, k->ips == 1 ? "" : "es");
+    fputs("- **Countries:** ", out);
+    md_counts(out, k->countries, k->n_countries, false, KT_REPORT_TOP);
+    fputs("\n- **Networks:** ", out);
+    md_counts(out, k->asns, k->n_asns, true, KT_REPORT_TOP);
+    fputs("\n- **Top agents:** ", out);
+    md_counts(out, k->agents, k->n_agents, true, KT_REPORT_TOP);
+    fputs("\n- **Findings:**", out);
+    size_t n = 0;
+    for (size_t i = 0; k->findings != NULL && i < k->n_findings; i++) {
+        if (k->findings[i] != NULL) {
+            if (n == 0) {
+                fputs("\n", out);
+            }
+            md_finding(out, ++n, k->findings[i]);
+        }
+    }
+    if (n == 0) {
+        fputs(" none\n", out);
+    }
+    fputs("\n", out);
+}
+
+static void md_ok_row(FILE *out, size_t rank, const struct kt_report_key *k)
+{
+    char id[KT_KEYID_STRLEN + 1];
+    kt_keyid_format(&k->key, id);
+    size_t nf = 0;
+    for (size_t i = 0; k->findings != NULL && i < k->n_findings; i++) {
+        nf += k->findings[i] != NULL;
+    }
+    fprintf(out, "| %zu | ", rank);
+    md_text(out, KT_REP_FIELD(k->hint));
+    fprintf(out, " | %s | %s | %d | %" PRIu64 " | ", kt_family_name(k->family), id, k->risk,
+            k->events);
+    md_date(out, k->first_ms);
+    fputs(" | ", out);
+    md_date(out, k->last_ms);
+    fputs(" | ", out);
+    md_counts(out, k->countries, k->n_countries, false, 3);
+    fprintf(out, " | %zu |\n", nf);
+}
+
+static void md_summary(FILE *out, const struct kt_report *r)
+{
+    const struct kt_report_totals *t = &r->totals;
+    uint64_t v[3];
+    kt_rep_count_verdicts(r, v);
+    fputs("## Summary\n\n| verdict | keys |\n| :-- | --: |\n", out);
+    fprintf(out,
+            "| rotate | %" PRIu64 " |\n| investigate | %" PRIu64 " |\n| ok | %" PRIu64
+            " |\n| **total** | %zu |\n\n",
+            v[KT_VERDICT_ROTATE], v[KT_VERDICT_INVESTIGATE], v[KT_VERDICT_OK], r->n_keys);
+    fputs("| input | count |\n| :-- | --: |\n", out);
+    fprintf(out, "| files read | %" PRIu64 " |\n", t->files);
+    fprintf(out, "| damaged files | %" PRIu64 " |\n", t->damaged_files);
+    fprintf(out, "| records | %" PRIu64 " |\n", t->records);
+    fprintf(out, "| events | %" PRIu64 " |\n", t->events);
+    fprintf(out, "| malformed records | %" PRIu64 " |\n", t->malformed);
+    fprintf(out, "| findings | %" PRIu64 " |\n", t->findings);
+    fprintf(out, "| alerts | %" PRIu64 " |\n\n", t->alerts);
+}
+
+static enum kt_rc md_render(const struct kt_report *r, FILE *out, struct kt_err *err)
+{
+    const struct kt_report_key **order = NULL;
+    enum kt_rc rc = KT_OK;
+    bool oom;
+
+    if (r == NULL || out == NULL) {
+        return kt_err_set(err, KT_EINVAL, "no report or no output for the Markdown report");
+    }
+    order = kt_rep_key_order(r, &oom);
+    if (oom) {
+        rc = kt_err_set(err, KT_ENOMEM, "out of memory ordering %zu keys", r->n_keys);
+        goto out;
+    }
+    size_t n_keys = order != NULL ? r->n_keys : 0;
+
+    fputs("# keytrail report\n\n- **Span:** ", out);
+    md_time(out, r->from_ms);
+    fputs(" to ", out);
+    md_time(out, r->to_ms);
+    fputs("\n- **Geolocation:** ", out);
+    md_cstr(out, r->geo != NULL ? r->geo : "not stated");
+    fputs("\n- **Generated by:** keytrail ", out);
+    md_cstr(out, r->version != NULL ? r->version : "unknown");
+    fputs("\n\n", out);
+    md_summary(out, r);
+
+    fputs("## Keys to act on\n\n", out);
+    size_t acted = 0, ok = 0;
+    for (size_t i = 0; i < n_keys; i++) {
+        if (order[i]->verdict != KT_VERDICT_OK) {
+            md_key_section(out, ++acted, order[i]);
+        } else {
+            ok++;
+        }
+    }
+    if (acted == 0) {
+        fputs(n_keys == 0 ? "No credentials were found in the logs read.\n\n"
+                          : "No key needs action.\n\n",
+              out);
+    }
+    if (ok > 0) {
+        fprintf(out, "## Keys with verdict ok (%zu)\n\n", ok);
+        fputs("| # | hint | family | key | risk | events | first seen | last seen | countries "
+              "| findings |\n"
+              "| --: | :-- | :-- | :-- | --: | --: | :-- | :-- | :-- | --: |\n",
+              out);
+        size_t rank = 0;
+        for (size_t i = 0; i < n_keys; i++) {
+            if (order[i]->verdict == KT_VERDICT_OK) {
+                md_ok_row(out, ++rank, order[i]);
+            }
+        }
+        fputs("\n", out);
+    }
+    if (fflush(out) != 0 || ferror(out)) {
+        rc = kt_err_set(err, KT_EIO, "writing the Markdown report failed");
+    }
+out:
+    free(order);
+    return rc;
+}
+
+const struct kt_reporter kt_reporter_markdown = {
+    .name = "markdown",
+    .extensions = ".md .markdown",
+    .render = md_render,
+};
