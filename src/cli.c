@@ -102,7 +102,8 @@ static const struct opt options[] = {
     { OPT_HASHED_TOKEN, "hashed-token", 0, NULL, C_FINGERPRINT,
       "the value is a GitHub audit log hashed_token, not a token" },
     { OPT_SCHEMA, "schema", 0, "NAME", C_MKGEO,
-      "layout of the city database: maxmind (GeoIP2/GeoLite2, default) or flat (DB-IP lite)" },
+      "layout of the city database: maxmind (GeoIP2/GeoLite2, default) or flat "
+      "(ip-location-db)" },
     { OPT_QUIET, "quiet", 'q', NULL, C_READERS,
       "no progress line and no summary on stderr (warnings still appear)" },
     { OPT_HELP, "help", 'h', NULL, C_ALL, "show this help" },

@@ -32,8 +32,8 @@ enum kt_mmdb_schema {
 };
 
 /*
- * Writes entries to path as a MaxMind DB (IPv6 tree with IPv4 at ::/96, 28- or 32-bit records
- * as needed) with the given database_type in its metadata. Overlapping networks: the more
+ * Writes entries to path as a MaxMind DB (IPv6 tree with IPv4 at ::/96, 24-, 28- or 32-bit
+ * records as needed) with the given database_type in its metadata. Overlapping networks: the more
  * specific wins. Returns KT_OK, KT_EINVAL for a bad entry, KT_EIO, KT_ENOMEM.
  */
 enum kt_rc kt_mmdb_write(const char *path, enum kt_mmdb_schema schema, const char *database_type,
@@ -42,7 +42,8 @@ enum kt_rc kt_mmdb_write(const char *path, enum kt_mmdb_schema schema, const cha
 /*
  * Reads the networks CSV (header: network,country_iso_code,country_name,city,latitude,
  * longitude,asn,as_org; column order from the header; extra columns ignored). Returns a
- * malloc'd array the caller frees, or KT_EPARSE with err naming the file and line.
+ * malloc'd array the caller frees, or KT_EPARSE with err naming the file and line (also
+ * KT_EOPEN, KT_EIO, KT_ENOMEM, KT_ELIMIT for over-large files).
  */
 enum kt_rc kt_mmdb_read_csv(const char *path, struct kt_mmdb_entry **out, size_t *n,
                             struct kt_err *err);

@@ -13,7 +13,8 @@
 
 enum kt_addr_kind {
     KT_ADDR_PUBLIC = 0, /* a routable IPv4/IPv6 address */
-    KT_ADDR_PRIVATE,    /* RFC 1918, loopback, link-local, CGNAT, ULA, documentation ranges */
+    KT_ADDR_PRIVATE,    /* RFC 1918, loopback, link-local, CGNAT, ULA, multicast, reserved (the
+                           documentation ranges count as public: samples and tests use them) */
     KT_ADDR_SERVICE,    /* a provider's own service ("AWS Internal", "ec2.amazonaws.com") */
     KT_ADDR_NONE,       /* empty or unparseable */
 };
