@@ -5,6 +5,9 @@
 
 struct kt_str kt_ip_clean(struct kt_str s)
 {
+    if (s.len == 0) {
+        return s;
+    }
     const char *comma = memchr(s.ptr, ',', s.len);
     if (comma != NULL) {
         s.len = (size_t)(comma - s.ptr);

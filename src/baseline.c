@@ -1,0 +1,622 @@
+/*
+ * The per-key baseline (keytrail/baseline.h): learning events into a fixed-size struct and the
+ * queries detectors ask of it. Merging is in baseline_merge.c, the binary form in
+ * baseline_io.c, operation keys in opkey.c.
+ *
+ * Bounded sets. Every set is an array filled from the front; a value already present gets its
+ * count and last day bumped, a new one takes the first empty slot. When the set is full the new
+ * value replaces the least valuable entry: one unused for KT_BL_STALE_DAYS if any, else the one
+ * with the lowest count, ties going to the oldest last day. Counts are never inherited by the
+ * newcomer, so a flood of new values (an attacker spraying a thousand addresses) only ever
+ * churns the entries with the fewest uses — each newcomer, at count 1, is the next victim — and
+ * an owner's established address with thousands of uses stays. The price: a new value in a full
+ * set of established entries evicts the weakest of them, and a value seen once at a time never
+ * builds up a count while the set churns.
+ *
+ * Places. A located event joins the nearest known place within KT_BL_PLACE_RADIUS_KM, else
+ * starts a new one. A place keeps the coordinates it was created with, not a running mean:
+ * geolocation databases give one point per city, so a mean would add nothing but drift, and a
+ * drifting centre can be walked away in steps no longer than the radius.
+ *
+ * Days. days_active counts a day when an event is later than every day seen (the usual case:
+ * logs run forward) or earlier than the first use (an older archive read after a newer one).
+ * An event on a day strictly inside the known range that had no use yet (a gap filled in later,
+ * as when archives are read in no particular order) is therefore not counted; logs sorted to
+ * within a day are counted exactly.
+ *
+ * Rates. Each time scale keeps one open bucket. An event in a later bucket closes the open one,
+ * folding its count into the exponentially weighted mean and variance (Finch's incremental
+ * form; weights in baseline_int.h) and the maximum, then opens its own. An event older than
+ * the open bucket counts into it: logs are not perfectly sorted, and a late line belongs to
+ * roughly now. minute_errors follows the minute buckets of all events and counts the errors in
+ * them, so its history is the error count per active minute.
+ */
+#include <keytrail/baseline.h>
+
+#include <math.h>
+#include <stddef.h>
+
+#include "baseline_int.h"
+#include "ipaddr.h"
+
+_Static_assert(sizeof(struct kt_baseline) <= KT_BASELINE_MAX_BYTES,
+               "struct kt_baseline must fit KT_BASELINE_MAX_BYTES");
+
+const struct kt_hash_seed kt_bl_seed = {0x3169617274796b65ULL, 0x656e696c65736162ULL};
+
+/* Longest product token that is redacted and kept as an agent name; longer ones are junk. */
+#define AGENT_TOKEN_MAX 256
+
+void kt_baseline_init(struct kt_baseline *b)
+{
+    if (b == NULL) {
+        return;
+    }
+    memset(b, 0, sizeof(*b));
+    b->version = KT_BASELINE_VERSION;
+    b->first_ms = KT_TIME_NONE;
+    b->last_ms = KT_TIME_NONE;
+    b->last_place_ms = KT_TIME_NONE;
+    b->minute.bucket_start_ms = KT_TIME_NONE;
+    b->hour.bucket_start_ms = KT_TIME_NONE;
+    b->minute_errors.bucket_start_ms = KT_TIME_NONE;
+}
+
+bool kt_baseline_is_error(const struct kt_event *ev)
+{
+    if (ev == NULL) {
+        return false;
+    }
+    return ev->status == 401 || ev->status == 403 || ev->status == 429 || ev->error.len > 0;
+}
+
+/* ---- identifiers ------------------------------------------------------------------------ */
+
+enum addr_ids {
+    ADDR_IDS_NONE = 0,
+    ADDR_IDS_NAME, /* a name: *ip_id only */
+    ADDR_IDS_IP,   /* an address: *ip_id and *net_id */
+};
+
+/*
+ * The stored identifiers of a logged client address: an IPv4 address (also written as
+ * ::ffff:a.b.c.d) is its value and its /24 under the v4 tag; an IPv6 address is a hash, its /48
+ * the 48 prefix bits under the v6 tag. A non-address ("AWS Internal", "ec2.amazonaws.com") is a
+ * hash of its lower-cased text; "-" and empty mean no address.
+ */
+static enum addr_ids addr_ids(struct kt_str raw, uint64_t *ip_id, uint64_t *net_id)
+{
+    if (raw.ptr == NULL || raw.len == 0) {
+        return ADDR_IDS_NONE;
+    }
+    struct kt_str s = kt_ip_clean(raw);
+    struct kt_ip ip;
+    if (kt_ip_parse(s, &ip)) {
+        static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (ip.v4 || memcmp(ip.b, mapped, sizeof(mapped)) == 0) {
+            uint32_t a = (uint32_t)ip.b[12] << 24 | (uint32_t)ip.b[13] << 16 |
+                         (uint32_t)ip.b[14] << 8 | ip.b[15];
+            *ip_id = KT_BL_TAG_V4 | a;
+            *net_id = KT_BL_TAG_V4 | (a & 0xffffff00u);
+        } else {
+            uint64_t prefix = 0;
+            for (int i = 0; i < 6; i++) {
+                prefix = prefix << 8 | ip.b[i];
+            }
+            *ip_id = KT_BL_TAG_V6 | (kt_bl_hash(ip.b, sizeof(ip.b)) & KT_BL_ID_MASK);
+            *net_id = KT_BL_TAG_V6 | prefix;
+        }
+        return ADDR_IDS_IP;
+    }
+    char lower[256];
+    if (s.len == 0 || s.len >= sizeof(lower) || kt_str_eq_cstr(s, "-")) {
+        return ADDR_IDS_NONE;
+    }
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c < 0x20 || c >= 0x7f) {
+            return ADDR_IDS_NONE;
+        }
+        lower[i] = kt_ascii_lower((char)c);
+    }
+    *ip_id = KT_BL_TAG_NAME | (kt_bl_hash(lower, s.len) & KT_BL_ID_MASK);
+    return ADDR_IDS_NAME;
+}
+
+static bool country_ok(const char *code)
+{
+    return code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
+}
+
+static bool coords_ok(double lat, double lon)
+{
+    return isfinite(lat) && isfinite(lon) && lat >= -90.0 && lat <= 90.0 && lon >= -180.0 &&
+           lon <= 180.0;
+}
+
+/* ---- bounded sets ----------------------------------------------------------------------- */
+
+/* Whether entry a should be evicted before entry b (see the top of the file). */
+static bool evict_before(uint32_t count_a, int32_t day_a, uint32_t count_b, int32_t day_b,
+                         int32_t today)
+{
+    bool stale_a = (int64_t)today - day_a > KT_BL_STALE_DAYS;
+    bool stale_b = (int64_t)today - day_b > KT_BL_STALE_DAYS;
+    if (stale_a != stale_b) {
+        return stale_a;
+    }
+    if (count_a != count_b) {
+        return count_a < count_b;
+    }
+    return day_a < day_b;
+}
+
+/*
+ * The slot a new value takes in a full set of n entries laid out stride bytes apart, with
+ * their count and last day at the given offsets. Only called when the set is full, so the
+ * common case (the value is known) costs one comparison per entry.
+ */
+static size_t pick_victim(const void *base, size_t stride, size_t n, size_t count_off,
+                          size_t day_off, int32_t today)
+{
+    const unsigned char *p = base;
+    size_t victim = 0;
+    uint32_t vc;
+    int32_t vd;
+    memcpy(&vc, p + count_off, sizeof(vc));
+    memcpy(&vd, p + day_off, sizeof(vd));
+    for (size_t i = 1; i < n; i++) {
+        uint32_t c;
+        int32_t d;
+        memcpy(&c, p + i * stride + count_off, sizeof(c));
+        memcpy(&d, p + i * stride + day_off, sizeof(d));
+        if (evict_before(c, d, vc, vd, today)) {
+            victim = i;
+            vc = c;
+            vd = d;
+        }
+    }
+    return victim;
+}
+
+#define PICK_VICTIM(set, type, n, today)                                                           \
+    pick_victim((set), sizeof(type), (n), offsetof(type, count), offsetof(type, last_day), (today))
+
+static void touch(uint32_t *count, int32_t *last_day, int32_t today)
+{
+    *count = kt_bl_sat_add32(*count, 1);
+    if (today > *last_day) {
+        *last_day = today;
+    }
+}
+
+static void item_add(struct kt_bl_item *set, size_t cap, uint64_t id, int32_t today)
+{
+    size_t victim = 0;
+    while (victim < cap && set[victim].count > 0) {
+        if (set[victim].id == id) {
+            touch(&set[victim].count, &set[victim].last_day, today);
+            return;
+        }
+        victim++;
+    }
+    if (victim == cap) {
+        victim = PICK_VICTIM(set, struct kt_bl_item, cap, today);
+    }
+    set[victim] = (struct kt_bl_item){.id = id, .count = 1, .last_day = today};
+}
+
+static bool item_has(const struct kt_bl_item *set, size_t cap, uint64_t id)
+{
+    for (size_t i = 0; i < cap && set[i].count > 0; i++) {
+        if (set[i].id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void country_add(struct kt_baseline *b, const char *code, int32_t today)
+{
+    struct kt_bl_country *set = b->countries;
+    size_t victim = 0;
+    while (victim < KT_BL_COUNTRIES && set[victim].count > 0) {
+        if (set[victim].code[0] == code[0] && set[victim].code[1] == code[1]) {
+            touch(&set[victim].count, &set[victim].last_day, today);
+            return;
+        }
+        victim++;
+    }
+    if (victim == KT_BL_COUNTRIES) {
+        victim = PICK_VICTIM(set, struct kt_bl_country, KT_BL_COUNTRIES, today);
+    }
+    set[victim] = (struct kt_bl_country){.code = {code[0], code[1]}, .count = 1, .last_day = today};
+}
+
+/* Distance between two places, with shortcuts for the common equal and far-apart cases. */
+static double place_distance(float lat1, float lon1, double lat2, double lon2)
+{
+    /* Places are stored as floats: the same city's coordinates compare equal as floats. */
+    if (lat1 == (float)lat2 && lon1 == (float)lon2) {
+        return 0.0;
+    }
+    /* A degree of latitude is over 110 km anywhere. */
+    if (fabs(lat1 - lat2) * 110.0 > KT_BL_PLACE_RADIUS_KM) {
+        return INFINITY;
+    }
+    return kt_geo_distance_km(lat1, lon1, lat2, lon2);
+}
+
+static void place_add(struct kt_baseline *b, const struct kt_geo *geo, int32_t today)
+{
+    struct kt_bl_place *set = b->places;
+    size_t n = 0, near = KT_BL_PLACES;
+    double near_km = KT_BL_PLACE_RADIUS_KM;
+    for (; n < KT_BL_PLACES && set[n].count > 0; n++) {
+        double km = place_distance(set[n].lat, set[n].lon, geo->lat, geo->lon);
+        if (km <= near_km) {
+            near = n;
+            near_km = km;
+        }
+    }
+    if (near < KT_BL_PLACES) {
+        touch(&set[near].count, &set[near].last_day, today);
+        return;
+    }
+    size_t victim = n < KT_BL_PLACES ? n : PICK_VICTIM(set, struct kt_bl_place, n, today);
+    struct kt_bl_place *p = &set[victim];
+    *p = (struct kt_bl_place){.lat = (float)geo->lat,
+                              .lon = (float)geo->lon,
+                              .accuracy_km = geo->accuracy_km,
+                              .count = 1,
+                              .last_day = today};
+    if (country_ok(geo->country)) {
+        p->country[0] = geo->country[0];
+        p->country[1] = geo->country[1];
+    }
+}
+
+bool kt_bl_agent_name_ok(const char name[KT_BL_AGENT_NAME])
+{
+    const char *end = memchr(name, '\0', KT_BL_AGENT_NAME);
+    if (end == NULL) {
+        return false;
+    }
+    size_t len = (size_t)(end - name);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c == 0x7f) {
+            return false;
+        }
+    }
+    struct kt_cand found[1];
+    return kt_cred_find_in_text(kt_str_make(name, len), found, 1) == 0;
+}
+
+/*
+ * The product token that names a user agent: the first word when it has the product/version
+ * shape ("python-requests/2.32.3", "Mozilla/5.0"), else the text before any comment
+ * ("GitHub CLI 2.62.0"). Redacted before it is cut to size, so a token cannot survive in part;
+ * control and non-ASCII bytes become '?' (the redactor's hints may add a UTF-8 ellipsis, which
+ * the cut never splits).
+ */
+static void agent_name(struct kt_str ua, char out[KT_BL_AGENT_NAME])
+{
+    struct kt_str t = kt_str_trim(ua);
+    size_t word = 0;
+    while (word < t.len && t.ptr[word] != ' ' && t.ptr[word] != '\t') {
+        word++;
+    }
+    if (memchr(t.ptr, '/', word) != NULL) {
+        t.len = word;
+    } else {
+        const char *paren = memchr(t.ptr, '(', t.len);
+        if (paren != NULL) {
+            t.len = (size_t)(paren - t.ptr);
+        }
+        t = kt_str_trim(t);
+    }
+    memcpy(out, "?", 2);
+    if (t.len == 0 || t.len > AGENT_TOKEN_MAX) {
+        return;
+    }
+    char clean[AGENT_TOKEN_MAX];
+    for (size_t i = 0; i < t.len; i++) {
+        unsigned char c = (unsigned char)t.ptr[i];
+        clean[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+    }
+    char red[AGENT_TOKEN_MAX + KT_HINT_MAX];
+    size_t n = kt_cred_redact(kt_str_make(clean, t.len), red, sizeof(red));
+    kt_wipe(clean, t.len);
+    if (n > KT_BL_AGENT_NAME - 1) {
+        n = KT_BL_AGENT_NAME - 1;
+        while (n > 0 && ((unsigned char)red[n] & 0xc0) == 0x80) {
+            n--;
+        }
+    }
+    char name[KT_BL_AGENT_NAME] = {0};
+    memcpy(name, red, n);
+    name[n] = '\0';
+    kt_wipe(red, sizeof(red));
+    if (n > 0 && kt_bl_agent_name_ok(name)) {
+        memcpy(out, name, sizeof(name));
+    }
+}
+
+static void agent_add(struct kt_baseline *b, struct kt_str ua, int32_t today)
+{
+    struct kt_bl_agent *set = b->agents;
+    uint64_t id = kt_bl_hash(ua.ptr, ua.len);
+    size_t victim = 0;
+    while (victim < KT_BL_AGENTS && set[victim].count > 0) {
+        if (set[victim].id == id) {
+            touch(&set[victim].count, &set[victim].last_day, today);
+            return;
+        }
+        victim++;
+    }
+    if (victim == KT_BL_AGENTS) {
+        victim = PICK_VICTIM(set, struct kt_bl_agent, KT_BL_AGENTS, today);
+    }
+    struct kt_bl_agent *a = &set[victim];
+    memset(a, 0, sizeof(*a));
+    a->id = id;
+    a->count = 1;
+    a->last_day = today;
+    agent_name(ua, a->name);
+}
+
+/* ---- operations: a Bloom filter, k = 3 --------------------------------------------------- */
+
+static void op_bits(struct kt_str op, uint32_t idx[3])
+{
+    uint64_t h = kt_bl_hash(op.ptr, op.len);
+    uint32_t h1 = (uint32_t)h, h2 = (uint32_t)(h >> 32) | 1u;
+    for (uint32_t i = 0; i < 3; i++) {
+        idx[i] = (h1 + i * h2) % KT_BL_OPS_BITS;
+    }
+}
+
+static void op_add(struct kt_baseline *b, struct kt_str op)
+{
+    uint32_t idx[3];
+    op_bits(op, idx);
+    bool fresh = false;
+    for (int i = 0; i < 3; i++) {
+        uint8_t mask = (uint8_t)(1u << (idx[i] % 8));
+        if (!(b->ops[idx[i] / 8] & mask)) {
+            b->ops[idx[i] / 8] |= mask;
+            fresh = true;
+        }
+    }
+    if (fresh) {
+        b->ops_count = kt_bl_sat_add32(b->ops_count, 1);
+    }
+}
+
+/* ---- rates ------------------------------------------------------------------------------ */
+
+void kt_bl_rate_fold(struct kt_bl_rate *r, uint32_t x, double alpha)
+{
+    if (r->buckets < UINT32_MAX) {
+        r->buckets++;
+    }
+    double a = KT_MAX(alpha, 1.0 / r->buckets);
+    double mean = r->mean, diff = (double)x - mean, incr = a * diff;
+    r->mean = (float)(mean + incr);
+    r->var = (float)((1.0 - a) * (r->var + diff * incr));
+    if (x > r->max) {
+        r->max = x;
+    }
+}
+
+static void rate_add(struct kt_bl_rate *r, int64_t ms, int64_t width, uint32_t inc, double alpha)
+{
+    int64_t start = kt_bl_bucket(ms, width);
+    if (r->bucket_start_ms == KT_TIME_NONE) {
+        r->bucket_start_ms = start;
+        r->count = inc;
+    } else if (start > r->bucket_start_ms) {
+        kt_bl_rate_fold(r, r->count, alpha);
+        r->bucket_start_ms = start;
+        r->count = inc;
+    } else {
+        r->count = kt_bl_sat_add32(r->count, inc);
+    }
+}
+
+/* ---- learning --------------------------------------------------------------------------- */
+
+/* First/last use, active days, hour and weekday profile, rates. */
+static void learn_time(struct kt_baseline *b, int64_t ms, bool error)
+{
+    int32_t day = kt_bl_day(ms);
+    if (b->first_ms == KT_TIME_NONE) {
+        b->first_ms = b->last_ms = ms;
+        b->days_active = 1;
+        b->last_day = day;
+    } else {
+        if (day > b->last_day || day < kt_bl_day(b->first_ms)) {
+            b->days_active = kt_bl_sat_add32(b->days_active, 1);
+        }
+        if (day > b->last_day) {
+            b->last_day = day;
+        }
+        b->first_ms = KT_MIN(b->first_ms, ms);
+        b->last_ms = KT_MAX(b->last_ms, ms);
+    }
+    int64_t in_day = ms - (int64_t)day * KT_BL_DAY_MS;
+    b->hours[in_day / KT_BL_HOUR_MS] = kt_bl_sat_add32(b->hours[in_day / KT_BL_HOUR_MS], 1);
+    /* Day 0 (1970-01-01) was a Thursday: weekday 3 with Monday = 0. */
+    int64_t wd = ((int64_t)day + 3) % 7;
+    wd = wd < 0 ? wd + 7 : wd;
+    b->weekdays[wd] = kt_bl_sat_add32(b->weekdays[wd], 1);
+
+    rate_add(&b->minute, ms, KT_BL_MINUTE_MS, 1, KT_BL_ALPHA_MINUTE);
+    rate_add(&b->hour, ms, KT_BL_HOUR_MS, 1, KT_BL_ALPHA_HOUR);
+    rate_add(&b->minute_errors, ms, KT_BL_MINUTE_MS, error ? 1 : 0, KT_BL_ALPHA_MINUTE);
+}
+
+static void learn_geo(struct kt_baseline *b, const struct kt_geo *geo, int64_t ms, bool timed,
+                      int32_t today)
+{
+    if (country_ok(geo->country)) {
+        country_add(b, geo->country, today);
+    }
+    if (geo->asn != 0) {
+        item_add(b->asns, KT_BL_ASNS, geo->asn, today);
+    }
+    if (!geo->has_location || !coords_ok(geo->lat, geo->lon)) {
+        return;
+    }
+    place_add(b, geo, today);
+    if (timed && (!b->has_last_place || ms >= b->last_place_ms)) {
+        b->has_last_place = true;
+        b->last_country[0] = country_ok(geo->country) ? geo->country[0] : '\0';
+        b->last_country[1] = country_ok(geo->country) ? geo->country[1] : '\0';
+        b->last_accuracy_km = geo->accuracy_km;
+        b->last_lat = (float)geo->lat;
+        b->last_lon = (float)geo->lon;
+        b->last_place_ms = ms;
+    }
+}
+
+void kt_baseline_learn(struct kt_baseline *b, const struct kt_event *ev, const struct kt_geo *geo,
+                       struct kt_str op)
+{
+    if (b == NULL || ev == NULL) {
+        return;
+    }
+    bool error = kt_baseline_is_error(ev);
+    b->events = kt_bl_sat_add64(b->events, 1);
+    if (error) {
+        b->errors = kt_bl_sat_add64(b->errors, 1);
+    }
+    bool timed = kt_bl_time_ok(ev->time_ms);
+    if (timed) {
+        learn_time(b, ev->time_ms, error);
+    }
+    /* The day set entries are stamped with; an undated event counts as the latest day. */
+    int32_t today = timed ? kt_bl_day(ev->time_ms) : b->last_day;
+
+    uint64_t ip_id = 0, net_id = 0;
+    switch (addr_ids(ev->ip, &ip_id, &net_id)) {
+    case ADDR_IDS_IP:
+        item_add(b->nets, KT_BL_NETS, net_id, today);
+        item_add(b->ips, KT_BL_IPS, ip_id, today);
+        break;
+    case ADDR_IDS_NAME: item_add(b->ips, KT_BL_IPS, ip_id, today); break;
+    case ADDR_IDS_NONE: break;
+    }
+    if (geo != NULL) {
+        learn_geo(b, geo, ev->time_ms, timed, today);
+    }
+    if (ev->user_agent.len > 0) {
+        agent_add(b, ev->user_agent, today);
+    }
+    if (op.len > 0 && op.ptr != NULL) {
+        op_add(b, op);
+    }
+}
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
+bool kt_baseline_has_ip(const struct kt_baseline *b, struct kt_str ip)
+{
+    uint64_t ip_id = 0, net_id = 0;
+    if (b == NULL || addr_ids(ip, &ip_id, &net_id) == ADDR_IDS_NONE) {
+        return false;
+    }
+    return item_has(b->ips, KT_BL_IPS, ip_id);
+}
+
+bool kt_baseline_has_net(const struct kt_baseline *b, struct kt_str ip)
+{
+    uint64_t ip_id = 0, net_id = 0;
+    if (b == NULL || addr_ids(ip, &ip_id, &net_id) != ADDR_IDS_IP) {
+        return false;
+    }
+    return item_has(b->nets, KT_BL_NETS, net_id);
+}
+
+bool kt_baseline_has_country(const struct kt_baseline *b, const char code[2])
+{
+    if (b == NULL || code == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < KT_BL_COUNTRIES && b->countries[i].count > 0; i++) {
+        if (b->countries[i].code[0] == code[0] && b->countries[i].code[1] == code[1]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn)
+{
+    return b != NULL && asn != 0 && item_has(b->asns, KT_BL_ASNS, asn);
+}
+
+bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent)
+{
+    if (b == NULL || user_agent.len == 0) {
+        return false;
+    }
+    uint64_t id = kt_bl_hash(user_agent.ptr, user_agent.len);
+    for (size_t i = 0; i < KT_BL_AGENTS && b->agents[i].count > 0; i++) {
+        if (b->agents[i].id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op)
+{
+    if (b == NULL || op.len == 0 || op.ptr == NULL) {
+        return false;
+    }
+    uint32_t idx[3];
+    op_bits(op, idx);
+    for (int i = 0; i < 3; i++) {
+        if (!(b->ops[idx[i] / 8] & (1u << (idx[i] % 8)))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+double kt_baseline_nearest_place_km(const struct kt_baseline *b, double lat, double lon)
+{
+    double best = -1.0;
+    if (b == NULL || !coords_ok(lat, lon)) {
+        return best;
+    }
+    for (size_t i = 0; i < KT_BL_PLACES && b->places[i].count > 0; i++) {
+        double km = kt_geo_distance_km(b->places[i].lat, b->places[i].lon, lat, lon);
+        if (best < 0 || km < best) {
+            best = km;
+        }
+    }
+    return best;
+}
+
+double kt_baseline_hour_share(const struct kt_baseline *b, int hour)
+{
+    if (b == NULL || hour < 0 || hour > 23) {
+        return 0.0;
+    }
+    uint64_t total = 0;
+    for (int h = 0; h < 24; h++) {
+        total += b->hours[h];
+    }
+    return total == 0 ? 0.0 : (double)b->hours[hour] / (double)total;
+}
+
+double kt_baseline_idle_days(const struct kt_baseline *b, int64_t t_ms)
+{
+    if (b == NULL || b->last_ms == KT_TIME_NONE || !kt_bl_time_ok(t_ms) || t_ms <= b->last_ms) {
+        return 0.0;
+    }
+    return (double)(t_ms - b->last_ms) / (double)KT_BL_DAY_MS;
+}
