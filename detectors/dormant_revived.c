@@ -10,12 +10,14 @@
 
 #include "timefmt.h"
 
-enum { K_IDLE_DAYS, K_MIN_EVENTS, K_SCORE_NEW, K_SCORE_KNOWN };
+enum { K_IDLE_DAYS, K_MIN_EVENTS, K_SCORE_NEW_COUNTRY, K_SCORE_NEW, K_SCORE_KNOWN };
 
 static const struct kt_knob knobs[] = {
     [K_IDLE_DAYS] = { "idle_days", 30, "silence that makes a key dormant, days" },
     [K_MIN_EVENTS] = { "min_events", 10, "history needed before silence means anything" },
-    [K_SCORE_NEW] = { "score_new_place", 55, "score when revived from a new address" },
+    [K_SCORE_NEW_COUNTRY] = { "score_new_country", 80,
+                              "score when revived from a country the key never used" },
+    [K_SCORE_NEW] = { "score_new_place", 70, "score when revived from a new address" },
     [K_SCORE_KNOWN] = { "score_known_place", 15, "score when revived from a known address" },
 };
 
@@ -30,12 +32,16 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     bool known = kt_baseline_has_ip(b, in->ev->ip) || kt_baseline_has_net(b, in->ev->ip);
+    bool new_country = in->geo != NULL && in->geo->country[0] != '\0' &&
+                       !kt_baseline_has_country(b, in->geo->country);
     char day[KT_TIME_STRLEN];
     kt_time_format(in->ev->time_ms, day);
     day[10] = '\0';
     struct kt_finding f;
     kt_finding_start(&f, in, "dormant_revived", known ? KT_SEV_LOW : KT_SEV_HIGH,
-                     (int)(known ? in->knobs[K_SCORE_KNOWN] : in->knobs[K_SCORE_NEW]),
+                     (int)(known         ? in->knobs[K_SCORE_KNOWN]
+                           : new_country ? in->knobs[K_SCORE_NEW_COUNTRY]
+                                         : in->knobs[K_SCORE_NEW]),
                      "revived:%s", day);
     char n[32];
     kt_fmt_count(b->events, n, sizeof(n));

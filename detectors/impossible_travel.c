@@ -4,14 +4,17 @@
  * places (the owner and a thief in parallel).
  *
  * Distances shrink by both locations' accuracy radii, so city-level geolocation that puts a
- * mobile user 50 km off never looks like travel. Only a use from a place the key has not been
- * seen at is judged: a key that is normally used from two regions (CI in two clouds, a team in
- * two offices) does not "travel" between them.
+ * mobile user 50 km off never looks like travel. A key that is normally used from several
+ * regions (CI in two clouds, a team in two offices) does not "travel" between its established
+ * places; but a thief's new place, and the owner's next use back home, do.
  */
 #include <keytrail/detector.h>
 
 #include <inttypes.h>
 #include <math.h>
+
+/* Uses of a place before it counts as one of the key's established places. */
+#define ESTABLISHED_USES 10
 
 enum { K_SPEED, K_MIN_KM, K_CONCURRENT_MIN, K_KNOWN_KM, K_SCORE, K_SCORE_CONCURRENT };
 
@@ -25,6 +28,20 @@ static const struct kt_knob knobs[] = {
     [K_SCORE_CONCURRENT] = { "score_concurrent", 80, "score of concurrent use from far apart" },
 };
 
+/* A place the key has used many times (within radius_km of a baseline place). */
+static bool place_established(const struct kt_baseline *b, double lat, double lon,
+                              double radius_km)
+{
+    for (size_t i = 0; i < KT_BL_PLACES; i++) {
+        const struct kt_bl_place *p = &b->places[i];
+        if (p->count >= ESTABLISHED_USES &&
+            kt_geo_distance_km(p->lat, p->lon, lat, lon) <= radius_km) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
@@ -33,8 +50,17 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         in->ev->time_ms == KT_TIME_NONE) {
         return;
     }
-    double known = kt_baseline_nearest_place_km(b, g->lat, g->lon);
-    if (known >= 0 && known <= in->knobs[K_KNOWN_KM]) {
+    /* A key used from several regions by design (CI in two clouds, a team in two offices)
+     * moves between established places all day; a thief's place is new, and so is the first
+     * use back home after it. */
+    if (place_established(b, g->lat, g->lon, in->knobs[K_KNOWN_KM]) &&
+        place_established(b, b->last_lat, b->last_lon, in->knobs[K_KNOWN_KM])) {
+        return;
+    }
+    /* The same client on a network the key already uses elsewhere: a runner in another
+     * region of the same cloud. */
+    if (g->asn != 0 && kt_baseline_has_asn(b, g->asn) && in->ev->user_agent.len > 0 &&
+        kt_baseline_has_agent(b, in->ev->user_agent)) {
         return;
     }
     double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);

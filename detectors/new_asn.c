@@ -7,13 +7,18 @@
 
 #include <inttypes.h>
 
-enum { K_SAME_CITY_KM, K_SCORE, K_SCORE_SAME_CITY };
+enum { K_SAME_CITY_KM, K_SCORE, K_SCORE_SAME_CITY, K_SCORE_USUAL_CLIENT, K_SCORE_HOSTING };
 
 static const struct kt_knob knobs[] = {
     [K_SAME_CITY_KM] = { "same_city_km", 50, "a new network this close to a known place is local" },
-    [K_SCORE] = { "score", 30, "score of a new network elsewhere" },
+    [K_SCORE] = { "score", 40, "score of a new network elsewhere, with a new client" },
     [K_SCORE_SAME_CITY] = { "score_same_city", 10,
-                            "score of a new network in a known city or with the usual client" },
+                            "score of a new network in a known city, with the usual client" },
+    [K_SCORE_USUAL_CLIENT] = { "score_usual_client", 25,
+                               "score of a new network in a known city or with the usual client" },
+    [K_SCORE_HOSTING] = { "score_hosting", 50,
+                          "score of a first hosting provider for a key used only from access "
+                          "networks" },
 };
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
@@ -31,19 +36,33 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return; /* the key's history had no network data: nothing to compare with */
     }
     double near = g->has_location ? kt_baseline_nearest_place_km(b, g->lat, g->lon) : -1;
-    /* A new network in a known city, or with the usual client (hotel wifi, a CI runner in
-     * another region), is what the owner's own drift looks like. */
-    bool local = (near >= 0 && near <= in->knobs[K_SAME_CITY_KM]) ||
-                 (in->ev->user_agent.len > 0 && kt_baseline_has_agent(b, in->ev->user_agent));
+    /* A new network in a known city is the owner's new office or home ISP; the usual client
+     * elsewhere may be a trip or a copied token, so it weighs less but still counts. */
+    bool usual = in->ev->user_agent.len > 0 && kt_baseline_has_agent(b, in->ev->user_agent);
+    bool local = near >= 0 && near <= in->knobs[K_SAME_CITY_KM];
     struct kt_finding f;
-    kt_finding_start(&f, in, "new_asn", local ? KT_SEV_LOW : KT_SEV_MEDIUM,
-                     (int)(local ? in->knobs[K_SCORE_SAME_CITY] : in->knobs[K_SCORE]),
-                     "AS%" PRIu32, g->asn);
+    /* Each of the two reassurances (a known city, the usual client) halves the concern; with
+     * both it is the owner's new office or home network. But a key only ever used from access
+     * networks, now used from a hosting provider, is a token replayed from a rented server,
+     * whatever client it claims to be. */
+    bool to_hosting = g->hosting && !(b->flags & KT_BL_NET_HOSTING) &&
+                      (b->flags & KT_BL_NET_ACCESS);
+    int score = (int)(to_hosting       ? in->knobs[K_SCORE_HOSTING]
+                      : local && usual ? in->knobs[K_SCORE_SAME_CITY]
+                      : local || usual ? in->knobs[K_SCORE_USUAL_CLIENT]
+                                       : in->knobs[K_SCORE]);
+    kt_finding_start(&f, in, "new_asn", (local || usual) && !to_hosting ? KT_SEV_LOW : KT_SEV_MEDIUM,
+                     score, "AS%" PRIu32, g->asn);
     char n[32];
     kt_fmt_count(b->events, n, sizeof(n));
     kt_finding_reason(&f, "first use from AS%" PRIu32 "%s%s%s after %s requests from other networks%s",
                       g->asn, g->as_org[0] ? " (" : "", g->as_org, g->as_org[0] ? ")" : "", n,
-                      local ? ", near a known place or with the usual client" : "");
+                      to_hosting ? ", a hosting provider; the key was only used from access "
+                                   "networks before"
+                      : local && usual ? ", in a city the key already uses, with its usual client"
+                      : local        ? ", in a city the key already uses"
+                      : usual        ? ", with the key's usual client"
+                                     : "");
     emit(ctx, &f);
 }
 

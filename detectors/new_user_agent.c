@@ -12,8 +12,8 @@
 enum { K_SCORE_ATTACK, K_SCORE_SCRIPT, K_SCORE_OTHER };
 
 static const struct kt_knob knobs[] = {
-    [K_SCORE_ATTACK] = { "score_attack_tool", 60, "score of attack or scanning tooling" },
-    [K_SCORE_SCRIPT] = { "score_scripting", 35, "score of a scripting client new to the key" },
+    [K_SCORE_ATTACK] = { "score_attack_tool", 75, "score of attack or scanning tooling" },
+    [K_SCORE_SCRIPT] = { "score_scripting", 45, "score of a scripting client new to the key" },
     [K_SCORE_OTHER] = { "score_other", 10, "score of any other new client" },
 };
 

@@ -12,13 +12,14 @@
 #include "rate.h"
 #include "timefmt.h"
 
-enum { K_FACTOR, K_SIGMAS, K_MIN_MINUTE, K_MIN_HOUR, K_MIN_BUCKETS, K_SCORE };
+enum { K_FACTOR, K_SIGMAS, K_MAX_FACTOR, K_MIN_MINUTE, K_MIN_HOUR, K_MIN_BUCKETS, K_SCORE };
 
 static const struct kt_knob knobs[] = {
     [K_FACTOR] = { "factor", 8, "a spike is at least this many times the usual rate" },
     [K_SIGMAS] = { "sigmas", 6, "... and this many standard deviations above it" },
-    [K_MIN_MINUTE] = { "min_per_minute", 30, "no minute under this many requests is a spike" },
-    [K_MIN_HOUR] = { "min_per_hour", 300, "no hour under this many requests is a spike" },
+    [K_MAX_FACTOR] = { "max_factor", 1.5, "... and this many times the largest burst seen" },
+    [K_MIN_MINUTE] = { "min_per_minute", 20, "no minute under this many requests is a spike" },
+    [K_MIN_HOUR] = { "min_per_hour", 60, "no hour under this many requests is a spike" },
     [K_MIN_BUCKETS] = { "min_history", 20, "active minutes needed before judging" },
     [K_SCORE] = { "score", 45, "score of a spike at its threshold (rises with its size)" },
 };
@@ -43,6 +44,10 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         uint32_t cur = rate_current(scales[i].rate, t, scales[i].width, true);
         double threshold =
             rate_threshold(scales[i].rate, scales[i].floor, in->knobs[K_FACTOR], in->knobs[K_SIGMAS]);
+        /* A key that already had bursts this large (a nightly batch) is not spiking. */
+        if (threshold < in->knobs[K_MAX_FACTOR] * scales[i].rate->max) {
+            threshold = in->knobs[K_MAX_FACTOR] * scales[i].rate->max;
+        }
         /* Fire once, as the bucket crosses the threshold. */
         if ((double)cur < threshold || (double)(cur - 1) >= threshold) {
             continue;

@@ -20,106 +20,107 @@ static const struct kt_knob knobs[] = {
 
 enum op_class { RECON, SECRET, PRIVILEGE };
 
+enum match { EXACT, PREFIX, SUFFIX, CONTAINS };
+
 struct op_rule {
-    const char *match; /* exact op key, or a "*"-suffixed prefix, or a "~"-prefixed substring */
+    const char *method; /* HTTP method the op key must start with, or NULL for any op */
+    enum match how;
+    const char *pattern; /* matched against the op key, or its path when method is set */
     enum op_class cls;
 };
 
 static const struct op_rule rules[] = {
     /* AWS (CloudTrail eventSource:eventName) */
-    { "sts.amazonaws.com:GetCallerIdentity", RECON },
-    { "s3.amazonaws.com:ListBuckets", RECON },
-    { "iam.amazonaws.com:ListUsers", RECON },
-    { "iam.amazonaws.com:ListRoles", RECON },
-    { "iam.amazonaws.com:ListGroups", RECON },
-    { "iam.amazonaws.com:ListAccessKeys", RECON },
-    { "iam.amazonaws.com:ListAttachedUserPolicies", RECON },
-    { "iam.amazonaws.com:ListUserPolicies", RECON },
-    { "iam.amazonaws.com:GetAccountAuthorizationDetails", RECON },
-    { "iam.amazonaws.com:GetUser", RECON },
-    { "organizations.amazonaws.com:ListAccounts", RECON },
-    { "organizations.amazonaws.com:DescribeOrganization", RECON },
-    { "ec2.amazonaws.com:DescribeRegions", RECON },
-    { "ec2.amazonaws.com:DescribeInstances", RECON },
-    { "lambda.amazonaws.com:ListFunctions*", RECON },
-    { "ses.amazonaws.com:GetSendQuota", RECON },
-    { "ses.amazonaws.com:ListIdentities", RECON },
-    { "secretsmanager.amazonaws.com:ListSecrets", RECON },
-    { "secretsmanager.amazonaws.com:GetSecretValue", SECRET },
-    { "ssm.amazonaws.com:GetParameter*", SECRET },
-    { "kms.amazonaws.com:Decrypt", SECRET },
-    { "iam.amazonaws.com:CreateAccessKey", PRIVILEGE },
-    { "iam.amazonaws.com:CreateUser", PRIVILEGE },
-    { "iam.amazonaws.com:CreateLoginProfile", PRIVILEGE },
-    { "iam.amazonaws.com:UpdateLoginProfile", PRIVILEGE },
-    { "iam.amazonaws.com:PutUserPolicy", PRIVILEGE },
-    { "iam.amazonaws.com:AttachUserPolicy", PRIVILEGE },
-    { "iam.amazonaws.com:AttachRolePolicy", PRIVILEGE },
-    { "iam.amazonaws.com:AddUserToGroup", PRIVILEGE },
-    { "iam.amazonaws.com:CreateRole", PRIVILEGE },
-    { "sts.amazonaws.com:GetFederationToken", PRIVILEGE },
+    { NULL, EXACT, "sts.amazonaws.com:GetCallerIdentity", RECON },
+    { NULL, EXACT, "s3.amazonaws.com:ListBuckets", RECON },
+    { NULL, EXACT, "iam.amazonaws.com:ListUsers", RECON },
+    { NULL, EXACT, "iam.amazonaws.com:ListRoles", RECON },
+    { NULL, EXACT, "iam.amazonaws.com:ListGroups", RECON },
+    { NULL, EXACT, "iam.amazonaws.com:ListAccessKeys", RECON },
+    { NULL, EXACT, "iam.amazonaws.com:ListAttachedUserPolicies", RECON },
+    { NULL, EXACT, "iam.amazonaws.com:ListUserPolicies", RECON },
+    { NULL, EXACT, "iam.amazonaws.com:GetAccountAuthorizationDetails", RECON },
+    { NULL, EXACT, "iam.amazonaws.com:GetUser", RECON },
+    { NULL, EXACT, "organizations.amazonaws.com:ListAccounts", RECON },
+    { NULL, EXACT, "organizations.amazonaws.com:DescribeOrganization", RECON },
+    { NULL, EXACT, "ec2.amazonaws.com:DescribeRegions", RECON },
+    { NULL, EXACT, "ec2.amazonaws.com:DescribeInstances", RECON },
+    { NULL, PREFIX, "lambda.amazonaws.com:ListFunctions", RECON },
+    { NULL, EXACT, "ses.amazonaws.com:GetSendQuota", RECON },
+    { NULL, EXACT, "ses.amazonaws.com:ListIdentities", RECON },
+    { NULL, EXACT, "secretsmanager.amazonaws.com:ListSecrets", RECON },
+    { NULL, EXACT, "secretsmanager.amazonaws.com:GetSecretValue", SECRET },
+    { NULL, PREFIX, "ssm.amazonaws.com:GetParameter", SECRET },
+    { NULL, EXACT, "kms.amazonaws.com:Decrypt", SECRET },
+    { NULL, EXACT, "iam.amazonaws.com:CreateAccessKey", PRIVILEGE },
+    { NULL, EXACT, "iam.amazonaws.com:CreateUser", PRIVILEGE },
+    { NULL, EXACT, "iam.amazonaws.com:CreateLoginProfile", PRIVILEGE },
+    { NULL, EXACT, "iam.amazonaws.com:UpdateLoginProfile", PRIVILEGE },
+    { NULL, EXACT, "iam.amazonaws.com:PutUserPolicy", PRIVILEGE },
+    { NULL, EXACT, "iam.amazonaws.com:AttachUserPolicy", PRIVILEGE },
+    { NULL, EXACT, "iam.amazonaws.com:AttachRolePolicy", PRIVILEGE },
+    { NULL, EXACT, "iam.amazonaws.com:AddUserToGroup", PRIVILEGE },
+    { NULL, EXACT, "iam.amazonaws.com:CreateRole", PRIVILEGE },
+    { NULL, EXACT, "sts.amazonaws.com:GetFederationToken", PRIVILEGE },
     /* GitHub audit log actions */
-    { "github:public_key.create", PRIVILEGE },
-    { "github:personal_access_token.*", PRIVILEGE },
-    { "github:oauth_authorization.create", PRIVILEGE },
-    { "github:org.add_member", PRIVILEGE },
-    { "github:org.update_member", PRIVILEGE },
-    { "github:repo.add_member", PRIVILEGE },
-    { "github:integration_installation.create", PRIVILEGE },
-    { "github:hook.create", PRIVILEGE },
-    { "github:org_secret_scanning*", PRIVILEGE },
-    { "github:repository_secret_scanning*", PRIVILEGE },
-    /* HTTP APIs: listings and identity */
-    { "GET /user", RECON },
-    { "GET /api/v3/user", RECON },
-    { "GET /api/v4/user", RECON },
-    { "~/members", RECON },
-    { "~/users", RECON },
-    { "GET /user/orgs", RECON },
-    { "GET /user/repos", RECON },
-    { "~/orgs/*/repos", RECON },
-    { "~/orgs/*/teams", RECON },
-    { "~/search/code", RECON },
-    { "~/whoami", RECON },
-    { "~/api-keys", RECON },
-    { "~/audit-log", RECON },
-    { "~/admin", RECON },
-    { "~/secrets", SECRET },
-    { "~/actions/secrets", SECRET },
-    { "~/variables", SECRET },
-    { "POST /user/keys", PRIVILEGE },
-    { "POST /api/v3/user/keys", PRIVILEGE },
-    { "~/authorizations", PRIVILEGE },
-    { "~/personal_access_tokens", PRIVILEGE },
-    { "~/access_tokens", PRIVILEGE },
-    { "POST ~/hooks", PRIVILEGE },
+    { NULL, EXACT, "github:public_key.create", PRIVILEGE },
+    { NULL, PREFIX, "github:personal_access_token.", PRIVILEGE },
+    { NULL, EXACT, "github:oauth_authorization.create", PRIVILEGE },
+    { NULL, EXACT, "github:org.add_member", PRIVILEGE },
+    { NULL, EXACT, "github:org.update_member", PRIVILEGE },
+    { NULL, EXACT, "github:repo.add_member", PRIVILEGE },
+    { NULL, EXACT, "github:integration_installation.create", PRIVILEGE },
+    { NULL, EXACT, "github:hook.create", PRIVILEGE },
+    { NULL, PREFIX, "github:org_secret_scanning", PRIVILEGE },
+    { NULL, PREFIX, "github:repository_secret_scanning", PRIVILEGE },
+    /* HTTP APIs: who am I, listings of people and keys, secrets, new credentials */
+    { "GET", SUFFIX, "/user", RECON },
+    { "GET", SUFFIX, "/whoami", RECON },
+    { "GET", SUFFIX, "/members", RECON },
+    { "GET", SUFFIX, "/users", RECON },
+    { "GET", SUFFIX, "/teams", RECON },
+    { "GET", SUFFIX, "/user/repos", RECON },
+    { "GET", SUFFIX, "/user/orgs", RECON },
+    { "GET", CONTAINS, "/search/code", RECON },
+    { "GET", SUFFIX, "/api-keys", RECON },
+    { "GET", SUFFIX, "/api_keys", RECON },
+    { "GET", SUFFIX, "/tokens", RECON },
+    { "GET", CONTAINS, "/audit-log", RECON },
+    { "GET", CONTAINS, "/admin/", RECON },
+    { "GET", SUFFIX, "/admin", RECON },
+    { "GET", CONTAINS, "/secrets", SECRET },
+    { "GET", SUFFIX, "/variables", SECRET },
+    { "POST", SUFFIX, "/user/keys", PRIVILEGE },
+    { "POST", SUFFIX, "/keys", PRIVILEGE },
+    { "POST", SUFFIX, "/hooks", PRIVILEGE },
+    { NULL, CONTAINS, "/authorizations", PRIVILEGE },
+    { NULL, CONTAINS, "/personal_access_tokens", PRIVILEGE },
+    { NULL, CONTAINS, "/access_tokens", PRIVILEGE },
 };
-
-static bool has_substring(struct kt_str s, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= s.len; i++) {
-        if (memcmp(s.ptr + i, needle, n) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
 
 static bool rule_matches(const struct op_rule *r, struct kt_str op)
 {
-    const char *m = r->match;
-    size_t n = strlen(m);
-    if (strncmp(m, "POST ~", 6) == 0) {
-        return kt_str_has_prefix(op, "POST ") && has_substring(op, m + 6);
+    if (r->method != NULL) {
+        size_t m = strlen(r->method);
+        if (op.len <= m || memcmp(op.ptr, r->method, m) != 0 || op.ptr[m] != ' ') {
+            return false;
+        }
+        op = kt_str_make(op.ptr + m + 1, op.len - m - 1);
     }
-    if (m[0] == '~') {
-        return has_substring(op, m + 1);
+    size_t n = strlen(r->pattern);
+    switch (r->how) {
+    case EXACT: return kt_str_eq_cstr(op, r->pattern);
+    case PREFIX: return op.len >= n && memcmp(op.ptr, r->pattern, n) == 0;
+    case SUFFIX: return op.len >= n && memcmp(op.ptr + op.len - n, r->pattern, n) == 0;
+    case CONTAINS:
+        for (size_t i = 0; i + n <= op.len; i++) {
+            if (memcmp(op.ptr + i, r->pattern, n) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
-    if (m[n - 1] == '*') {
-        return op.len >= n - 1 && memcmp(op.ptr, m, n - 1) == 0;
-    }
-    return kt_str_eq_cstr(op, m);
+    return false;
 }
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
@@ -147,8 +148,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     struct kt_finding f;
     /* One finding per rule, not per operation: reading the secrets of twelve repositories is
      * one story, counted twelve times. */
-    const char *rule = hit->match[0] == '~' ? hit->match + 1 : hit->match;
-    kt_finding_start(&f, in, "sensitive_op", sev, score, "%s", rule);
+    kt_finding_start(&f, in, "sensitive_op", sev, score, "%s%s%s%s", hit->method ? hit->method : "",
+                     hit->method ? " " : "", hit->how == SUFFIX || hit->how == CONTAINS ? "…" : "",
+                     hit->pattern);
     char n[32];
     kt_fmt_count(in->base->events, n, sizeof(n));
     kt_finding_reason(&f, "first %s for this key: %.*s%s, after %s earlier requests",

@@ -7,8 +7,11 @@
 #include <keytrail/detector.h>
 
 #include <inttypes.h>
+#include <stdio.h>
 
-enum { K_MAX_SHARE, K_MIN_EVENTS, K_BUSY_HOURS, K_SCORE };
+#include "timefmt.h"
+
+enum { K_MAX_SHARE, K_MIN_EVENTS, K_BUSY_HOURS, K_SCORE, K_SCORE_NEW_ADDRESS };
 
 static const struct kt_knob knobs[] = {
     [K_MAX_SHARE] = { "max_share", 0.01, "an hour (with its neighbours) holding less than this "
@@ -17,7 +20,22 @@ static const struct kt_knob knobs[] = {
     [K_BUSY_HOURS] = { "around_the_clock_hours", 18,
                        "a key active in this many hours is used around the clock" },
     [K_SCORE] = { "score", 30, "score of use at an unusual hour" },
+    [K_SCORE_NEW_ADDRESS] = { "score_new_address", 65,
+                              "score when it also comes from a new address in the key's home "
+                              "country (not a trip to another time zone)" },
 };
+
+/* Whether country is the one the key is used from most. */
+static bool home_country(const struct kt_baseline *b, const char country[3])
+{
+    const struct kt_bl_country *top = NULL;
+    for (size_t i = 0; i < KT_BL_COUNTRIES; i++) {
+        if (b->countries[i].code[0] != '\0' && (top == NULL || b->countries[i].count > top->count)) {
+            top = &b->countries[i];
+        }
+    }
+    return top != NULL && top->code[0] == country[0] && top->code[1] == country[1];
+}
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
@@ -44,14 +62,26 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     if (share >= in->knobs[K_MAX_SHARE]) {
         return;
     }
+    /* At night from an address the key never used, in its home country: abroad, odd hours are
+     * just another time zone; at home they are not. */
+    const struct kt_geo *g = in->geo;
+    bool new_address = in->ev->ip.len > 0 && !kt_baseline_has_ip(b, in->ev->ip) &&
+                       !kt_baseline_has_net(b, in->ev->ip);
+    bool boosted = new_address && g != NULL && g->country[0] != '\0' && home_country(b, g->country);
     struct kt_finding f;
-    kt_finding_start(&f, in, "unusual_hour", KT_SEV_MEDIUM, (int)in->knobs[K_SCORE], "%02dh",
-                     hour);
+    char day[KT_TIME_STRLEN];
+    kt_time_format(t, day);
+    day[10] = '\0';
+    /* One finding per day: a night of use is one story, however many hours it spans. */
+    kt_finding_start(&f, in, "unusual_hour", KT_SEV_MEDIUM,
+                     (int)in->knobs[boosted ? K_SCORE_NEW_ADDRESS : K_SCORE], "%s", day);
     char n[32];
     kt_fmt_count(total, n, sizeof(n));
-    kt_finding_reason(&f, "use at %02d:%02d UTC; %.1f %% of %s earlier requests fell within an "
+    kt_finding_reason(&f, "use at %02d:%02d UTC%s; %.1f %% of %s earlier requests fell within an "
                       "hour of that time",
-                      hour, (int)(((secs % 3600) + 3600) % 3600 / 60), 100 * share, n);
+                      hour, (int)(((secs % 3600) + 3600) % 3600 / 60),
+                      boosted ? " from a new address in the key's home country" : "", 100 * share,
+                      n);
     kt_finding_extra(&f, "hour_share", share);
     emit(ctx, &f);
 }

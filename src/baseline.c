@@ -464,6 +464,7 @@ static void learn_geo(struct kt_baseline *b, const struct kt_geo *geo, int64_t m
         country_add(b, geo->country, today);
     }
     if (geo->asn != 0) {
+        b->flags |= geo->hosting ? KT_BL_NET_HOSTING : KT_BL_NET_ACCESS;
         item_add(b->asns, KT_BL_ASNS, geo->asn, today);
     }
     if (!geo->has_location || !coords_ok(geo->lat, geo->lon)) {

@@ -39,6 +39,8 @@
 
 #define FLAG_LAST_PLACE 0x01u
 #define FLAG_DATED 0x02u
+#define FLAG_NET_HOSTING 0x04u /* KT_BL_NET_HOSTING */
+#define FLAG_NET_ACCESS 0x08u  /* KT_BL_NET_ACCESS */
 /* The largest difference of two usable times. */
 #define MAX_SPAN_MS (2 * KT_BL_TIME_LIMIT)
 
@@ -235,7 +237,9 @@ size_t kt_baseline_serialize(const struct kt_baseline *b, uint8_t *buf, size_t c
     struct wbuf w = {buf, cap, 0, true};
     w_u8(&w, KT_BASELINE_VERSION);
     bool dated = b->first_ms != KT_TIME_NONE;
-    w_u8(&w, (uint8_t)((b->has_last_place ? FLAG_LAST_PLACE : 0) | (dated ? FLAG_DATED : 0)));
+    w_u8(&w, (uint8_t)((b->has_last_place ? FLAG_LAST_PLACE : 0) | (dated ? FLAG_DATED : 0) |
+                       ((b->flags & KT_BL_NET_HOSTING) ? FLAG_NET_HOSTING : 0) |
+                       ((b->flags & KT_BL_NET_ACCESS) ? FLAG_NET_ACCESS : 0)));
     w_var(&w, b->events);
     w_var(&w, b->errors);
     if (dated) {
@@ -623,7 +627,11 @@ enum kt_rc kt_baseline_deserialize(struct kt_baseline *b, const uint8_t *buf, si
     uint8_t version = r_u8(&r);
     uint8_t flags = r_u8(&r);
     bool dated = flags & FLAG_DATED;
-    need(&r, version == KT_BASELINE_VERSION && (flags & ~(FLAG_LAST_PLACE | FLAG_DATED)) == 0);
+    need(&r, version == KT_BASELINE_VERSION &&
+                 (flags & ~(FLAG_LAST_PLACE | FLAG_DATED | FLAG_NET_HOSTING | FLAG_NET_ACCESS)) ==
+                     0);
+    t.flags = ((flags & FLAG_NET_HOSTING) ? KT_BL_NET_HOSTING : 0u) |
+              ((flags & FLAG_NET_ACCESS) ? KT_BL_NET_ACCESS : 0u);
     /* The last place is only ever set by a dated event. */
     need(&r, dated || !(flags & FLAG_LAST_PLACE));
     t.events = r_var(&r);

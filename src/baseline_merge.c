@@ -390,6 +390,7 @@ void kt_baseline_merge(struct kt_baseline *dst, const struct kt_baseline *src)
     }
     dst->events = kt_bl_sat_add64(dst->events, src->events);
     dst->errors = kt_bl_sat_add64(dst->errors, src->errors);
+    dst->flags |= src->flags;
     merge_time(dst, src);
 
     merge_items(dst->ips, src->ips, KT_BL_IPS);

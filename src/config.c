@@ -12,7 +12,7 @@
 enum kt_rc kt_config_init(struct kt_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
-    cfg->min_days = 3;
+    cfg->min_days = 7;
     cfg->min_events = 20;
     cfg->broad_countries = 6;
     cfg->rotate_at = 70;

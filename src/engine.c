@@ -407,7 +407,7 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
         agreeing += best[a] >= 0.25;
     }
     double risk = 100.0 * (1.0 - keep);
-    return risk + (agreeing >= 3 ? 20 : agreeing == 2 ? 12 : 0);
+    return risk + (agreeing >= 3 ? 25 : agreeing == 2 ? 15 : 0);
 }
 
 int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,

@@ -27,7 +27,7 @@
 #include "netset.h"
 
 #define KT_KEY_FINDINGS 32 /* distinct findings kept per key; more are counted as dropped */
-#define KT_RISK_WINDOW_MS (12LL * 3600 * 1000) /* findings this close in time corroborate */
+#define KT_RISK_WINDOW_MS (24LL * 3600 * 1000) /* findings this close in time corroborate */
 
 /* Per-key state: identity, baseline, its findings and a daily timeline. */
 struct kt_keystate {

@@ -445,6 +445,7 @@ static void fill_asn(MMDB_entry_s *e, struct kt_geo *g)
         g->asn = (uint32_t)asn;
     }
     (void)get_string(e, org, g->as_org, sizeof(g->as_org));
+    g->hosting = kt_as_org_is_hosting(g->as_org);
 }
 
 static bool lookup_entry(const MMDB_s *m, const struct kt_ip *ip, MMDB_entry_s *entry)

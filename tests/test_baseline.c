@@ -1242,6 +1242,20 @@ static void test_serialize_roundtrip_sizes(void **state)
                            .ua = "GitHub CLI 2.62.0"};
         learn(&quiet, &s, &g);
     }
+    /* The kinds of network seen survive the round trip (and merge by union). */
+    struct kt_geo vps = mk_geo("RO", 64511, 44.43, 26.10);
+    vps.hosting = true;
+    struct evspec v = {.ms = T0 + 6 * DAY_MS, .ip = "203.0.113.5", .method = "GET", .path = "/",
+                       .status = 200, .ua = "curl/8"};
+    struct kt_baseline mixed = quiet;
+    assert_int_equal(mixed.flags, KT_BL_NET_ACCESS);
+    learn(&mixed, &v, &vps);
+    assert_int_equal(mixed.flags, KT_BL_NET_ACCESS | KT_BL_NET_HOSTING);
+    uint8_t fbuf[KT_BASELINE_MAX_BYTES];
+    size_t fn = kt_baseline_serialize(&mixed, fbuf, sizeof(fbuf));
+    struct kt_baseline back;
+    assert_int_equal(kt_baseline_deserialize(&back, fbuf, fn), KT_OK);
+    assert_int_equal(back.flags, KT_BL_NET_ACCESS | KT_BL_NET_HOSTING);
     size_t nb = roundtrip(&busy), nq = roundtrip(&quiet);
     print_message("baseline: sizeof %zu bytes; serialised busy %zu, quiet %zu\n",
                   sizeof(struct kt_baseline), nb, nq);
@@ -1545,7 +1559,7 @@ static void build(struct doc *d, enum mut m)
     d->n = 0;
     d_u8(d, m == M_VERSION0 ? 0 : m == M_VERSION2 ? 2 : 1);
     /* Flags: a last place (0x01), dated (0x02). */
-    d_u8(d, m == M_FLAGS ? 0x07 : m == M_PLACE_UNDATED ? 0x01 : 0x03);
+    d_u8(d, m == M_FLAGS ? 0x13 : m == M_PLACE_UNDATED ? 0x01 : 0x03); /* bit 4 is unused */
     d_var(d, m == M_NO_EVENTS_BUT_TIME ? 0 : 10);
     d_var(d, m == M_ERRORS_GT_EVENTS ? 11 : m == M_NO_EVENTS_BUT_TIME ? 0 : 2);
     if (m == M_VARINT_OVERLONG) {

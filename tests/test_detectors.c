@@ -332,7 +332,8 @@ static void test_unusual_hour(void **state)
     assert_int_equal(judge(fx, "unusual_hour", NOW + 3 * 3600000LL + 14 * 60000LL, "192.0.2.14",
                            &BERLIN, "git/2.47.1", "GET", "/", 200),
                      1);
-    assert_string_equal(fx->last.value, "03h");
+    assert_string_equal(fx->last.value, "2026-10-12"); /* one finding per day */
+    assert_non_null(strstr(fx->last.reason, "03:14 UTC"));
     /* 18:30, just after the usual day: a neighbouring hour, not unusual. */
     assert_int_equal(judge(fx, "unusual_hour", NOW + 18 * 3600000LL + 30 * 60000LL, "192.0.2.14",
                            &BERLIN, "git/2.47.1", "GET", "/", 200),

@@ -82,9 +82,15 @@ struct kt_bl_rate {
     uint32_t pad;
 };
 
+/* kt_baseline.flags: kinds of network the key has been used from. */
+enum kt_bl_flag {
+    KT_BL_NET_HOSTING = 1u << 0, /* a hosting or cloud provider */
+    KT_BL_NET_ACCESS = 1u << 1,  /* an access network (ISP, mobile carrier) */
+};
+
 struct kt_baseline {
     uint32_t version;
-    uint32_t pad;
+    uint32_t flags;           /* enum kt_bl_flag */
     int64_t first_ms, last_ms;
     uint64_t events;
     uint64_t errors;          /* HTTP 401/403/429 and provider errors (AccessDenied...) */

@@ -28,7 +28,17 @@ struct kt_geo {
     uint16_t accuracy_km; /* radius of the location's uncertainty; 0 when not given */
     uint32_t asn;       /* 0 when unknown */
     char as_org[64];    /* "" when unknown */
+    bool hosting;       /* the network is a hosting or cloud provider (judged by its AS
+                           organisation, see kt_as_org_is_hosting) */
 };
+
+/*
+ * Whether an AS organisation name belongs to a hosting, VPS or cloud provider ("Hetzner Online
+ * GmbH", "DigitalOcean, LLC", "Example VPS Hosting SRL"), from a table of names and words. A
+ * heuristic: people browse from access networks (ISPs, mobile carriers), machines run in
+ * hosting networks, so a browser-like client there is worth a look.
+ */
+bool kt_as_org_is_hosting(const char *org);
 
 /* Great-circle distance in kilometres (haversine, mean Earth radius 6371 km). */
 double kt_geo_distance_km(double lat1, double lon1, double lat2, double lon2);
