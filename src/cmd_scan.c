@@ -144,11 +144,21 @@ static void print_verdicts(const struct kt_report *r)
         }
         char id[KT_KEYID_STRLEN + 1];
         kt_keyid_format(&k->key, id);
-        fprintf(stderr, "  %-11s %-24s %-8s risk %3d  %s\n", kt_verdict_name(k->verdict), k->hint,
-                kt_family_name(k->family), k->risk, id);
-        if (k->n_findings > 0) {
-            fprintf(stderr, "              %s: %s\n", k->findings[0]->detector,
-                    k->findings[0]->reason);
+        fprintf(stderr, "  %-11s %s  %s  %s  risk %d\n", kt_verdict_name(k->verdict), k->hint,
+                kt_family_name(k->family), id, k->risk);
+        /* The strongest finding of each of up to three detectors: the story in brief. */
+        const char *shown[3];
+        size_t n_shown = 0;
+        for (size_t f = 0; f < k->n_findings && n_shown < 3; f++) {
+            const struct kt_finding *fd = k->findings[f];
+            bool seen = false;
+            for (size_t s = 0; s < n_shown; s++) {
+                seen |= strcmp(shown[s], fd->detector) == 0;
+            }
+            if (!seen) {
+                shown[n_shown++] = fd->detector;
+                fprintf(stderr, "      %s: %s\n", fd->detector, fd->reason);
+            }
         }
     }
 }

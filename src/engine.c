@@ -205,6 +205,8 @@ static void on_finding(void *ctx, const struct kt_finding *f)
             old->count++;
             old->accepted += ec->ev->status != 401;
             old->last_ms = KT_MAX(old->last_ms, f->time_ms);
+            /* More of what made the key a rotate case stays out of the baseline too. */
+            ec->quarantine |= ec->ks->at_rotate;
             return;
         }
     }
@@ -229,12 +231,15 @@ static void on_finding(void *ctx, const struct kt_finding *f)
     ec->ks->findings[ec->ks->n_findings++] = (uint32_t)e->n_findings;
     e->n_findings++;
     e->alerts++;
+    enum kt_verdict v;
+    int risk = kt_engine_risk(e, ec->ks, &v);
+    ec->ks->at_rotate = v == KT_VERDICT_ROTATE;
+    /* An event that tips the key into "rotate" is the thief's: keep it out of the baseline. */
+    ec->quarantine |= ec->ks->at_rotate;
     if (e->opts.on_alert != NULL) {
         /* The alert carries the key's risk as it stands now; once the evidence together says
          * "rotate", the alert that tipped it is raised to high whatever its own severity. */
         struct kt_finding alert = *stored;
-        enum kt_verdict v;
-        int risk = kt_engine_risk(e, ec->ks, &v);
         if (v == KT_VERDICT_ROTATE && alert.severity < KT_SEV_HIGH) {
             alert.severity = KT_SEV_HIGH;
         }

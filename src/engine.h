@@ -44,6 +44,7 @@ struct kt_keystate {
     uint32_t findings[KT_KEY_FINDINGS];
     uint16_t n_findings;
     uint16_t dropped_findings;
+    bool at_rotate;               /* its findings so far add up to "rotate" */
     int32_t last_day;             /* newest day of the timeline ring */
     uint16_t days[KT_REPORT_DAYS];/* uses per day, ring indexed by day % KT_REPORT_DAYS */
 };

@@ -140,7 +140,15 @@ const char *kt_fmt_agents(const struct kt_baseline *b, size_t max, char *out, si
         kt_str_copy(name, sizeof(name),
                     kt_str_make(b->agents[idx[i]].name,
                                 strnlen(b->agents[idx[i]].name, KT_BL_AGENT_NAME)));
-        append_item(out, cap, &len, name[0] ? name : "(no user agent)");
+        const char *shown = name[0] ? name : "(no user agent)";
+        /* Two user agents can share a product name ("Mozilla/5.0"): name it once. */
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++) {
+            dup = strncmp(b->agents[idx[j]].name, b->agents[idx[i]].name, KT_BL_AGENT_NAME) == 0;
+        }
+        if (!dup) {
+            append_item(out, cap, &len, shown);
+        }
     }
     if (len == 0) {
         snprintf(out, cap, "no user agent");

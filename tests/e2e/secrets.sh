@@ -13,6 +13,15 @@ run keys_json keys --json "$KT_SAMPLES"
 run keys_forced keys --format jsonl "$KT_SAMPLES"
 run events_forced events --format combined "$KT_SAMPLES"
 run help events --help
+GEO=()
+if [ -n "${KT_GEO:-}" ] && [ -f "$KT_GEO/samples-city.mmdb" ]; then
+    GEO=(--geoip "$KT_GEO/samples-city.mmdb" --asn "$KT_GEO/samples-asn.mmdb")
+fi
+# scan: alerts on stdout and in a file, every report format, --leaked given raw tokens.
+known_tokens | awk 'NR <= 20' >"$WORK/leaked.list"
+run scan scan "${GEO[@]}" --leaked "$WORK/leaked.list" --report "$WORK/report.json" \
+    --report "$WORK/report.md" --report "$WORK/report.html" "$KT_SAMPLES"
+run scan_file scan "${GEO[@]}" --alerts "$WORK/alerts.jsonl" "$KT_SAMPLES"
 
 # fingerprint every token, from stdin and from the command line
 i=0
@@ -27,15 +36,21 @@ done <"$WORK/tokens.txt"
 [ "$(wc -l <"$WORK/events.out")" -gt 10000 ] || fail "events printed too little"
 [ "$(wc -l <"$WORK/keys_json.out")" -gt 50 ] || fail "keys printed too little"
 [ "$(wc -l <"$WORK/fp_stdin.out")" -ge 400 ] || fail "fingerprint printed too little"
+[ "$(wc -l <"$WORK/scan.out")" -gt 20 ] || fail "scan printed too few alerts"
+[ "$(wc -l <"$WORK/alerts.jsonl")" -gt 20 ] || fail "scan wrote too few alerts"
+for f in report.json report.md report.html; do
+    [ "$(wc -c <"$WORK/$f")" -gt 10000 ] || fail "$f is too small"
+done
 grep -q 'malformed record skipped' "$WORK/events.err" || fail "no warnings were exercised"
 
-leaks=$(cat "$WORK"/*.out "$WORK"/*.err | grep -F -o -f "$WORK/tokens.txt" | sort -u | head -5 || true)
+outputs=("$WORK"/*.out "$WORK"/*.err "$WORK"/report.* "$WORK"/alerts.jsonl)
+leaks=$(cat "${outputs[@]}" | grep -F -o -f "$WORK/tokens.txt" | sort -u | head -5 || true)
 if [ -n "$leaks" ]; then
     # Show where, without printing the tokens themselves.
     echo "$leaks" | while IFS= read -r t; do
         echo "leaked token of length ${#t} (prefix ${t:0:4}…) in:" >&2
-        grep -l -F -- "$t" "$WORK"/*.out "$WORK"/*.err >&2 || true
+        grep -l -F -- "$t" "${outputs[@]}" >&2 || true
     done
     fail "raw tokens found in keytrail output"
 fi
-echo "ok: no raw token in $(cat "$WORK"/*.out "$WORK"/*.err | wc -c) bytes of output"
+echo "ok: no raw token in $(cat "${outputs[@]}" | wc -c) bytes of output"
