@@ -23,7 +23,8 @@ static const struct kt_knob knobs[] = {
     [K_MIN_KM] = { "min_distance_km", 300, "ignore moves shorter than this (after accuracy)" },
     [K_CONCURRENT_MIN] = { "concurrent_minutes", 15,
                            "uses this close in time count as concurrent" },
-    [K_KNOWN_KM] = { "known_place_km", 100, "a place within this of a known one is not new" },
+    [K_KNOWN_KM] = { "known_place_km", 100,
+                     "radius of an established place (one the key used ten times or more)" },
     [K_SCORE] = { "score", 70, "score of impossible travel" },
     [K_SCORE_CONCURRENT] = { "score_concurrent", 80, "score of concurrent use from far apart" },
 };

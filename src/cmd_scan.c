@@ -221,7 +221,7 @@ int kt_cmd_scan(struct kt_cli *cli)
     struct kt_report report;
     bool reports_ok = true;
     if (rc == KT_OK) {
-        rc = kt_engine_report(sc.engine, &report);
+        rc = kt_engine_report(sc.engine, cli->n_reports > 0, &report);
     }
     if (rc == KT_OK) {
         const struct kt_run_stats *st = kt_pipeline_stats(pl);

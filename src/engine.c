@@ -22,15 +22,22 @@ struct dedup_slot {
     uint32_t finding; /* index + 1; 0 = empty */
 };
 
+#define KEYS_PER_CHUNK 1024
+
+struct kt_engine;
+static struct kt_keystate *key_at(const struct kt_engine *e, size_t i);
+
 struct kt_engine {
     struct kt_engine_opts opts;
     const struct kt_config *cfg;
     const struct kt_detector *const *dets;
     size_t n_dets;
 
+    /* Key states live in fixed chunks: they never move, and growing never copies them or
+     * needs twice their memory for a moment. */
     struct kt_keytab index;
-    struct kt_keystate *keys;
-    size_t n_keys, cap_keys;
+    struct kt_keystate **chunks;
+    size_t n_chunks, n_keys;
 
     struct kt_finding *findings;
     size_t n_findings, cap_findings;
@@ -71,7 +78,10 @@ void kt_engine_free(struct kt_engine *e)
         return;
     }
     kt_keytab_fini(&e->index);
-    free(e->keys);
+    for (size_t i = 0; i < e->n_chunks; i++) {
+        free(e->chunks[i]);
+    }
+    free(e->chunks);
     free(e->findings);
     free(e->dedup);
     free(e->report_keys);
@@ -92,7 +102,12 @@ uint64_t kt_engine_findings(const struct kt_engine *e)
 const struct kt_keystate *kt_engine_keystate(const struct kt_engine *e, const struct kt_keyid *key)
 {
     uint32_t idx;
-    return kt_keytab_get(&e->index, key, &idx) ? &e->keys[idx] : NULL;
+    return kt_keytab_get(&e->index, key, &idx) ? key_at(e, idx) : NULL;
+}
+
+static struct kt_keystate *key_at(const struct kt_engine *e, size_t i)
+{
+    return &e->chunks[i / KEYS_PER_CHUNK][i % KEYS_PER_CHUNK];
 }
 
 static void set_identity(struct kt_keystate *ks, const struct kt_cred *c)
@@ -106,21 +121,24 @@ static void set_identity(struct kt_keystate *ks, const struct kt_cred *c)
 
 static struct kt_keystate *key_state(struct kt_engine *e, const struct kt_cred *c)
 {
-    if (e->n_keys == e->cap_keys) {
-        size_t ncap = e->cap_keys ? e->cap_keys * 2 : 256;
-        struct kt_keystate *nk = realloc(e->keys, ncap * sizeof(*nk));
-        if (nk == NULL) {
+    if (e->n_keys == e->n_chunks * KEYS_PER_CHUNK) {
+        struct kt_keystate **nc = realloc(e->chunks, (e->n_chunks + 1) * sizeof(*nc));
+        if (nc == NULL) {
             return NULL;
         }
-        e->keys = nk;
-        e->cap_keys = ncap;
+        e->chunks = nc;
+        e->chunks[e->n_chunks] = malloc(KEYS_PER_CHUNK * sizeof(struct kt_keystate));
+        if (e->chunks[e->n_chunks] == NULL) {
+            return NULL;
+        }
+        e->n_chunks++;
     }
     uint32_t idx;
     bool inserted;
     if (kt_keytab_upsert(&e->index, &c->key, (uint32_t)e->n_keys, &idx, &inserted) != KT_OK) {
         return NULL;
     }
-    struct kt_keystate *ks = &e->keys[idx];
+    struct kt_keystate *ks = key_at(e, idx);
     if (inserted) {
         memset(ks, 0, sizeof(*ks));
         ks->key = c->key;
@@ -522,20 +540,31 @@ static void summarise(const struct kt_keystate *ks, struct kt_report_key *rk)
     rk->ips = ips;
 }
 
-enum kt_rc kt_engine_report(struct kt_engine *e, struct kt_report *out)
+enum kt_rc kt_engine_report(struct kt_engine *e, bool all_keys, struct kt_report *out)
 {
     free(e->report_keys);
     free(e->report_findings);
-    e->report_keys = calloc(e->n_keys ? e->n_keys : 1, sizeof(*e->report_keys));
+    /* Without a report to write, only the keys to act on are needed: the model then costs
+     * memory for a handful of keys, not for every key seen. */
+    size_t n_model = 0;
+    for (size_t i = 0; i < e->n_keys; i++) {
+        n_model += all_keys || key_at(e, i)->n_findings > 0;
+    }
+    e->report_keys = calloc(n_model ? n_model : 1, sizeof(*e->report_keys));
     e->report_findings = calloc(e->n_findings ? e->n_findings : 1, sizeof(*e->report_findings));
     if (e->report_keys == NULL || e->report_findings == NULL) {
         return KT_ENOMEM;
     }
     memset(out, 0, sizeof(*out));
-    size_t fpos = 0;
+    size_t fpos = 0, m = 0;
     for (size_t i = 0; i < e->n_keys; i++) {
-        const struct kt_keystate *ks = &e->keys[i];
-        struct kt_report_key *rk = &e->report_keys[i];
+        const struct kt_keystate *ks = key_at(e, i);
+        if (!all_keys && ks->n_findings == 0) {
+            out->totals.keys++;
+            out->totals.ok++; /* no findings: risk 0 */
+            continue;
+        }
+        struct kt_report_key *rk = &e->report_keys[m++];
         rk->key = ks->key;
         rk->family = ks->family;
         rk->flags = ks->flags;
@@ -575,9 +604,9 @@ enum kt_rc kt_engine_report(struct kt_engine *e, struct kt_report *out)
         out->totals.investigate += rk->verdict == KT_VERDICT_INVESTIGATE;
         out->totals.ok += rk->verdict == KT_VERDICT_OK;
     }
-    qsort(e->report_keys, e->n_keys, sizeof(*e->report_keys), by_risk);
+    qsort(e->report_keys, m, sizeof(*e->report_keys), by_risk);
     out->keys = e->report_keys;
-    out->n_keys = e->n_keys;
+    out->n_keys = m;
     out->totals.findings = e->n_findings;
     out->totals.alerts = e->alerts;
     out->from_ms = e->from_ms == INT64_MAX ? KT_TIME_NONE : e->from_ms;

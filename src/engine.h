@@ -69,10 +69,11 @@ void kt_engine_free(struct kt_engine *e);
 enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev);
 
 /*
- * Builds the report over every key seen: verdicts, risks, summaries, findings by weight.
- * The model is owned by the engine and valid until the next call or kt_engine_free.
+ * Builds the report: verdicts, risks, summaries, findings by weight. With all_keys it covers
+ * every key seen; without, only keys with findings (the totals still count every key). The
+ * model is owned by the engine and valid until the next call or kt_engine_free.
  */
-enum kt_rc kt_engine_report(struct kt_engine *e, struct kt_report *out);
+enum kt_rc kt_engine_report(struct kt_engine *e, bool all_keys, struct kt_report *out);
 
 /* Number of keys, findings, alerts so far. */
 size_t kt_engine_keys(const struct kt_engine *e);

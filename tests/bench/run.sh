@@ -37,7 +37,7 @@ KT=${KT_BIN:-}
 if [[ -z $KT ]]; then
     say "building keytrail (Release) in $BUILD"
     if cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DKT_TESTS=OFF \
-        >"$BUILD/cmake.log" 2>&1 && make -C "$BUILD" -j2 keytrail >"$BUILD/make.log" 2>&1; then
+        >"$BUILD/cmake.log" 2>&1 && make -C "$BUILD" -j2 keytrail sample_geo >"$BUILD/make.log" 2>&1; then
         KT=$BUILD/keytrail
     else
         say "keytrail did not build (see $BUILD/cmake.log, $BUILD/make.log): timing zcat only"
@@ -89,27 +89,28 @@ sum_of() {
         END { printf "%.0f", s }' "$MANIFEST"
 }
 
-ZLIB_OK=0
-if [[ -n $KT ]]; then
-    probe=$(files_of combined | head -n 1)
-    rc=0
-    "$KT" keys --inflate zlib "$probe" >/dev/null 2>&1 || rc=$?
-    if ((rc != 2)); then
-        ZLIB_OK=1
-    fi
-fi
-
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s == "fail" || s <= 0) print "n/a";
                                            else printf "%.1f", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b <= 0) print "n/a";
                                             else printf "%.2f", a / b }'; }
 
-say "timing: best of $N, ${PIN[*]:-unpinned}, corpus $DIR"
-printf '%-11s %9s %10s %13s %13s %8s' format MB "zcat MB/s" "keytrail MB/s" "records/s" "x zcat"
-if ((ZLIB_OK)); then
-    printf ' %15s %8s' "kt-zlib MB/s" "x zcat"
+# What is timed, for each format and for everything together:
+#   zcat        zcat FILES > /dev/null, pinned to one core: the reference
+#   keys/1      keytrail keys --threads 1, pinned to one core
+#   scan/1      keytrail scan --threads 1 (all detectors, sample geolocation), pinned
+#   keys/2      keytrail keys --threads 2 (decompression on a second thread), two cores
+#   scan/2      keytrail scan --threads 2, two cores
+GEO=()
+if [[ -n $KT && -f $BUILD/geo/samples-city.mmdb ]]; then
+    GEO=(--geoip "$BUILD/geo/samples-city.mmdb" --asn "$BUILD/geo/samples-asn.mmdb")
 fi
-printf '\n'
+say "timing: best of $N, one-core runs ${PIN[*]:-unpinned}, corpus $DIR"
+printf '%-11s %8s %9s %9s %9s %9s %9s %11s %8s\n' format MB "zcat" "keys/1" "scan/1" "keys/2" \
+    "scan/2" "records/s" "x zcat"
+printf '%-11s %8s %9s %9s %9s %9s %9s %11s %8s\n' "" "" "MB/s" "MB/s" "MB/s" "MB/s" "MB/s" \
+    "(scan/1)" "(keys/1)"
+
+unpinned() { "$@"; }
 
 for fmt in jsonl cloudtrail combined github all; do
     mapfile -t files < <(files_of "$fmt")
@@ -119,21 +120,25 @@ for fmt in jsonl cloudtrail combined github all; do
     mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
     tz=$(best_of zcat "${files[@]}")
     zr=$(rate "$mb" "$tz")
-    kr="n/a" rr="n/a" kz="n/a"
+    k1="n/a" s1="n/a" k2="n/a" s2="n/a" rr="n/a"
     if [[ -n $KT ]]; then
         # shellcheck disable=SC2086
-        tk=$(best_of "$KT" keys $EXTRA "${files[@]}")
-        kr=$(rate "$mb" "$tk")
-        rr=$(rate "$recs" "$tk")
-        if ((ZLIB_OK)); then
-            # shellcheck disable=SC2086
-            tkz=$(best_of "$KT" keys --inflate zlib $EXTRA "${files[@]}")
-            kz=$(rate "$mb" "$tkz")
-        fi
+        t=$(best_of "$KT" keys -q --threads 1 $EXTRA "${files[@]}")
+        k1=$(rate "$mb" "$t")
+        # shellcheck disable=SC2086
+        t=$(best_of "$KT" scan -q --threads 1 "${GEO[@]}" --alerts /dev/null $EXTRA "${files[@]}")
+        s1=$(rate "$mb" "$t")
+        rr=$(rate "$recs" "$t")
+        saved=("${PIN[@]}")
+        PIN=(unpinned)
+        # shellcheck disable=SC2086
+        t=$(best_of "$KT" keys -q --threads 2 $EXTRA "${files[@]}")
+        k2=$(rate "$mb" "$t")
+        # shellcheck disable=SC2086
+        t=$(best_of "$KT" scan -q --threads 2 "${GEO[@]}" --alerts /dev/null $EXTRA "${files[@]}")
+        s2=$(rate "$mb" "$t")
+        PIN=("${saved[@]}")
     fi
-    printf '%-11s %9s %10s %13s %13s %8s' "$fmt" "$mb" "$zr" "$kr" "$rr" "$(ratio "$kr" "$zr")"
-    if ((ZLIB_OK)); then
-        printf ' %15s %8s' "$kz" "$(ratio "$kz" "$zr")"
-    fi
-    printf '\n'
+    printf '%-11s %8s %9s %9s %9s %9s %9s %11s %8s\n' "$fmt" "$mb" "$zr" "$k1" "$s1" "$k2" "$s2" \
+        "$rr" "$(ratio "$k1" "$zr")"
 done
