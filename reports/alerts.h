@@ -55,9 +55,6 @@ size_t kt_rep_strlen(const char *s, size_t cap);
 /* A model string field as a view: KT_REP_FIELD(k->hint). Only for arrays, not pointers. */
 #define KT_REP_FIELD(a) kt_str_make((a), kt_rep_strlen((a), sizeof(a)))
 
-/* Length (2..4) of the valid UTF-8 sequence at p, or 0 when p[0] does not start one. Overlong
- * forms, surrogates and code points above U+10FFFF are invalid. */
-size_t kt_rep_utf8_seq(const unsigned char *p, size_t avail);
 
 #define KT_REP_NUMLEN 40
 /* A JSON-compatible number: integral values below 1e15 without a fraction ("4210"), others

@@ -22,6 +22,7 @@
  * U+FFFD. Strings only ever appear as element text or quoted attribute values.
  */
 #include "alerts.h"
+#include "utf8.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -120,7 +121,7 @@ static void html_text(FILE *out, struct kt_str s)
                 fputs(UFFFD, out); /* C0 controls and DEL */
                 break;
             }
-            n = kt_rep_utf8_seq(p, (size_t)(end - p));
+            n = kt_utf8_seq(p, (size_t)(end - p));
             if (n == 0) {
                 n = 1;
                 fputs(UFFFD, out);
@@ -191,23 +192,11 @@ static void html_counts(FILE *out, const struct kt_report_count *c, size_t n, si
 
 static void html_flags(FILE *out, uint32_t flags)
 {
-    static const struct {
-        uint32_t bit;
-        const char *name;
-    } names[] = {
-        {KT_CRED_TEST, "test key"},
-        {KT_CRED_PUBLISHABLE, "publishable"},
-        {KT_CRED_TEMPORARY, "temporary"},
-        {KT_CRED_CHECKSUM_OK, "checksum ok"},
-        {KT_CRED_FROM_HASH, "seen only as a hash"},
-        {KT_CRED_ALG_NONE, "alg none (unsigned JWT)"},
-        {KT_CRED_JWT_BY_TOKEN, "keyed by token"},
-    };
     bool any = false;
-    for (size_t i = 0; i < KT_ARRAY_LEN(names); i++) {
-        if (flags & names[i].bit) {
+    for (uint32_t bit = 1; bit != 0 && bit <= KT_CRED_FLAG_ALL; bit <<= 1) {
+        if ((flags & bit) && kt_cred_flag_name(bit) != NULL) {
             fputs(any ? ", " : "; ", out);
-            fputs(names[i].name, out);
+            fputs(kt_cred_flag_name(bit), out);
             any = true;
         }
     }

@@ -15,6 +15,7 @@
  * U+FFFD.
  */
 #include "alerts.h"
+#include "utf8.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ static void md_text(FILE *out, struct kt_str s)
             fputs(UFFFD, out);
             p++;
         } else {
-            size_t n = kt_rep_utf8_seq(p, (size_t)(end - p));
+            size_t n = kt_utf8_seq(p, (size_t)(end - p));
             if (n == 0) {
                 fputs(UFFFD, out);
                 p++;
@@ -119,23 +120,11 @@ static void md_counts(FILE *out, const struct kt_report_count *c, size_t n, bool
 
 static void md_flags(FILE *out, uint32_t flags)
 {
-    static const struct {
-        uint32_t bit;
-        const char *name;
-    } names[] = {
-        {KT_CRED_TEST, "test"},
-        {KT_CRED_PUBLISHABLE, "publishable"},
-        {KT_CRED_TEMPORARY, "temporary"},
-        {KT_CRED_CHECKSUM_OK, "checksum ok"},
-        {KT_CRED_FROM_HASH, "seen only as a hash"},
-        {KT_CRED_ALG_NONE, "alg none (unsigned JWT)"},
-        {KT_CRED_JWT_BY_TOKEN, "keyed by token"},
-    };
     bool any = false;
-    for (size_t i = 0; i < KT_ARRAY_LEN(names); i++) {
-        if (flags & names[i].bit) {
+    for (uint32_t bit = 1; bit != 0 && bit <= KT_CRED_FLAG_ALL; bit <<= 1) {
+        if ((flags & bit) && kt_cred_flag_name(bit) != NULL) {
             fputs(any ? ", " : "; flags: ", out);
-            fputs(names[i].name, out);
+            fputs(kt_cred_flag_name(bit), out);
             any = true;
         }
     }

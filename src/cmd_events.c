@@ -38,26 +38,14 @@ static void put_optional_text(struct events_ctx *ec, const char *key, struct kt_
 
 static void put_flags(struct kt_jw *w, uint32_t flags)
 {
-    static const struct {
-        uint32_t bit;
-        const char *name;
-    } names[] = {
-        { KT_CRED_TEST, "test" },
-        { KT_CRED_PUBLISHABLE, "publishable" },
-        { KT_CRED_TEMPORARY, "temporary" },
-        { KT_CRED_CHECKSUM_OK, "checksum_ok" },
-        { KT_CRED_FROM_HASH, "from_hash" },
-        { KT_CRED_ALG_NONE, "alg_none" },
-        { KT_CRED_JWT_BY_TOKEN, "keyed_by_token" },
-    };
     if (flags == 0) {
         return;
     }
     kt_jw_key(w, "flags");
     kt_jw_array_begin(w);
-    for (size_t i = 0; i < KT_ARRAY_LEN(names); i++) {
-        if (flags & names[i].bit) {
-            kt_jw_cstr(w, names[i].name);
+    for (uint32_t bit = 1; bit != 0 && bit <= KT_CRED_FLAG_ALL; bit <<= 1) {
+        if ((flags & bit) && kt_cred_flag_name(bit) != NULL) {
+            kt_jw_cstr(w, kt_cred_flag_name(bit));
         }
     }
     kt_jw_array_end(w);

@@ -9,45 +9,8 @@
  * that are shown but may hold a pasted token (claims, user names) are also redacted first.
  */
 #include "cred_internal.h"
+#include "utf8.h"
 
-/* Length of the well-formed UTF-8 sequence at p[0..n) (1..4), or 0 if it is not one. */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    if (c < 0x80) {
-        return 1;
-    }
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        if (c == 0xe0) {
-            lo = 0xa0;
-        } else if (c == 0xed) {
-            hi = 0x9f; /* no surrogates */
-        }
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        if (c == 0xf0) {
-            lo = 0x90;
-        } else if (c == 0xf4) {
-            hi = 0x8f;
-        }
-    } else {
-        return 0;
-    }
-    if (n < len || p[1] < lo || p[1] > hi) {
-        return 0;
-    }
-    for (size_t i = 2; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-    }
-    return len;
-}
 
 void kt_hintbuf_init(struct kt_hintbuf *hb, char *buf, size_t cap)
 {
@@ -63,7 +26,7 @@ void kt_hintbuf_add(struct kt_hintbuf *hb, struct kt_str s)
     const unsigned char *p = (const unsigned char *)s.ptr;
     size_t i = 0;
     while (i < s.len) {
-        size_t n = utf8_seq_len(p + i, s.len - i);
+        size_t n = kt_utf8_seq(p + i, s.len - i);
         bool replace = n == 0 || (n == 1 && (p[i] < 0x20 || p[i] == 0x7f));
         size_t out_n = replace ? 1 : n;
         if (hb->len + out_n > hb->cap - 1) {

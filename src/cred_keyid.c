@@ -181,6 +181,20 @@ static const char *const family_names[KT_FAM__COUNT] = {
     [KT_FAM_BASIC] = "basic",   [KT_FAM_GENERIC] = "generic",   [KT_FAM_ANTHROPIC] = "anthropic",
 };
 
+const char *kt_cred_flag_name(uint32_t bit)
+{
+    switch (bit) {
+    case KT_CRED_TEST: return "test";
+    case KT_CRED_PUBLISHABLE: return "publishable";
+    case KT_CRED_TEMPORARY: return "temporary";
+    case KT_CRED_CHECKSUM_OK: return "checksum_ok";
+    case KT_CRED_FROM_HASH: return "from_hash";
+    case KT_CRED_ALG_NONE: return "alg_none";
+    case KT_CRED_JWT_BY_TOKEN: return "keyed_by_token";
+    default: return NULL;
+    }
+}
+
 const char *kt_family_name(enum kt_family fam)
 {
     if ((unsigned)fam >= KT_FAM__COUNT || family_names[fam] == NULL) {

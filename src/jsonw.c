@@ -7,6 +7,8 @@
  */
 #include "jsonw.h"
 
+#include "utf8.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -145,39 +147,6 @@ void kt_jw_array_end(struct kt_jw *w)
     close_container(w, ']');
 }
 
-/* Length of a valid UTF-8 sequence at p (2..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t avail)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (avail < n) {
-        return 0;
-    }
-    unsigned cp = c & (0x3f >> (n - 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return 0;
-    }
-    return n;
-}
 
 static void put_escaped(struct kt_jw *w, struct kt_str s)
 {
@@ -213,7 +182,7 @@ static void put_escaped(struct kt_jw *w, struct kt_str s)
             }
             p++;
         } else {
-            size_t n = utf8_seq(p, (size_t)(end - p));
+            size_t n = kt_utf8_seq(p, (size_t)(end - p));
             if (n == 0) {
                 put(w, "\\ufffd", 6);
                 p++;

@@ -16,6 +16,7 @@
  * costs at most CSV_LINE_MAX bytes of memory and a clear error; the row count is capped too.
  */
 #include "mmdb_writer_ex.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -203,7 +204,7 @@ static const char *take_text(struct kt_str f, char *dst, size_t cap)
             return "control character or NUL byte";
         }
     }
-    if (!kt_mmdb_utf8_valid(f.ptr, f.len)) {
+    if (!kt_utf8_valid(f.ptr, f.len)) {
         return "not valid UTF-8";
     }
     if (f.len >= cap) {

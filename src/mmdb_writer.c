@@ -27,6 +27,7 @@
  * fixed 1 unless a caller asks otherwise (libmaxminddb refuses 0 as "missing").
  */
 #include "mmdb_writer_ex.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -301,51 +302,11 @@ static size_t encode_record(struct buf *b, enum kt_mmdb_schema schema,
 
 /* ---- validation ---- */
 
-bool kt_mmdb_utf8_valid(const char *s, size_t n)
-{
-    const uint8_t *p = (const uint8_t *)s;
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = p[i];
-        size_t more;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            more = 1;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            more = 2;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            more = 3;
-            cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (n - i <= more) {
-            return false;
-        }
-        for (size_t k = 1; k <= more; k++) {
-            if ((p[i + k] & 0xC0) != 0x80) {
-                return false;
-            }
-            cp = cp << 6 | (p[i + k] & 0x3Fu);
-        }
-        if ((more == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (more == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
-            return false;
-        }
-        i += more + 1;
-    }
-    return true;
-}
 
 static bool field_ok(const char *s, size_t cap)
 {
     const char *nul = memchr(s, '\0', cap);
-    return nul != NULL && kt_mmdb_utf8_valid(s, (size_t)(nul - s));
+    return nul != NULL && kt_utf8_valid(s, (size_t)(nul - s));
 }
 
 static bool country_ok(const char *c)
@@ -710,11 +671,11 @@ enum kt_rc kt_mmdb_write_ex(const char *path, enum kt_mmdb_schema schema,
     }
     if (database_type == NULL || database_type[0] == '\0' ||
         strlen(database_type) > MAX_DATABASE_TYPE ||
-        !kt_mmdb_utf8_valid(database_type, strlen(database_type))) {
+        !kt_utf8_valid(database_type, strlen(database_type))) {
         return kt_err_at(err, KT_EINVAL, path, 0, "database type must be 1-255 bytes of UTF-8");
     }
     const char *description = opts->description ? opts->description : default_description(schema);
-    if (strlen(description) > 1024 || !kt_mmdb_utf8_valid(description, strlen(description))) {
+    if (strlen(description) > 1024 || !kt_utf8_valid(description, strlen(description))) {
         return kt_err_at(err, KT_EINVAL, path, 0, "description must be up to 1 KiB of UTF-8");
     }
     if (opts->min_record_size != 0 && opts->min_record_size != 24 &&

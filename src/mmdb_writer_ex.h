@@ -18,9 +18,6 @@ struct kt_mmdb_write_opts {
  * data_len bytes (24, 28 or 32), or 0 when even 32 bits cannot address them. */
 unsigned kt_mmdb_record_size_for(uint64_t node_count, uint64_t data_len);
 
-/* Whether s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or code points above
- * U+10FFFF). */
-bool kt_mmdb_utf8_valid(const char *s, size_t n);
 
 /*
  * kt_mmdb_write with options (opts may be NULL: the defaults of kt_mmdb_write). A

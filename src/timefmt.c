@@ -62,6 +62,25 @@ static bool digits(const char **p, const char *end, int n, unsigned *out)
     return true;
 }
 
+/* Reads the digits of a fraction of a second at *p (after the '.'), keeping milliseconds and
+ * truncating the rest; false when there is no digit. */
+static bool fraction_ms(const char **p, const char *end, unsigned *ms)
+{
+    int n = 0;
+    *ms = 0;
+    while (*p < end && **p >= '0' && **p <= '9') {
+        if (n < 3) {
+            *ms = *ms * 10 + (unsigned)(**p - '0');
+        }
+        n++;
+        (*p)++;
+    }
+    for (int k = n; k < 3; k++) {
+        *ms *= 10;
+    }
+    return n > 0;
+}
+
 static bool valid_fields(int64_t year, unsigned mon, unsigned day, unsigned h, unsigned m,
                          unsigned s)
 {
@@ -132,19 +151,8 @@ bool kt_time_parse_iso(struct kt_str str, int64_t *out)
         }
         if (p < end && (*p == '.' || *p == ',')) {
             p++;
-            int n = 0;
-            while (p < end && *p >= '0' && *p <= '9') {
-                if (n < 3) {
-                    ms = ms * 10 + (unsigned)(*p - '0');
-                }
-                n++;
-                p++;
-            }
-            if (n == 0) {
+            if (!fraction_ms(&p, end, &ms)) {
                 return false;
-            }
-            for (; n < 3; n++) {
-                ms *= 10;
             }
         }
     }
@@ -184,17 +192,7 @@ bool kt_time_parse_clf(struct kt_str str, int64_t *out)
     unsigned ms = 0;
     if (p < end && *p == '.') { /* nginx $msec-style fraction, seen in custom formats */
         p++;
-        int n = 0;
-        while (p < end && *p >= '0' && *p <= '9') {
-            if (n < 3) {
-                ms = ms * 10 + (unsigned)(*p - '0');
-            }
-            n++;
-            p++;
-        }
-        for (; n < 3; n++) {
-            ms *= 10;
-        }
+        fraction_ms(&p, end, &ms);
     }
     int offset = 0;
     if (p < end) {
@@ -232,19 +230,8 @@ bool kt_time_parse_epoch(struct kt_str str, int64_t *out)
     unsigned frac_ms = 0;
     if (p < end && *p == '.') {
         p++;
-        int n = 0;
-        while (p < end && *p >= '0' && *p <= '9') {
-            if (n < 3) {
-                frac_ms = frac_ms * 10 + (unsigned)(*p - '0');
-            }
-            n++;
-            p++;
-        }
-        if (n == 0) {
+        if (!fraction_ms(&p, end, &frac_ms)) {
             return false;
-        }
-        for (; n < 3; n++) {
-            frac_ms *= 10;
         }
     }
     if (p != end) {

@@ -75,6 +75,16 @@ enum kt_cred_flag {
     KT_CRED_JWT_BY_TOKEN = 1u << 6 /* JWT without iss/sub: keyed by the token itself */
 };
 
+/*
+ * The stable name of one flag bit ("test", "publishable", "temporary", "checksum_ok",
+ * "from_hash", "alg_none", "keyed_by_token"), as every output spells it; NULL for a bit that is
+ * not a flag. KT_CRED_FLAG_ALL lists every bit, for iterating.
+ */
+const char *kt_cred_flag_name(uint32_t bit);
+#define KT_CRED_FLAG_ALL                                                                       \
+    (KT_CRED_TEST | KT_CRED_PUBLISHABLE | KT_CRED_TEMPORARY | KT_CRED_CHECKSUM_OK |           \
+     KT_CRED_FROM_HASH | KT_CRED_ALG_NONE | KT_CRED_JWT_BY_TOKEN)
+
 /* Non-secret JWT header fields and claims. Strings are NUL-terminated, truncated if longer. */
 struct kt_jwt_info {
     char alg[16];
