@@ -52,6 +52,12 @@ extern const struct kt_reporter kt_reporter_html;
 /* Length of s, reading at most cap bytes (model strings are fixed arrays; one that lacks its
  * NUL is read up to its size, never beyond). NULL gives 0. */
 size_t kt_rep_strlen(const char *s, size_t cap);
+
+/*
+ * Writes the character starting at p (a byte >= 0x80) if it is well-formed UTF-8 and not a C1
+ * control, else U+FFFD; returns how many bytes it stood for (at least 1).
+ */
+size_t kt_rep_put_nonascii(FILE *out, const unsigned char *p, const unsigned char *end);
 /* A model string field as a view: KT_REP_FIELD(k->hint). Only for arrays, not pointers. */
 #define KT_REP_FIELD(a) kt_str_make((a), kt_rep_strlen((a), sizeof(a)))
 

@@ -22,7 +22,6 @@
  * U+FFFD. Strings only ever appear as element text or quoted attribute values.
  */
 #include "alerts.h"
-#include "utf8.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -121,15 +120,7 @@ static void html_text(FILE *out, struct kt_str s)
                 fputs(UFFFD, out); /* C0 controls and DEL */
                 break;
             }
-            n = kt_utf8_seq(p, (size_t)(end - p));
-            if (n == 0) {
-                n = 1;
-                fputs(UFFFD, out);
-            } else if (n == 2 && c == 0xc2 && p[1] < 0xa0) {
-                fputs(UFFFD, out); /* C1 controls U+0080..U+009F */
-            } else {
-                fwrite(p, 1, n, out);
-            }
+            n = kt_rep_put_nonascii(out, p, end);
             break;
         }
         p += n;

@@ -15,7 +15,6 @@
  * U+FFFD.
  */
 #include "alerts.h"
-#include "utf8.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -52,17 +51,7 @@ static void md_text(FILE *out, struct kt_str s)
             fputs(UFFFD, out);
             p++;
         } else {
-            size_t n = kt_utf8_seq(p, (size_t)(end - p));
-            if (n == 0) {
-                fputs(UFFFD, out);
-                p++;
-            } else if (n == 2 && c == 0xc2 && p[1] < 0xa0) {
-                fputs(UFFFD, out); /* C1 controls U+0080..U+009F */
-                p += n;
-            } else {
-                fwrite(p, 1, n, out);
-                p += n;
-            }
+            p += kt_rep_put_nonascii(out, p, end);
         }
     }
 }

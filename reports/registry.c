@@ -11,6 +11,7 @@
  * date forms, the same notion of valid UTF-8 and of which finding extras are printable.
  */
 #include "alerts.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -80,6 +81,21 @@ const struct kt_reporter *kt_reporter_for_path(const char *path)
         }
     }
     return NULL;
+}
+
+size_t kt_rep_put_nonascii(FILE *out, const unsigned char *p, const unsigned char *end)
+{
+    size_t n = kt_utf8_seq(p, (size_t)(end - p));
+    if (n == 0) {
+        fputs("\xef\xbf\xbd", out); /* U+FFFD */
+        return 1;
+    }
+    if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+        fputs("\xef\xbf\xbd", out); /* C1 controls U+0080..U+009F */
+        return n;
+    }
+    fwrite(p, 1, n, out);
+    return n;
 }
 
 size_t kt_rep_strlen(const char *s, size_t cap)
