@@ -1,0 +1,303 @@
+/*
+ * The detection engine: check before learn, maturity, deduplication with counts, quarantine
+ * of a thief's events, allowlists, risk windows and verdicts, and determinism. Events are built
+ * in memory; locations come from a small database written with the project's MMDB writer.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "ipaddr.h"
+#include "mmdb_writer.h"
+
+#define DAY 86400000LL
+#define HOUR 3600000LL
+#define T0 1789948800000LL /* 2026-09-21T00:00Z, a Monday */
+
+struct fixture {
+    char city_path[64], asn_path[64];
+    struct kt_geodb *geo;
+    struct kt_config cfg;
+    struct kt_engine *engine;
+    struct kt_finding alerts[256];
+    int n_alerts;
+};
+
+static void add_net(struct kt_mmdb_entry *e, const char *ip, unsigned v4_prefix,
+                    const char *country, const char *city, double lat, double lon, uint32_t asn,
+                    const char *org)
+{
+    memset(e, 0, sizeof(*e));
+    assert_true(kt_ip_parse(kt_str_cstr(ip), &e->network));
+    e->prefix = 96 + v4_prefix;
+    snprintf(e->country, sizeof(e->country), "%s", country);
+    snprintf(e->city, sizeof(e->city), "%s", city);
+    e->has_location = true;
+    e->lat = lat;
+    e->lon = lon;
+    e->accuracy_km = 20;
+    e->asn = asn;
+    snprintf(e->as_org, sizeof(e->as_org), "%s", org);
+}
+
+static void on_alert(void *ctx, const struct kt_finding *f, const struct kt_keystate *ks)
+{
+    (void)ks;
+    struct fixture *fx = ctx;
+    if (fx->n_alerts < 256) {
+        fx->alerts[fx->n_alerts++] = *f;
+    }
+}
+
+static void new_engine(struct fixture *fx)
+{
+    kt_engine_free(fx->engine);
+    fx->engine = NULL;
+    fx->n_alerts = 0;
+    struct kt_engine_opts eo = { .cfg = &fx->cfg, .geo = fx->geo, .on_alert = on_alert,
+                                 .alert_ctx = fx };
+    struct kt_err err;
+    assert_int_equal(kt_engine_new(&fx->engine, &eo, &err), KT_OK);
+}
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof(*fx));
+    snprintf(fx->city_path, sizeof(fx->city_path), "/tmp/keytrail-engine-city-%d.mmdb",
+             (int)getpid());
+    snprintf(fx->asn_path, sizeof(fx->asn_path), "/tmp/keytrail-engine-asn-%d.mmdb",
+             (int)getpid());
+    struct kt_mmdb_entry nets[3];
+    add_net(&nets[0], "192.0.2.0", 26, "DE", "Berlin", 52.52, 13.405, 64501, "Example Office ISP");
+    add_net(&nets[1], "192.0.2.64", 26, "DE", "Berlin", 52.52, 13.405, 64502, "Example Home ISP");
+    add_net(&nets[2], "203.0.113.0", 24, "RO", "Bucharest", 44.43, 26.10, 64511,
+            "Example VPS Hosting SRL");
+    struct kt_err err;
+    assert_int_equal(kt_mmdb_write(fx->city_path, KT_MMDB_MAXMIND_CITY, "test-City", nets, 3, &err),
+                     KT_OK);
+    assert_int_equal(kt_mmdb_write(fx->asn_path, KT_MMDB_ASN, "test-ASN", nets, 3, &err), KT_OK);
+    assert_int_equal(kt_geodb_open(&fx->geo, fx->city_path, fx->asn_path, &err), KT_OK);
+    assert_int_equal(kt_config_init(&fx->cfg), KT_OK);
+    new_engine(fx);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    kt_engine_free(fx->engine);
+    kt_geodb_free(fx->geo);
+    kt_config_fini(&fx->cfg);
+    unlink(fx->city_path);
+    unlink(fx->asn_path);
+    free(fx);
+    return 0;
+}
+
+static struct kt_cred the_key(void)
+{
+    struct kt_cred c;
+    memset(&c, 0, sizeof(c));
+    c.family = KT_FAM_GITHUB;
+    memset(c.key.b, 0x5a, KT_KEYID_BYTES);
+    c.token = c.key;
+    snprintf(c.hint, sizeof(c.hint), "ghp_…test");
+    return c;
+}
+
+static void feed(struct fixture *fx, int64_t t, const char *ip, const char *ua, const char *method,
+                 const char *path, int status)
+{
+    struct kt_event ev;
+    memset(&ev, 0, sizeof(ev));
+    kt_event_reset(&ev);
+    ev.time_ms = t;
+    ev.ip = kt_str_cstr(ip);
+    ev.user_agent = kt_str_cstr(ua);
+    ev.method = kt_str_cstr(method);
+    ev.resource = kt_str_cstr(path);
+    ev.status = status;
+    ev.creds[0] = the_key();
+    ev.n_creds = 1;
+    assert_int_equal(kt_engine_event(fx->engine, &ev), KT_OK);
+}
+
+/* Three weeks of a developer in the Berlin office, weekdays 08-17 UTC. */
+static void owner(struct fixture *fx, int days)
+{
+    for (int d = 0; d < days; d++) {
+        if (d % 7 >= 5) {
+            continue;
+        }
+        for (int h = 8; h < 17; h++) {
+            feed(fx, T0 + d * DAY + h * HOUR, "192.0.2.14", "git/2.47.1", "GET",
+                 "/api/v3/repos/acme/api/issues", 200);
+            feed(fx, T0 + d * DAY + h * HOUR + 1800000, "192.0.2.15", "GitHub CLI 2.62.0", "GET",
+                 "/api/v3/repos/acme/web/pulls", 200);
+        }
+    }
+}
+
+static int count_alerts(const struct fixture *fx, const char *detector)
+{
+    int n = 0;
+    for (int i = 0; i < fx->n_alerts; i++) {
+        n += strcmp(fx->alerts[i].detector, detector) == 0;
+    }
+    return n;
+}
+
+static const struct kt_keystate *state_of(struct fixture *fx)
+{
+    struct kt_cred c = the_key();
+    return kt_engine_keystate(fx->engine, &c.key);
+}
+
+static void test_owner_alone_is_ok(void **state)
+{
+    struct fixture *fx = *state;
+    owner(fx, 21);
+    enum kt_verdict v;
+    assert_int_equal(kt_engine_risk(fx->engine, state_of(fx), &v), 0);
+    assert_int_equal(v, KT_VERDICT_OK);
+    assert_int_equal(fx->n_alerts, 0);
+    assert_true(state_of(fx)->base.events == 15 * 9 * 2);
+}
+
+static void test_check_before_learn_and_dedup(void **state)
+{
+    struct fixture *fx = *state;
+    owner(fx, 21);
+    /* The thief's first request is judged against a baseline without Romania: that only
+     * happens when checks run before learning. */
+    int64_t t = T0 + 23 * DAY + 2 * HOUR;
+    feed(fx, t, "203.0.113.213", "python-requests/2.32.3", "GET", "/api/v3/user", 200);
+    assert_int_equal(count_alerts(fx, "new_country"), 1);
+    assert_int_equal(count_alerts(fx, "new_asn"), 1);
+    assert_int_equal(count_alerts(fx, "new_user_agent"), 1);
+    int before = fx->n_alerts;
+    /* Ten more requests: no new alerts, the findings count them. */
+    for (int i = 1; i <= 10; i++) {
+        feed(fx, t + i * 60000, "203.0.113.213", "python-requests/2.32.3", "GET", "/api/v3/user",
+             200);
+    }
+    assert_int_equal(fx->n_alerts, before);
+    const struct kt_keystate *ks = state_of(fx);
+    struct kt_report report;
+    assert_int_equal(kt_engine_report(fx->engine, true, &report), KT_OK);
+    assert_int_equal(report.n_keys, 1);
+    const struct kt_report_key *rk = &report.keys[0];
+    assert_int_equal(rk->verdict, KT_VERDICT_ROTATE);
+    bool counted = false;
+    for (size_t i = 0; i < rk->n_findings; i++) {
+        if (strcmp(rk->findings[i]->detector, "new_country") == 0) {
+            assert_int_equal(rk->findings[i]->count, 11);
+            counted = true;
+        }
+    }
+    assert_true(counted);
+    /* The thief taught the baseline nothing: Romania and the VPS stay unknown. */
+    assert_false(kt_baseline_has_country(&ks->base, "RO"));
+    assert_false(kt_baseline_has_asn(&ks->base, 64511));
+    assert_int_equal(ks->quarantined, 11);
+    assert_int_equal(rk->events, ks->base.events + 11);
+    /* The alert that tipped the key over was raised to high. */
+    bool high = false;
+    for (int i = 0; i < fx->n_alerts; i++) {
+        high |= fx->alerts[i].severity >= KT_SEV_HIGH;
+    }
+    assert_true(high);
+}
+
+static void test_waits_for_maturity(void **state)
+{
+    struct fixture *fx = *state;
+    owner(fx, 3); /* three days: under the 7-day default */
+    feed(fx, T0 + 4 * DAY, "203.0.113.213", "python-requests/2.32.3", "GET", "/api/v3/user", 200);
+    assert_int_equal(count_alerts(fx, "new_country"), 0);
+    assert_int_equal(count_alerts(fx, "new_user_agent"), 0);
+    /* And the event is learned like any other. */
+    assert_true(kt_baseline_has_country(&state_of(fx)->base, "RO"));
+}
+
+static void test_allowlists(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(kt_netset_add(fx->cfg.allow_networks, kt_str_cstr("203.0.113.0/24"),
+                                   KT_STR_LIT("test")),
+                     KT_OK);
+    new_engine(fx);
+    owner(fx, 21);
+    feed(fx, T0 + 23 * DAY + 2 * HOUR, "203.0.113.213", "curl/8", "GET", "/api/v3/user", 200);
+    assert_int_equal(fx->n_alerts, 0);
+    enum kt_verdict v;
+    kt_engine_risk(fx->engine, state_of(fx), &v);
+    assert_int_equal(v, KT_VERDICT_OK);
+}
+
+static void test_drift_spread_over_weeks_does_not_add_up(void **state)
+{
+    struct fixture *fx = *state;
+    owner(fx, 21);
+    /* A new client on one day, use at night from the office on another, weeks apart: each is
+     * a single aspect in its own window. */
+    feed(fx, T0 + 22 * DAY + 10 * HOUR, "192.0.2.14", "curl/8.5.0", "GET",
+         "/api/v3/repos/acme/api/issues", 200);
+    feed(fx, T0 + 36 * DAY + 3 * HOUR, "192.0.2.14", "git/2.47.1", "GET",
+         "/api/v3/repos/acme/api/issues", 200);
+    enum kt_verdict v;
+    int risk = kt_engine_risk(fx->engine, state_of(fx), &v);
+    assert_true(fx->n_alerts >= 2);
+    assert_true(risk < 70);
+    assert_int_not_equal(v, KT_VERDICT_ROTATE);
+}
+
+static void test_refused_requests_weigh_less(void **state)
+{
+    struct fixture *fx = *state;
+    owner(fx, 21);
+    feed(fx, T0 + 23 * DAY + 10 * HOUR, "192.0.2.14", "python-requests/2.32.3", "GET",
+         "/api/v3/repos/acme/api/issues", 401);
+    enum kt_verdict v;
+    int refused = kt_engine_risk(fx->engine, state_of(fx), &v);
+    new_engine(fx);
+    owner(fx, 21);
+    feed(fx, T0 + 23 * DAY + 10 * HOUR, "192.0.2.14", "python-requests/2.32.3", "GET",
+         "/api/v3/repos/acme/api/issues", 200);
+    int accepted = kt_engine_risk(fx->engine, state_of(fx), &v);
+    assert_true(refused > 0);
+    assert_true(refused < accepted);
+}
+
+static void test_report_without_all_keys(void **state)
+{
+    struct fixture *fx = *state;
+    owner(fx, 21);
+    struct kt_report report;
+    assert_int_equal(kt_engine_report(fx->engine, false, &report), KT_OK);
+    assert_int_equal(report.n_keys, 0);
+    assert_int_equal(report.totals.keys, 1);
+    assert_int_equal(report.totals.ok, 1);
+    assert_int_equal(kt_engine_report(fx->engine, true, &report), KT_OK);
+    assert_int_equal(report.n_keys, 1);
+    assert_true(report.keys[0].n_days > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_owner_alone_is_ok, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_before_learn_and_dedup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_waits_for_maturity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_allowlists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drift_spread_over_weeks_does_not_add_up, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_refused_requests_weigh_less, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_without_all_keys, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
