@@ -134,26 +134,32 @@ static const struct kt_format *detect_json_stream(struct kt_str s, void *const *
     return best_for_record(s, states);
 }
 
+bool kt_format_json_stream(struct kt_str prefix)
+{
+    struct kt_str s = skip_ws(prefix);
+    if (s.len == 0 || (s.ptr[0] != '[' && s.ptr[0] != '{')) {
+        return false;
+    }
+    const char *nl = memchr(s.ptr, '\n', s.len);
+    struct kt_str first_line = kt_str_make(s.ptr, nl ? (size_t)(nl - s.ptr) : s.len);
+    size_t used;
+    bool one_per_line = s.ptr[0] == '{' &&
+                        kt_json_skip(first_line.ptr, first_line.len, &used) == KT_JSON_OK &&
+                        !kt_str_has_prefix(skip_ws(kt_str_make(s.ptr + 1, s.len - 1)),
+                                           "\"Records\"");
+    return !one_per_line;
+}
+
 const struct kt_format *kt_format_detect(struct kt_str prefix, void *const *states,
                                          bool *json_stream)
 {
-    *json_stream = false;
     struct kt_str s = skip_ws(prefix);
+    *json_stream = kt_format_json_stream(prefix);
     if (s.len == 0) {
         return NULL;
     }
-    if (s.ptr[0] == '[' || s.ptr[0] == '{') {
-        const char *nl = memchr(s.ptr, '\n', s.len);
-        struct kt_str first_line = kt_str_make(s.ptr, nl ? (size_t)(nl - s.ptr) : s.len);
-        size_t used;
-        bool one_per_line = s.ptr[0] == '{' &&
-                            kt_json_skip(first_line.ptr, first_line.len, &used) == KT_JSON_OK &&
-                            !kt_str_has_prefix(skip_ws(kt_str_make(s.ptr + 1, s.len - 1)),
-                                               "\"Records\"");
-        if (!one_per_line) {
-            *json_stream = true;
-            return detect_json_stream(s, states);
-        }
+    if (*json_stream) {
+        return detect_json_stream(s, states);
     }
     /* Line-oriented: total the probes over the first lines. */
     int totals[KT_ARRAY_LEN(registry)] = { 0 };

@@ -95,6 +95,11 @@ const struct kt_format *kt_format_find(const char *name);
 const struct kt_format *kt_format_detect(struct kt_str prefix, void *const *states,
                                          bool *json_stream);
 
+/* Whether JSON content must be split as a stream of values (a top-level array, CloudTrail's
+ * {"Records":[...]} wrapper, values spanning lines) rather than by lines. Layout only: no
+ * format is probed. */
+bool kt_format_json_stream(struct kt_str prefix);
+
 /*
  * Creates a parser for fmt with its scratch sized for records of up to max_record bytes.
  * state is borrowed from the caller (the format's init result).

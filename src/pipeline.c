@@ -298,14 +298,6 @@ static struct kt_parser *parser_for(struct kt_pipeline *pl, const struct kt_form
     return &pl->parsers[i];
 }
 
-/* Is this JSON content a stream (array, wrapper, multi-line values) rather than lines? */
-static bool json_layout_is_stream(struct kt_str prefix, void *const *states)
-{
-    bool stream = false;
-    kt_format_detect(prefix, states, &stream);
-    return stream;
-}
-
 static void damaged(struct kt_pipeline *pl, const struct kt_err *err)
 {
     pl->stats.files_damaged++;
@@ -383,7 +375,7 @@ static enum kt_rc process_file(void *ctx, const char *path)
             goto out;
         }
     } else if (fmt->json) {
-        stream = json_layout_is_stream(prefix, pl->states);
+        stream = kt_format_json_stream(prefix);
     }
     kt_splitter_set_mode(sp, stream ? KT_SPLIT_JSON : KT_SPLIT_LINES);
     struct kt_parser *parser = parser_for(pl, fmt);

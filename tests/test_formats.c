@@ -316,6 +316,8 @@ static void test_detect(void **state)
         if (fmt != NULL && stream != detect_cases[i].stream) {
             fail_msg("case %zu: stream=%d", i, stream);
         }
+        /* The layout alone (used when --format is forced) says the same. */
+        assert_int_equal(kt_format_json_stream(kt_str_cstr(detect_cases[i].prefix)), stream);
     }
 }
 
