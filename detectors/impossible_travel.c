@@ -60,8 +60,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     /* The same client on a network the key already uses elsewhere: a runner in another
      * region of the same cloud. */
-    if (g->asn != 0 && kt_baseline_has_asn(b, g->asn) && in->ev->user_agent.len > 0 &&
-        kt_baseline_has_agent(b, in->ev->user_agent)) {
+    if (g->asn != 0 && kt_baseline_has_asn(b, g->asn) && in->usual_client) {
         return;
     }
     double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);

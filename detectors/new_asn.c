@@ -38,7 +38,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     double near = g->has_location ? kt_baseline_nearest_place_km(b, g->lat, g->lon) : -1;
     /* A new network in a known city is the owner's new office or home ISP; the usual client
      * elsewhere may be a trip or a copied token, so it weighs less but still counts. */
-    bool usual = in->ev->user_agent.len > 0 && kt_baseline_has_agent(b, in->ev->user_agent);
+    bool usual = in->usual_client;
     bool local = near >= 0 && near <= in->knobs[K_SAME_CITY_KM];
     struct kt_finding f;
     /* Each of the two reassurances (a known city, the usual client) halves the concern; with

@@ -33,7 +33,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         kt_baseline_has_country(b, g->country)) {
         return;
     }
-    bool usual_client = in->ev->user_agent.len > 0 && kt_baseline_has_agent(b, in->ev->user_agent);
+    bool usual_client = in->usual_client;
     if (usual_client && b->has_last_place && g->has_location && in->ev->time_ms != KT_TIME_NONE) {
         double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);
         double hours = (double)(in->ev->time_ms - b->last_place_ms) / 3.6e6;

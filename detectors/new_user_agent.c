@@ -72,7 +72,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
     struct kt_str ua = in->ev->user_agent;
-    if (ua.len == 0 || kt_baseline_has_agent(b, ua)) {
+    if (ua.len == 0 || in->usual_client) {
         return;
     }
     char name[64];

@@ -345,6 +345,8 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
             .mature = ks->base.days_active >= cfg->min_days && ks->base.events >= cfg->min_events,
             .broad = (c->flags & KT_CRED_PUBLISHABLE) ||
                      country_count(&ks->base) >= cfg->broad_countries,
+            .usual_client = ev->user_agent.len > 0 &&
+                            kt_baseline_has_agent(&ks->base, ev->user_agent),
             .has_geo = has_geo,
             .has_asn = has_asn,
             .ip_list_label = listed,

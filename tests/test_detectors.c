@@ -134,6 +134,7 @@ static int judge(struct fixture *fx, const char *detector, int64_t t, const char
         .base = &fx->base,
         .op = kt_baseline_op_key(&fx->ev, fx->op, sizeof(fx->op)),
         .mature = fx->base.days_active >= 3 && fx->base.events >= 20,
+        .usual_client = ua[0] != '\0' && kt_baseline_has_agent(&fx->base, kt_str_cstr(ua)),
         .broad = false,
         .has_geo = true,
         .has_asn = true,

@@ -28,6 +28,8 @@ struct kt_det_input {
     bool mature;                    /* the baseline passed the maturity thresholds */
     bool broad;                     /* used widely by design (a publishable key, or already seen
                                        in many countries): geographic novelty is normal */
+    bool usual_client;              /* the event's user agent is one the baseline knows (hashed
+                                       once per event, read by several detectors) */
     bool has_geo;                   /* a location database is loaded */
     bool has_asn;                   /* an ASN database is loaded */
     const char *ip_list_label;      /* the --ip-list entry ev->ip matched, or NULL */
