@@ -166,18 +166,23 @@ static enum kt_rc load_allow(struct kt_config *cfg, struct json_object *sec, con
         if (!keys && !nets && !asns && !countries) {
             return bad(err, path, setting, "unknown list (keys, networks, asns, countries)");
         }
+        /* Grow the list this array fills; on failure the old one stays owned by cfg. */
+        bool grown = true;
         if (keys) {
-            cfg->allow_keys = realloc(cfg->allow_keys,
-                                      (cfg->n_allow_keys + n + 1) * sizeof(*cfg->allow_keys));
+            struct kt_keyid *g = realloc(cfg->allow_keys, (cfg->n_allow_keys + n + 1) * sizeof(*g));
+            grown = g != NULL;
+            cfg->allow_keys = g ? g : cfg->allow_keys;
         } else if (asns) {
-            cfg->allow_asns = realloc(cfg->allow_asns,
-                                      (cfg->n_allow_asns + n + 1) * sizeof(*cfg->allow_asns));
+            uint32_t *g = realloc(cfg->allow_asns, (cfg->n_allow_asns + n + 1) * sizeof(*g));
+            grown = g != NULL;
+            cfg->allow_asns = g ? g : cfg->allow_asns;
         } else if (countries) {
-            cfg->allow_countries = realloc(cfg->allow_countries, (cfg->n_allow_countries + n + 1) *
-                                                                     sizeof(*cfg->allow_countries));
+            char(*g)[2] = realloc(cfg->allow_countries,
+                                  (cfg->n_allow_countries + n + 1) * sizeof(*g));
+            grown = g != NULL;
+            cfg->allow_countries = g ? g : cfg->allow_countries;
         }
-        if ((keys && !cfg->allow_keys) || (asns && !cfg->allow_asns) ||
-            (countries && !cfg->allow_countries)) {
+        if (!grown) {
             return kt_err_set(err, KT_ENOMEM, "out of memory");
         }
         for (size_t i = 0; i < n; i++) {
