@@ -138,8 +138,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     if (hit == NULL) {
         return;
     }
-    static const char *const what[] = { "reconnaissance", "secret read", "credential or "
-                                                                         "permission change" };
+    static const char *const what[] = { "reconnaissance", "secret read",
+                                        "credential or permission change" };
     enum kt_severity sev = hit->cls == RECON ? KT_SEV_MEDIUM : KT_SEV_HIGH;
     int score = (int)in->knobs[hit->cls == RECON    ? K_SCORE_RECON
                                : hit->cls == SECRET ? K_SCORE_SECRET

@@ -80,11 +80,23 @@ void kt_rep_date(int64_t day, char out[11]);
 /* The UTC day number of a time in milliseconds (floor division; also before 1970). */
 int64_t kt_rep_day_of(int64_t ms);
 
-/* The keys of r in report order: risk (highest first), then verdict (rotate first), then key id,
- * then model position, so the order is total and the same in every run. Returns a malloc'd
- * array of r->n_keys pointers into r->keys that the caller frees, or NULL when there are no
- * keys or memory ran out (*oom tells which). */
-const struct kt_report_key **kt_rep_key_order(const struct kt_report *r, bool *oom);
+/*
+ * The keys of r in report order: risk (highest first), then verdict (rotate first), then key id,
+ * then model position, so the order is total and the same in every run. Works on both model
+ * forms (report.h): n is how many keys there are; kt_rep_view_key returns key i, valid until
+ * the next kt_rep_view_key call or kt_rep_view_close; kt_rep_view_verdict is cheap. open
+ * returns KT_OK or KT_ENOMEM (ordering an entries-form model); close is always safe after open.
+ */
+struct kt_rep_view {
+    const struct kt_report *r;
+    size_t n;
+    const struct kt_report_key **order; /* entries form: sorted pointers */
+    struct kt_report_key buf;           /* rows form: the entry last filled */
+};
+enum kt_rc kt_rep_view_open(struct kt_rep_view *v, const struct kt_report *r);
+enum kt_verdict kt_rep_view_verdict(const struct kt_rep_view *v, size_t i);
+const struct kt_report_key *kt_rep_view_key(struct kt_rep_view *v, size_t i);
+void kt_rep_view_close(struct kt_rep_view *v);
 
 /* Per-verdict counts taken from the keys themselves (the totals may come from elsewhere). */
 void kt_rep_count_verdicts(const struct kt_report *r, uint64_t counts[3]);

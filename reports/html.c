@@ -412,24 +412,30 @@ static void html_summary(FILE *out, const struct kt_report *r)
             t->malformed);
     fprintf(out, "<tr><th>findings</th><td class=\"n\">%" PRIu64 "</td></tr>\n", t->findings);
     fprintf(out, "<tr><th>alerts</th><td class=\"n\">%" PRIu64 "</td></tr>\n", t->alerts);
+    if (t->evicted > 0) {
+        fprintf(out,
+                "<tr><th>keys evicted at the cap of %" PRIu64 " (least recently used first)</th>"
+                "<td class=\"n\">%" PRIu64 "</td></tr>\n<tr><th>evicted at rotate / "
+                "investigate (their alerts were written)</th><td class=\"n\">%" PRIu64 " / %"
+                PRIu64 "</td></tr>\n",
+                t->max_keys, t->evicted, t->evicted_rotate, t->evicted_investigate);
+    }
     fputs("</tbody></table>\n</section>\n", out);
 }
 
 static enum kt_rc html_render(const struct kt_report *r, FILE *out, struct kt_err *err)
 {
-    const struct kt_report_key **order = NULL;
+    struct kt_rep_view view;
     enum kt_rc rc = KT_OK;
-    bool oom;
 
     if (r == NULL || out == NULL) {
         return kt_err_set(err, KT_EINVAL, "no report or no output for the HTML report");
     }
-    order = kt_rep_key_order(r, &oom);
-    if (oom) {
+    if (kt_rep_view_open(&view, r) != KT_OK) {
         rc = kt_err_set(err, KT_ENOMEM, "out of memory ordering %zu keys", r->n_keys);
         goto out;
     }
-    size_t n_keys = order != NULL ? r->n_keys : 0;
+    size_t n_keys = view.n;
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -454,8 +460,8 @@ static enum kt_rc html_render(const struct kt_report *r, FILE *out, struct kt_er
 
     size_t acted = 0, ok = 0;
     for (size_t i = 0; i < n_keys; i++) {
-        if (order[i]->verdict != KT_VERDICT_OK) {
-            html_key_section(out, ++acted, order[i]);
+        if (kt_rep_view_verdict(&view, i) != KT_VERDICT_OK) {
+            html_key_section(out, ++acted, kt_rep_view_key(&view, i));
         } else {
             ok++;
         }
@@ -476,8 +482,8 @@ static enum kt_rc html_render(const struct kt_report *r, FILE *out, struct kt_er
               "<tbody>\n",
               out);
         for (size_t i = 0; i < n_keys; i++) {
-            if (order[i]->verdict == KT_VERDICT_OK) {
-                html_ok_row(out, order[i]);
+            if (kt_rep_view_verdict(&view, i) == KT_VERDICT_OK) {
+                html_ok_row(out, kt_rep_view_key(&view, i));
             }
         }
         fputs("</tbody></table>\n</section>\n", out);
@@ -487,7 +493,7 @@ static enum kt_rc html_render(const struct kt_report *r, FILE *out, struct kt_er
         rc = kt_err_set(err, KT_EIO, "writing the HTML report failed");
     }
 out:
-    free(order);
+    kt_rep_view_close(&view);
     return rc;
 }
 

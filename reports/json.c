@@ -12,7 +12,10 @@
  *      ,{...}
  *      ],"totals":{...}}
  *
- * Keys come in report order (kt_rep_key_order), one per line so the file greps and diffs well.
+ * totals ends with the key cap (max_keys, 0 for none) and the keys evicted at it (evicted,
+ * and of those evicted_rotate and evicted_investigate: their verdict when evicted).
+ *
+ * Keys come in report order (kt_rep_view), one per line so the file greps and diffs well.
  * Times are RFC 3339 UTC or null; "account" is present only when known; empty ip and country
  * and a zero asn are null. Counts above INT64_MAX (never reached) are clamped.
  *
@@ -204,6 +207,10 @@ static void put_totals(struct kt_jw *w, const struct kt_report_totals *t)
     put_u64(w, "malformed", t->malformed);
     put_u64(w, "findings", t->findings);
     put_u64(w, "alerts", t->alerts);
+    put_u64(w, "max_keys", t->max_keys);
+    put_u64(w, "evicted", t->evicted);
+    put_u64(w, "evicted_rotate", t->evicted_rotate);
+    put_u64(w, "evicted_investigate", t->evicted_investigate);
     kt_jw_object_end(w);
 }
 
@@ -211,16 +218,14 @@ static enum kt_rc json_render(const struct kt_report *r, FILE *out, struct kt_er
 {
     struct json_out o = {.f = out};
     struct kt_jw *w = &o.w;
-    const struct kt_report_key **order = NULL;
+    struct kt_rep_view view;
     char gen[64];
     enum kt_rc rc = KT_OK;
-    bool oom;
 
     if (r == NULL || out == NULL) {
         return kt_err_set(err, KT_EINVAL, "no report or no output for the JSON report");
     }
-    order = kt_rep_key_order(r, &oom);
-    if (oom) {
+    if (kt_rep_view_open(&view, r) != KT_OK) {
         rc = kt_err_set(err, KT_ENOMEM, "out of memory ordering %zu keys", r->n_keys);
         goto out;
     }
@@ -240,10 +245,10 @@ static enum kt_rc json_render(const struct kt_report *r, FILE *out, struct kt_er
     kt_jw_key(w, "keys");
     kt_jw_array_begin(w);
     drain(&o);
-    for (size_t i = 0; order != NULL && i < r->n_keys; i++) {
-        put_key(&o, order[i]);
+    for (size_t i = 0; i < view.n; i++) {
+        put_key(&o, kt_rep_view_key(&view, i));
     }
-    if (order != NULL) {
+    if (view.n > 0) {
         kt_jw_raw(w, "\n", 1);
     }
     kt_jw_array_end(w);
@@ -256,7 +261,7 @@ static enum kt_rc json_render(const struct kt_report *r, FILE *out, struct kt_er
     }
     kt_jw_fini(&o.w);
 out:
-    free(order);
+    kt_rep_view_close(&view);
     return rc;
 }
 

@@ -232,24 +232,30 @@ static void md_summary(FILE *out, const struct kt_report *r)
     fprintf(out, "| events | %" PRIu64 " |\n", t->events);
     fprintf(out, "| malformed records | %" PRIu64 " |\n", t->malformed);
     fprintf(out, "| findings | %" PRIu64 " |\n", t->findings);
-    fprintf(out, "| alerts | %" PRIu64 " |\n\n", t->alerts);
+    fprintf(out, "| alerts | %" PRIu64 " |\n", t->alerts);
+    if (t->evicted > 0) {
+        fprintf(out,
+                "| keys evicted at the cap of %" PRIu64 " (least recently used first) | %" PRIu64
+                " |\n| evicted at rotate / investigate (their alerts were written) | %" PRIu64
+                " / %" PRIu64 " |\n",
+                t->max_keys, t->evicted, t->evicted_rotate, t->evicted_investigate);
+    }
+    fputs("\n", out);
 }
 
 static enum kt_rc md_render(const struct kt_report *r, FILE *out, struct kt_err *err)
 {
-    const struct kt_report_key **order = NULL;
+    struct kt_rep_view view;
     enum kt_rc rc = KT_OK;
-    bool oom;
 
     if (r == NULL || out == NULL) {
         return kt_err_set(err, KT_EINVAL, "no report or no output for the Markdown report");
     }
-    order = kt_rep_key_order(r, &oom);
-    if (oom) {
+    if (kt_rep_view_open(&view, r) != KT_OK) {
         rc = kt_err_set(err, KT_ENOMEM, "out of memory ordering %zu keys", r->n_keys);
         goto out;
     }
-    size_t n_keys = order != NULL ? r->n_keys : 0;
+    size_t n_keys = view.n;
 
     fputs("# keytrail report\n\n- **Span:** ", out);
     md_time(out, r->from_ms);
@@ -265,8 +271,8 @@ static enum kt_rc md_render(const struct kt_report *r, FILE *out, struct kt_err 
     fputs("## Keys to act on\n\n", out);
     size_t acted = 0, ok = 0;
     for (size_t i = 0; i < n_keys; i++) {
-        if (order[i]->verdict != KT_VERDICT_OK) {
-            md_key_section(out, ++acted, order[i]);
+        if (kt_rep_view_verdict(&view, i) != KT_VERDICT_OK) {
+            md_key_section(out, ++acted, kt_rep_view_key(&view, i));
         } else {
             ok++;
         }
@@ -284,8 +290,8 @@ static enum kt_rc md_render(const struct kt_report *r, FILE *out, struct kt_err 
               out);
         size_t rank = 0;
         for (size_t i = 0; i < n_keys; i++) {
-            if (order[i]->verdict == KT_VERDICT_OK) {
-                md_ok_row(out, ++rank, order[i]);
+            if (kt_rep_view_verdict(&view, i) == KT_VERDICT_OK) {
+                md_ok_row(out, ++rank, kt_rep_view_key(&view, i));
             }
         }
         fputs("\n", out);
@@ -294,7 +300,7 @@ static enum kt_rc md_render(const struct kt_report *r, FILE *out, struct kt_err 
         rc = kt_err_set(err, KT_EIO, "writing the Markdown report failed");
     }
 out:
-    free(order);
+    kt_rep_view_close(&view);
     return rc;
 }
 

@@ -9,6 +9,11 @@
  * The helpers keep the three renderers consistent: the same key order (risk, verdict, key id,
  * position: a total order, so reports are byte-identical between runs), the same number and
  * date forms, the same notion of valid UTF-8 and of which finding extras are printable.
+ *
+ * A renderer reads keys through a view (kt_rep_view_*) that hides the model's form: for the
+ * entries form it sorts pointers to the entries; for the rows form the rows are already in
+ * report order and each entry is filled into the view's one buffer when asked for, so
+ * rendering costs one entry of memory however many keys there are.
  */
 #include "alerts.h"
 #include "utf8.h"
@@ -197,6 +202,26 @@ void kt_rep_date(int64_t day, char out[11])
     out[10] = '\0';
 }
 
+enum kt_verdict kt_report_verdict(const struct kt_report *r, size_t i)
+{
+    if (r->rows != NULL) {
+        return (enum kt_verdict)r->rows[i].verdict;
+    }
+    return r->keys[i].verdict;
+}
+
+const struct kt_report_key *kt_report_key_get(const struct kt_report *r, size_t i,
+                                              struct kt_report_key *buf)
+{
+    if (r == NULL || i >= r->n_keys) {
+        return NULL;
+    }
+    if (r->rows != NULL) {
+        return r->fill != NULL ? r->fill(r->src, &r->rows[i], buf) : NULL;
+    }
+    return r->keys != NULL ? &r->keys[i] : NULL;
+}
+
 static int key_cmp(const void *a, const void *b)
 {
     const struct kt_report_key *x = *(const struct kt_report_key *const *)a;
@@ -214,35 +239,65 @@ static int key_cmp(const void *a, const void *b)
     return x < y ? -1 : (x > y ? 1 : 0);
 }
 
-const struct kt_report_key **kt_rep_key_order(const struct kt_report *r, bool *oom)
+enum kt_rc kt_rep_view_open(struct kt_rep_view *v, const struct kt_report *r)
 {
-    *oom = false;
-    if (r == NULL || r->keys == NULL || r->n_keys == 0) {
-        return NULL;
+    v->r = r;
+    v->n = 0;
+    v->order = NULL;
+    if (r == NULL || r->n_keys == 0) {
+        return KT_OK;
     }
-    const struct kt_report_key **order = NULL;
-    if (r->n_keys <= SIZE_MAX / sizeof(*order)) {
-        order = malloc(r->n_keys * sizeof(*order));
+    if (r->rows != NULL) {
+        v->n = r->fill != NULL ? r->n_keys : 0;
+        return KT_OK;
     }
-    if (order == NULL) {
-        *oom = true;
-        return NULL;
+    if (r->keys == NULL) {
+        return KT_OK;
+    }
+    if (r->n_keys <= SIZE_MAX / sizeof(*v->order)) {
+        v->order = malloc(r->n_keys * sizeof(*v->order));
+    }
+    if (v->order == NULL) {
+        return KT_ENOMEM;
     }
     for (size_t i = 0; i < r->n_keys; i++) {
-        order[i] = &r->keys[i];
+        v->order[i] = &r->keys[i];
     }
-    qsort(order, r->n_keys, sizeof(*order), key_cmp);
-    return order;
+    qsort(v->order, r->n_keys, sizeof(*v->order), key_cmp);
+    v->n = r->n_keys;
+    return KT_OK;
+}
+
+enum kt_verdict kt_rep_view_verdict(const struct kt_rep_view *v, size_t i)
+{
+    return v->order != NULL ? v->order[i]->verdict : kt_report_verdict(v->r, i);
+}
+
+const struct kt_report_key *kt_rep_view_key(struct kt_rep_view *v, size_t i)
+{
+    if (i >= v->n) {
+        return NULL;
+    }
+    return v->order != NULL ? v->order[i] : kt_report_key_get(v->r, i, &v->buf);
+}
+
+void kt_rep_view_close(struct kt_rep_view *v)
+{
+    if (v != NULL) {
+        free(v->order);
+        v->order = NULL;
+        v->n = 0;
+    }
 }
 
 void kt_rep_count_verdicts(const struct kt_report *r, uint64_t counts[3])
 {
     counts[0] = counts[1] = counts[2] = 0;
-    if (r == NULL || r->keys == NULL) {
+    if (r == NULL || (r->keys == NULL && r->rows == NULL)) {
         return;
     }
     for (size_t i = 0; i < r->n_keys; i++) {
-        unsigned v = (unsigned)r->keys[i].verdict;
+        unsigned v = (unsigned)kt_report_verdict(r, i);
         if (v < 3) {
             counts[v]++;
         }

@@ -19,6 +19,7 @@
 #include <keytrail/report.h>
 
 #include "fmt_json.h"
+#include "redact.h"
 
 enum opt_id {
     OPT_HELP,
@@ -43,6 +44,7 @@ enum opt_id {
     OPT_LEAKED,
     OPT_LIST_DETECTORS,
     OPT_THREADS,
+    OPT_MAX_KEYS,
 };
 
 /* Which commands take an option. */
@@ -88,12 +90,15 @@ static const struct opt options[] = {
       "api_key host actor resource basic_user" },
     { OPT_LIST_FORMATS, "list-formats", 0, NULL, C_READERS, "list the input formats and exit" },
     { OPT_MAX_LINE, "max-line", 0, "BYTES", C_READERS,
-      "skip (and count) records longer than BYTES; default 1048576; suffixes K, M" },
+      "skip (and count) records longer than BYTES (256 to 1G); default 1M; suffixes K, M, G" },
     { OPT_INFLATE, "inflate", 0, "IMPL", C_READERS,
       "gzip decoder: auto (ISA-L when built with it), zlib or isal" },
     { OPT_THREADS, "threads", 0, "N", C_READERS,
       "1: everything on one core; 2: decompress on a second thread (default: 2 when the "
       "machine has two cores)" },
+    { OPT_MAX_KEYS, "max-keys", 0, "N", C_KEYS | C_SCAN,
+      "hold at most N keys; past that the least recently used are evicted, keys with "
+      "findings last (default 1000000)" },
     { OPT_KEYED, "keyed", 'k', NULL, C_EVENTS, "only records that carry a credential" },
     { OPT_KEY, "key", 0, "KEYID", C_EVENTS,
       "only records of this key id (repeatable; see `keytrail fingerprint`)" },
@@ -155,14 +160,18 @@ static unsigned command_bit(const struct kt_command *cmd)
     return cmd->bit;
 }
 
+/* Usage errors quote what the user typed, which may be a token (`--key ghp_...`) or hold
+ * control bytes: the whole message goes through the name redactor. */
 void kt_cli_error(const char *fmt, ...)
 {
+    char msg[2048], shown[4096];
     va_list ap;
     va_start(ap, fmt);
-    fputs("keytrail: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    kt_redact_name(kt_str_cstr(msg), shown, sizeof(shown));
+    kt_wipe(msg, sizeof(msg));
+    fprintf(stderr, "keytrail: %s\n", shown);
 }
 
 static void print_usage(FILE *out)
@@ -244,6 +253,9 @@ static bool parse_size(const char *s, size_t *out)
     } else if (*end == 'M' || *end == 'm') {
         mul = 1024 * 1024;
         end++;
+    } else if (*end == 'G' || *end == 'g') {
+        mul = 1024 * 1024 * 1024;
+        end++;
     }
     if (*end != '\0' || v == 0 || v > (1ULL << 30) / mul) {
         return false;
@@ -317,7 +329,9 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
     }
     case OPT_MAX_LINE:
         if (!parse_size(arg, &cli->max_record) || cli->max_record < 256) {
-            kt_cli_error("--max-line: expected a size from 256 bytes to 1G, got '%s'", arg);
+            kt_cli_error("--max-line: expected a size from 256 to 1G bytes (suffix K, M or G: "
+                         "64K, 4M, 1G), got '%s'",
+                         arg);
             return KT_EXIT_USAGE;
         }
         return -1;
@@ -344,6 +358,19 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
         }
         cli->threads = (unsigned)(arg[0] - '0');
         return -1;
+    case OPT_MAX_KEYS: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(arg, &end, 10);
+        if (errno != 0 || end == arg || *end != '\0' || arg[0] < '0' || arg[0] > '9' || v == 0 ||
+            v > KT_CLI_LIMIT_MAX_KEYS) {
+            kt_cli_error("--max-keys: expected a number from 1 to %u, got '%s'",
+                         KT_CLI_LIMIT_MAX_KEYS, arg);
+            return KT_EXIT_USAGE;
+        }
+        cli->max_keys = (size_t)v;
+        return -1;
+    }
     case OPT_QUIET: cli->quiet = true; return -1;
     case OPT_JSON: cli->json = true; return -1;
     case OPT_KEYED: cli->keyed = true; return -1;
@@ -483,6 +510,7 @@ int kt_cli_main(int argc, char **argv)
     }
     cli->cmd = cmd;
     cli->paths = paths;
+    cli->max_keys = KT_CLI_DEFAULT_MAX_KEYS;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     cli->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;

@@ -5,8 +5,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "out.h"
+#include "redact.h"
 
 static int64_t mono_ms(void)
 {
@@ -25,18 +28,24 @@ static void clear_progress(void)
 {
     if (ui.progress_shown) {
         fputs("\r\033[K", stderr);
+        kt_out_flush(STDERR_FILENO, NULL);
         ui.progress_shown = false;
     }
 }
 
+/* A warning names a file (which may hold anything, a token or a newline included) and says
+ * what happened: both are shown through the name redactor, never as given. */
 static void on_warning(void *ctx, const struct kt_err *err)
 {
     (void)ctx;
     clear_progress();
+    char where[sizeof(err->where) * 2], msg[sizeof(err->msg) * 2];
+    kt_redact_name(kt_str_cstr(err->msg), msg, sizeof(msg));
     if (err->where[0] != '\0') {
-        fprintf(stderr, "keytrail: %s: %s\n", err->where, err->msg);
+        kt_redact_name(kt_str_cstr(err->where), where, sizeof(where));
+        fprintf(stderr, "keytrail: %s: %s\n", where, msg);
     } else {
-        fprintf(stderr, "keytrail: %s\n", err->msg);
+        fprintf(stderr, "keytrail: %s\n", msg);
     }
 }
 
@@ -63,11 +72,17 @@ static void on_progress(void *ctx, const struct kt_run_stats *st, const char *fi
     human_count(st->records, recs, sizeof(recs));
     human_count(st->bytes_out, bytes, sizeof(bytes));
     double secs = (double)(mono_ms() - cli->started_ms) / 1000.0;
-    /* The file name is cut from the left: its end is what tells files apart. */
-    size_t len = strlen(file);
-    const char *shown = len > 40 ? file + len - 40 : file;
+    /* The file name is cut from the left: its end is what tells files apart. It is redacted
+     * whole first, so the cut cannot leave part of a token that redaction would have seen. */
+    char name[1024];
+    size_t len = kt_redact_name(kt_str_cstr(file), name, sizeof(name));
+    size_t cut = len > 40 ? len - 40 : 0;
+    while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80) {
+        cut--;
+    }
     fprintf(stderr, "\r\033[Kkeytrail: %" PRIu64 " files, %sB, %s records, %.0fs  %s%s",
-            st->files, bytes, recs, secs, len > 40 ? "…" : "", shown);
+            st->files, bytes, recs, secs, cut > 0 ? "…" : "", name + cut);
+    kt_out_flush(STDERR_FILENO, NULL);
     ui.progress_shown = true;
 }
 
@@ -121,12 +136,15 @@ static void print_summary(struct kt_cli *cli, const struct kt_run_stats *st)
     }
     bool any = false;
     for (int f = 1; f < KT_FAM__COUNT; f++) {
-        if (st->family_keys[f] == 0) {
+        /* Past KT_RUN_STATS_EXACT_KEYS distinct keys, counts are estimates ("~"). */
+        uint64_t keys = kt_run_stats_keys(st, (enum kt_family)f);
+        if (keys == 0) {
             continue;
         }
-        fprintf(stderr, "%s %s %" PRIu64 " key%s (%" PRIu64 " uses)",
+        fprintf(stderr, "%s %s %s%" PRIu64 " key%s (%" PRIu64 " uses)",
                 any ? "," : "keytrail: credentials:", kt_family_name((enum kt_family)f),
-                st->family_keys[f], st->family_keys[f] == 1 ? "" : "s", st->family_uses[f]);
+                keys > st->family_keys[f] ? "~" : "", keys, keys == 1 ? "" : "s",
+                st->family_uses[f]);
         any = true;
     }
     fputs(any ? "\n" : "keytrail: no credentials found\n", stderr);

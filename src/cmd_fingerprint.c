@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "jsonw.h"
+#include "redact.h"
 #include "timefmt.h"
 
 #define TOKEN_MAX 65536
@@ -93,6 +94,7 @@ int kt_cmd_fingerprint(struct kt_cli *cli)
     struct kt_cand cand = { cli->hashed_token ? KT_CAND_HASHED_TOKEN : KT_CAND_EXPLICIT, value };
     struct kt_cred cred;
     bool ok = value.len > 0 && kt_cred_recognise(&cand, &cred);
+    kt_redact_note_cand(&cand); /* whatever is printed next cannot echo it */
     kt_wipe(buf, sizeof(buf));
     if (!from_stdin) {
         kt_wipe(cli->paths[0], strlen(cli->paths[0])); /* hides it from /proc/PID/cmdline */

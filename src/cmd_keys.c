@@ -6,6 +6,8 @@
 #include <inttypes.h>
 #include <unistd.h>
 
+#include <keytrail/detector.h>
+
 #include "cli.h"
 #include "inventory.h"
 #include "jsonw.h"
@@ -95,6 +97,7 @@ int kt_cmd_keys(struct kt_cli *cli)
     }
     struct kt_inventory inv;
     kt_inventory_init(&inv);
+    inv.max_keys = cli->max_keys;
     struct kt_err err;
     kt_err_clear(&err);
     enum kt_rc rc = kt_pipeline_run(pl, cli->paths, cli->n_paths, on_event, &inv, &err);
@@ -118,6 +121,13 @@ int kt_cmd_keys(struct kt_cli *cli)
         }
     }
     code = kt_cli_finish(cli, pl, rc, &err);
+    if (inv.evicted > 0 && !cli->quiet) {
+        char cap[32], ev[32], kept[32];
+        fprintf(stderr, "keytrail: --max-keys %s reached: %s keys evicted, least recently used "
+                        "first; the %s kept are listed\n",
+                kt_fmt_count(cli->max_keys, cap, sizeof(cap)),
+                kt_fmt_count(inv.evicted, ev, sizeof(ev)), kt_fmt_count(inv.n, kept, sizeof(kept)));
+    }
     kt_inventory_fini(&inv);
     kt_pipeline_free(pl);
     return code;

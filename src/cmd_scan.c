@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "jsonw.h"
+#include "out.h"
 #include "timefmt.h"
 
 struct scan_ctx {
@@ -99,7 +100,7 @@ static int open_alerts(const char *path)
     if (path == NULL || strcmp(path, "-") == 0) {
         return STDOUT_FILENO;
     }
-    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    return kt_out_open(path);
 }
 
 static bool write_reports(struct kt_cli *cli, const struct kt_report *r)
@@ -108,7 +109,7 @@ static bool write_reports(struct kt_cli *cli, const struct kt_report *r)
     for (size_t i = 0; i < cli->n_reports; i++) {
         const char *path = cli->report_paths[i];
         const struct kt_reporter *rep = kt_reporter_for_path(path);
-        FILE *f = fopen(path, "w");
+        FILE *f = kt_out_fopen(path);
         if (f == NULL) {
             kt_cli_error("%s: cannot write the report: %s", path, strerror(errno));
             ok = false;
@@ -137,11 +138,21 @@ static void print_verdicts(const struct kt_report *r)
                     " to investigate, %" PRIu64 " ok\n",
             kt_fmt_count(r->totals.keys, n, sizeof(n)), r->totals.rotate, r->totals.investigate,
             r->totals.ok);
+    if (r->totals.evicted > 0) {
+        char cap[32], ev[32];
+        kt_fmt_count(r->totals.max_keys, cap, sizeof(cap));
+        kt_fmt_count(r->totals.evicted, ev, sizeof(ev));
+        fprintf(stderr, "keytrail: --max-keys %s reached: %s keys evicted, least recently used "
+                        "first (%" PRIu64 " at rotate, %" PRIu64 " at investigate when evicted; "
+                        "their alerts were written)\n",
+                cap, ev, r->totals.evicted_rotate, r->totals.evicted_investigate);
+    }
+    struct kt_report_key buf;
     for (size_t i = 0; i < r->n_keys; i++) {
-        const struct kt_report_key *k = &r->keys[i];
-        if (k->verdict == KT_VERDICT_OK) {
-            break; /* sorted by risk: the rest are ok */
+        if (kt_report_verdict(r, i) == KT_VERDICT_OK) {
+            break; /* in report order: the rest are ok */
         }
+        const struct kt_report_key *k = kt_report_key_get(r, i, &buf);
         char id[KT_KEYID_STRLEN + 1];
         kt_keyid_format(&k->key, id);
         fprintf(stderr, "  %-11s %s  %s  %s  risk %d\n", kt_verdict_name(k->verdict), k->hint,
@@ -206,6 +217,7 @@ int kt_cmd_scan(struct kt_cli *cli)
         .leaked = in.leaked,
         .on_alert = on_alert,
         .alert_ctx = &sc,
+        .max_keys = cli->max_keys,
     };
     struct kt_err err;
     kt_err_clear(&err);
@@ -242,7 +254,8 @@ int kt_cmd_scan(struct kt_cli *cli)
         if (!reports_ok) {
             code |= KT_EXIT_FATAL;
         }
-        if (report.totals.rotate > 0) {
+        /* A key evicted at rotate still has to be rotated: its alerts said so. */
+        if (report.totals.rotate > 0 || report.totals.evicted_rotate > 0) {
             code |= KT_EXIT_FINDINGS;
         }
     }
@@ -251,7 +264,7 @@ out:
         kt_jw_fini(&sc.alerts);
     }
     if (alerts_fd > STDERR_FILENO) {
-        close(alerts_fd);
+        kt_out_close(alerts_fd);
     }
     kt_engine_free(sc.engine);
     kt_pipeline_free(pl);

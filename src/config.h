@@ -40,9 +40,18 @@ struct kt_config {
 enum kt_rc kt_config_init(struct kt_config *cfg);
 void kt_config_fini(struct kt_config *cfg);
 
-/* Reads a JSON config file over the defaults. KT_EOPEN, or KT_EPARSE with err naming the file
- * (and line for syntax errors) and the offending setting. */
+/*
+ * Reads a JSON config file over the defaults. Returns KT_OK; KT_EOPEN or KT_EIO naming the
+ * file; KT_EPARSE with err naming the file and line and saying what is wrong: a syntax error,
+ * an empty or cut-short file, a setting given twice, or an unknown or out-of-range setting
+ * (named by its path, "detectors.new_country.enabled"); KT_ENOMEM. On an error cfg may hold
+ * part of the file: fini it.
+ */
 enum kt_rc kt_config_load(struct kt_config *cfg, const char *path, struct kt_err *err);
+
+/* Same from text[0, len) (need not be NUL-terminated), reported as name. */
+enum kt_rc kt_config_load_buffer(struct kt_config *cfg, const char *name, const char *text,
+                                 size_t len, struct kt_err *err);
 
 /* Index of a detector in the registry (and in cfg->enabled/knobs); -1 if unknown. */
 int kt_config_detector_index(const char *name);

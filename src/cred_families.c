@@ -400,6 +400,30 @@ bool kt_cred_match_family(struct kt_str s, struct kt_cred *out)
 
 size_t kt_cred_family_extent(struct kt_str s)
 {
+    return kt_cred_family_extent_ex(s, false, NULL);
+}
+
+/* Bit (c0 << 8 | c1) is set when some row's prefix begins with those two bytes. Built on first
+ * use from the table itself, so a new row needs nothing else. */
+static uint64_t pair_bits[65536 / 64];
+static bool pair_ready;
+
+bool kt_cred_may_start_pair(unsigned char c0, unsigned char c1)
+{
+    if (!pair_ready) {
+        for (size_t r = 0; r < KT_ARRAY_LEN(rows); r++) {
+            unsigned v = (unsigned)(unsigned char)rows[r].prefix[0] << 8 |
+                         (unsigned char)rows[r].prefix[1];
+            pair_bits[v >> 6] |= 1ULL << (v & 63);
+        }
+        pair_ready = true;
+    }
+    unsigned v = (unsigned)c0 << 8 | c1;
+    return (pair_bits[v >> 6] >> (v & 63)) & 1u;
+}
+
+size_t kt_cred_family_extent_ex(struct kt_str s, bool liberal, enum kt_family *family)
+{
     for (size_t r = 0; r < KT_ARRAY_LEN(rows); r++) {
         const struct family_row *row = &rows[r];
         if (!row_prefix(row, s)) {
@@ -418,10 +442,13 @@ size_t kt_cred_family_extent(struct kt_str s)
         while (n > row->min && body[n - 1] == '.') {
             n--;
         }
-        if (n < avail && kt_cred_is_word((unsigned char)body[n])) {
+        if (!liberal && n < avail && kt_cred_is_word((unsigned char)body[n])) {
             continue; /* part of a longer word */
         }
         if (row_match_body(row, kt_str_make(body, n))) {
+            if (family != NULL) {
+                *family = row->family;
+            }
             return plen + n;
         }
     }

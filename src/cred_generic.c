@@ -169,6 +169,11 @@ bool kt_cred_generic_ok(struct kt_str s, enum kt_generic_strength strength)
     return kt_entropy_bits(s) >= min_bits;
 }
 
+bool kt_cred_all_wordy(struct kt_str s)
+{
+    return all_wordy((const unsigned char *)s.ptr, s.len);
+}
+
 bool kt_cred_make_generic(struct kt_str s, const char *kind, struct kt_cred *out)
 {
     if (!kt_cred_keyid_secret(s, &out->key)) {

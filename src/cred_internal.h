@@ -95,6 +95,14 @@ bool kt_cred_match_family(struct kt_str s, struct kt_cred *out);
  */
 size_t kt_cred_family_extent(struct kt_str s);
 
+/* kt_cred_family_extent(); liberal accepts a token glued to a longer word ("ghs_..._old",
+ * "xghs_...": the redactor's view, where a secret must be found whatever touches it). family,
+ * when not NULL, gets the row's family. */
+size_t kt_cred_family_extent_ex(struct kt_str s, bool liberal, enum kt_family *family);
+
+/* Whether some family's prefix begins with c0 c1 (a faster first test than one byte). */
+bool kt_cred_may_start_pair(unsigned char c0, unsigned char c1);
+
 /* True if c may begin a prefixed-family token, AWS key id or JWT (for fast text scanning);
  * the table is the same test as one load. A new table row's first byte must be added there. */
 bool kt_cred_may_start(unsigned char c);
@@ -113,6 +121,9 @@ enum kt_generic_strength {
     KT_GENERIC_WEAK,   /* loosely named source: length >= 20, entropy >= 3.5 */
 };
 
+/* True if s reads as words, numbers and separators rather than random characters. */
+bool kt_cred_all_wordy(struct kt_str s);
+
 /* True if s looks like a random secret under the generic rules. */
 bool kt_cred_generic_ok(struct kt_str s, enum kt_generic_strength strength);
 
@@ -126,6 +137,8 @@ bool kt_cred_jwt_shape(struct kt_str s);
 
 /* Length of a JWT-shaped token starting at s.ptr followed by a boundary, 0 if none. */
 size_t kt_cred_jwt_extent(struct kt_str s);
+/* kt_cred_jwt_extent(); liberal ignores what follows the third segment (".x", a letter). */
+size_t kt_cred_jwt_extent_ex(struct kt_str s, bool liberal);
 
 /* Decodes and recognises a JWT that is exactly s. */
 bool kt_cred_match_jwt(struct kt_str s, struct kt_cred *out);

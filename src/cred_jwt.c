@@ -101,6 +101,11 @@ out:
 
 size_t kt_cred_jwt_extent(struct kt_str s)
 {
+    return kt_cred_jwt_extent_ex(s, false);
+}
+
+size_t kt_cred_jwt_extent_ex(struct kt_str s, bool liberal)
+{
     if (s.len < 8 || memcmp(s.ptr, "eyJ", 3) != 0) {
         return 0;
     }
@@ -115,7 +120,7 @@ size_t kt_cred_jwt_extent(struct kt_str s)
     }
     size_t c = b64url_run(s.ptr + off, s.len - off);
     size_t end = off + c;
-    if (end < s.len) {
+    if (end < s.len && !liberal) {
         unsigned char next = (unsigned char)s.ptr[end];
         if (kt_cred_is_word(next)) {
             return 0;

@@ -9,19 +9,14 @@
  * JWT shape check, which decodes only the header) decides the token's extent; a match must end
  * on a boundary too, so a prefix inside a longer word is not a token.
  *
- * Redaction replaces each found token with its hint (AWS key ids stay whole: providers log
- * them) and copies the rest. It never writes a found token's bytes, whatever the capacity. The
- * strings recognition itself shows (JWT claims, Basic user names) go through the family-only
- * variant, so a token pasted into a claim is not printed through a hint; JWTs are left out
- * there to keep the recursion to one level.
+ * Redaction itself lives in redact.c, which finds tokens liberally (whatever touches them);
+ * this scanner is the strict one that decides what is keyed as a credential.
  */
 #include "cred_internal.h"
+#include "redact.h"
 
 /* The shortest embedded token: a Slack "xoxb-" prefix and 10 characters. */
 #define TOKEN_MIN_LEN 15
-
-/* Candidates the redactor asks for per scan. */
-#define REDACT_BATCH 16
 
 /* The scanner; jwt says whether JWTs are looked for as well as prefixed families. */
 static size_t find_tokens(struct kt_str text, struct kt_cand *out, size_t max, bool jwt)
@@ -70,73 +65,12 @@ size_t kt_cred_find_in_text(struct kt_str text, struct kt_cand *out, size_t max)
     return find_tokens(text, out, max, true);
 }
 
-struct outbuf {
-    char *buf;
-    size_t cap;
-    size_t len;
-    bool full;
-};
-
-/* Appends n bytes; when they do not fit, appends what fits without splitting UTF-8. */
-static void out_add(struct outbuf *ob, const char *p, size_t n)
-{
-    if (ob->full) {
-        return;
-    }
-    size_t room = ob->cap - 1 - ob->len;
-    if (n > room) {
-        n = room;
-        while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80) {
-            n--;
-        }
-        ob->full = true;
-    }
-    if (n > 0) {
-        memcpy(ob->buf + ob->len, p, n);
-        ob->len += n;
-    }
-}
-
-static size_t redact(struct kt_str text, char *out, size_t cap, bool jwt)
-{
-    if (out == NULL || cap == 0) {
-        return 0;
-    }
-    struct outbuf ob = {out, cap, 0, false};
-    struct kt_cand cands[REDACT_BATCH];
-    size_t pos = 0;
-    if (text.ptr == NULL) {
-        text.len = 0;
-    }
-    while (pos < text.len && !ob.full) {
-        struct kt_str rest = kt_str_make(text.ptr + pos, text.len - pos);
-        size_t n = find_tokens(rest, cands, REDACT_BATCH, jwt);
-        for (size_t k = 0; k < n; k++) {
-            size_t start = (size_t)(cands[k].value.ptr - text.ptr);
-            out_add(&ob, text.ptr + pos, start - pos);
-            struct kt_cred cred;
-            if (kt_cred_recognise(&cands[k], &cred)) {
-                out_add(&ob, cred.hint, strlen(cred.hint));
-            } else {
-                out_add(&ob, KT_ELLIPSIS, sizeof(KT_ELLIPSIS) - 1);
-            }
-            pos = start + cands[k].value.len;
-        }
-        if (n < REDACT_BATCH) {
-            out_add(&ob, text.ptr + pos, text.len - pos);
-            pos = text.len;
-        }
-    }
-    out[ob.len] = '\0';
-    return ob.len;
-}
-
 size_t kt_cred_redact(struct kt_str text, char *out, size_t cap)
 {
-    return redact(text, out, cap, true);
+    return kt_redact_text(text, out, cap);
 }
 
 size_t kt_cred_redact_families(struct kt_str text, char *out, size_t cap)
 {
-    return redact(text, out, cap, false);
+    return kt_redact_families(text, out, cap);
 }

@@ -5,6 +5,24 @@
  * table keyed on (key, detector, value) so a repeat costs one probe. Each event is located once
  * and its operation key computed once, then every credential in it is judged and learned.
  *
+ * Eviction. Every key is on one of three doubly linked lists threaded through the key slots
+ * (by slot index, so a list costs 9 bytes per key and nothing moves): tier 0 holds keys without
+ * findings, tier 1 keys with findings, tier 2 keys at the rotate level. A use moves the key to
+ * the front of its list, a first finding or reaching rotate moves it to the next tier, so each
+ * list runs from the most to the least recently used key, in the order events are read — the
+ * run's own event order, never the wall clock, so a replay evicts the same keys. At max_keys a
+ * new key takes the slot of the last key of the lowest non-empty tier. Evicting a key removes
+ * it from the key table and removes its findings: each one leaves the dedup table by backward
+ * shift and the findings array by moving the last finding into its place (its dedup entry and
+ * its key's list are repointed), so nothing of an evicted key stays behind. All O(1) per event;
+ * an eviction costs O(findings of the victim).
+ *
+ * Why "read order" rather than sorting by each key's newest event time: logs of one source are
+ * read oldest first, so within a source the two agree; across sources (an access log, then a
+ * CloudTrail folder covering the same weeks), read order evicts the keys of the source already
+ * read, while event-time order would evict the keys now being read. Keeping the list sorted by
+ * event time would also cost a heap, O(log n) per event.
+ *
  * Scoring: a key's findings combine like independent evidence, risk = 1 - prod(1 - score_i),
  * with a bonus when several different detectors agree (a thief rarely trips just one), and any
  * critical finding forces rotate. The thresholds come from the config.
@@ -38,6 +56,11 @@ struct kt_engine {
     struct kt_keytab index;
     struct kt_keystate **chunks;
     size_t n_chunks, n_keys;
+    size_t max_keys; /* 0 = no cap */
+    struct lru_list {
+        uint32_t head, tail; /* most and least recently used slot */
+    } lru[3];
+    struct kt_engine_evictions evicted;
 
     struct kt_finding *findings;
     size_t n_findings, cap_findings;
@@ -48,7 +71,7 @@ struct kt_engine {
     int64_t from_ms, to_ms;
 
     /* Report model, rebuilt by kt_engine_report. */
-    struct kt_report_key *report_keys;
+    struct kt_report_row *report_rows;
     const struct kt_finding **report_findings;
 };
 
@@ -66,6 +89,10 @@ enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *op
         e->n_dets = KT_CONFIG_MAX_DETECTORS;
     }
     kt_keytab_init(&e->index);
+    e->max_keys = KT_MIN(opts->max_keys, (size_t)KT_ENGINE_MAX_KEYS);
+    for (size_t t = 0; t < KT_ARRAY_LEN(e->lru); t++) {
+        e->lru[t].head = e->lru[t].tail = KT_ENGINE_NO_SLOT;
+    }
     e->from_ms = INT64_MAX;
     e->to_ms = INT64_MIN;
     *out = e;
@@ -84,7 +111,7 @@ void kt_engine_free(struct kt_engine *e)
     free(e->chunks);
     free(e->findings);
     free(e->dedup);
-    free(e->report_keys);
+    free(e->report_rows);
     free(e->report_findings);
     free(e);
 }
@@ -97,6 +124,11 @@ size_t kt_engine_keys(const struct kt_engine *e)
 uint64_t kt_engine_findings(const struct kt_engine *e)
 {
     return e->n_findings;
+}
+
+const struct kt_engine_evictions *kt_engine_evictions(const struct kt_engine *e)
+{
+    return &e->evicted;
 }
 
 const struct kt_keystate *kt_engine_keystate(const struct kt_engine *e, const struct kt_keyid *key)
@@ -119,9 +151,157 @@ static void set_identity(struct kt_keystate *ks, const struct kt_cred *c)
     memcpy(ks->account, c->account, sizeof(ks->account));
 }
 
+/* ---- least-recently-used lists ---- */
+
+static void lru_unlink(struct kt_engine *e, uint32_t slot)
+{
+    struct kt_keystate *ks = key_at(e, slot);
+    if (ks->lru_prev != KT_ENGINE_NO_SLOT) {
+        key_at(e, ks->lru_prev)->lru_next = ks->lru_next;
+    } else {
+        e->lru[ks->tier].head = ks->lru_next;
+    }
+    if (ks->lru_next != KT_ENGINE_NO_SLOT) {
+        key_at(e, ks->lru_next)->lru_prev = ks->lru_prev;
+    } else {
+        e->lru[ks->tier].tail = ks->lru_prev;
+    }
+    ks->lru_prev = ks->lru_next = KT_ENGINE_NO_SLOT;
+}
+
+static void lru_push_front(struct kt_engine *e, uint32_t slot, uint8_t tier)
+{
+    struct kt_keystate *ks = key_at(e, slot);
+    ks->tier = tier;
+    ks->lru_prev = KT_ENGINE_NO_SLOT;
+    ks->lru_next = e->lru[tier].head;
+    if (ks->lru_next != KT_ENGINE_NO_SLOT) {
+        key_at(e, ks->lru_next)->lru_prev = slot;
+    } else {
+        e->lru[tier].tail = slot;
+    }
+    e->lru[tier].head = slot;
+}
+
+/* Moves a key to the front of the list of its tier (which may have changed). */
+static void lru_touch(struct kt_engine *e, uint32_t slot, uint8_t tier)
+{
+    struct kt_keystate *ks = key_at(e, slot);
+    if (ks->tier == tier && e->lru[tier].head == slot) {
+        return;
+    }
+    lru_unlink(e, slot);
+    lru_push_front(e, slot, tier);
+}
+
+static uint8_t tier_of(const struct kt_keystate *ks)
+{
+    return ks->at_rotate ? 2 : ks->n_findings > 0 ? 1 : 0;
+}
+
+/* ---- removing a key's findings ---- */
+
+static uint64_t finding_hash(const struct kt_keyid *key, const char *detector, const char *value);
+
+static size_t dedup_home(const struct kt_engine *e, const struct kt_finding *f)
+{
+    return finding_hash(&f->key, f->detector, f->value) & (e->dedup_cap - 1);
+}
+
+/* The dedup slot that points at finding idx. */
+static size_t dedup_slot_of(const struct kt_engine *e, size_t idx)
+{
+    size_t s = dedup_home(e, &e->findings[idx]);
+    while (e->dedup[s].finding != idx + 1) {
+        s = (s + 1) & (e->dedup_cap - 1);
+    }
+    return s;
+}
+
+/* Empties a dedup slot by backward shift (see keytab.c): no tombstones. */
+static void dedup_delete(struct kt_engine *e, size_t hole)
+{
+    size_t mask = e->dedup_cap - 1;
+    for (size_t j = (hole + 1) & mask; e->dedup[j].finding != 0; j = (j + 1) & mask) {
+        size_t home = dedup_home(e, &e->findings[e->dedup[j].finding - 1]);
+        bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+        if (!stays) {
+            e->dedup[hole] = e->dedup[j];
+            hole = j;
+        }
+    }
+    e->dedup[hole].finding = 0;
+}
+
+/* Removes finding idx: its dedup entry goes, and the last finding moves into its place. */
+static void remove_finding(struct kt_engine *e, size_t idx)
+{
+    dedup_delete(e, dedup_slot_of(e, idx));
+    size_t last = e->n_findings - 1;
+    if (idx != last) {
+        e->dedup[dedup_slot_of(e, last)].finding = (uint32_t)idx + 1;
+        e->findings[idx] = e->findings[last];
+        uint32_t owner;
+        if (kt_keytab_get(&e->index, &e->findings[idx].key, &owner)) {
+            struct kt_keystate *ks = key_at(e, owner);
+            for (size_t k = 0; k < ks->n_findings; k++) {
+                if (ks->findings[k] == last) {
+                    ks->findings[k] = (uint32_t)idx;
+                }
+            }
+        }
+    }
+    e->n_findings--;
+}
+
+/* Evicts the least recently used key of the lowest tier; returns its (now free) slot. */
+static uint32_t evict(struct kt_engine *e)
+{
+    uint8_t tier = 0;
+    while (e->lru[tier].tail == KT_ENGINE_NO_SLOT) {
+        tier++; /* only called at the cap, so some list is not empty */
+    }
+    uint32_t slot = e->lru[tier].tail;
+    struct kt_keystate *ks = key_at(e, slot);
+    lru_unlink(e, slot);
+    if (ks->n_findings > 0) {
+        enum kt_verdict v;
+        kt_engine_risk(e, ks, &v);
+        e->evicted.rotate += v == KT_VERDICT_ROTATE;
+        e->evicted.investigate += v == KT_VERDICT_INVESTIGATE;
+        e->evicted.findings += ks->n_findings;
+        /* Highest index first: a finding moved into a hole then never belongs to this key. */
+        uint32_t *f = ks->findings;
+        for (size_t i = 1; i < ks->n_findings; i++) {
+            uint32_t x = f[i];
+            size_t j = i;
+            for (; j > 0 && f[j - 1] < x; j--) {
+                f[j] = f[j - 1];
+            }
+            f[j] = x;
+        }
+        for (size_t i = 0; i < ks->n_findings; i++) {
+            remove_finding(e, f[i]);
+        }
+    }
+    kt_keytab_del(&e->index, &ks->key, NULL);
+    e->evicted.keys++;
+    return slot;
+}
+
 static struct kt_keystate *key_state(struct kt_engine *e, const struct kt_cred *c)
 {
-    if (e->n_keys == e->n_chunks * KEYS_PER_CHUNK) {
+    uint32_t idx;
+    if (kt_keytab_get(&e->index, &c->key, &idx)) {
+        struct kt_keystate *ks = key_at(e, idx);
+        if ((ks->flags & KT_CRED_FROM_HASH) && !(c->flags & KT_CRED_FROM_HASH)) {
+            set_identity(ks, c); /* the token's own hint beats its provider hash */
+        }
+        lru_touch(e, idx, ks->tier);
+        return ks;
+    }
+    bool full = e->max_keys != 0 && e->n_keys >= e->max_keys;
+    if (!full && e->n_keys == e->n_chunks * KEYS_PER_CHUNK) {
         struct kt_keystate **nc = realloc(e->chunks, (e->n_chunks + 1) * sizeof(*nc));
         if (nc == NULL) {
             return NULL;
@@ -133,24 +313,26 @@ static struct kt_keystate *key_state(struct kt_engine *e, const struct kt_cred *
         }
         e->n_chunks++;
     }
-    uint32_t idx;
+    /* Insert first: once the table has room, evicting and reusing a slot cannot fail. */
     bool inserted;
     if (kt_keytab_upsert(&e->index, &c->key, (uint32_t)e->n_keys, &idx, &inserted) != KT_OK) {
         return NULL;
     }
-    struct kt_keystate *ks = key_at(e, idx);
-    if (inserted) {
-        memset(ks, 0, sizeof(*ks));
-        ks->key = c->key;
-        set_identity(ks, c);
-        kt_baseline_init(&ks->base);
-        ks->last_day = INT32_MIN;
-        ks->first_ms = INT64_MAX;
-        ks->last_ms = INT64_MIN;
+    if (full) {
+        idx = evict(e);
+        kt_keytab_set(&e->index, &c->key, idx);
+    } else {
         e->n_keys++;
-    } else if ((ks->flags & KT_CRED_FROM_HASH) && !(c->flags & KT_CRED_FROM_HASH)) {
-        set_identity(ks, c); /* the token's own hint beats its provider hash */
     }
+    struct kt_keystate *ks = key_at(e, idx);
+    memset(ks, 0, sizeof(*ks));
+    ks->key = c->key;
+    set_identity(ks, c);
+    kt_baseline_init(&ks->base);
+    ks->last_day = INT32_MIN;
+    ks->first_ms = INT64_MAX;
+    ks->last_ms = INT64_MIN;
+    lru_push_front(e, idx, 0);
     return ks;
 }
 
@@ -252,6 +434,11 @@ static void on_finding(void *ctx, const struct kt_finding *f)
     enum kt_verdict v;
     int risk = kt_engine_risk(e, ec->ks, &v);
     ec->ks->at_rotate = v == KT_VERDICT_ROTATE;
+    /* A key with findings, or at rotate, moves up a tier: evicting it would lose a verdict. */
+    uint32_t slot;
+    if (tier_of(ec->ks) != ec->ks->tier && kt_keytab_get(&e->index, &ec->ks->key, &slot)) {
+        lru_touch(e, slot, tier_of(ec->ks));
+    }
     /* An event that tips the key into "rotate" is the thief's: keep it out of the baseline. */
     ec->quarantine |= ec->ks->at_rotate;
     if (e->opts.on_alert != NULL) {
@@ -474,14 +661,15 @@ static int by_weight(const void *a, const void *b)
     return c != 0 ? c : strcmp(x->value, y->value);
 }
 
+/* Report order: risk (highest first), verdict (rotate first), key id — as the renderers. */
 static int by_risk(const void *a, const void *b)
 {
-    const struct kt_report_key *x = a, *y = b;
+    const struct kt_report_row *x = a, *y = b;
     if (x->risk != y->risk) {
         return x->risk > y->risk ? -1 : 1;
     }
-    if (x->events != y->events) {
-        return x->events > y->events ? -1 : 1;
+    if (x->verdict != y->verdict) {
+        return x->verdict > y->verdict ? -1 : 1;
     }
     return memcmp(x->key.b, y->key.b, KT_KEYID_BYTES);
 }
@@ -542,75 +730,104 @@ static void summarise(const struct kt_keystate *ks, struct kt_report_key *rk)
     rk->ips = ips;
 }
 
+/* The report entry of one row (kt_report.fill): identity, facts, findings, timeline. */
+static const struct kt_report_key *fill_key(const void *src, const struct kt_report_row *row,
+                                            struct kt_report_key *rk)
+{
+    const struct kt_engine *e = src;
+    const struct kt_keystate *ks = key_at(e, row->ref);
+    memset(rk, 0, sizeof(*rk));
+    rk->key = ks->key;
+    rk->family = ks->family;
+    rk->flags = ks->flags;
+    memcpy(rk->kind, ks->kind, sizeof(rk->kind));
+    memcpy(rk->hint, ks->hint, sizeof(rk->hint));
+    memcpy(rk->account, ks->account, sizeof(rk->account));
+    rk->verdict = (enum kt_verdict)row->verdict;
+    rk->risk = row->risk;
+    /* Events include the quarantined ones the baseline never learned. */
+    rk->events = ks->events;
+    rk->errors = ks->base.errors;
+    rk->first_ms = ks->first_ms == INT64_MAX ? KT_TIME_NONE : ks->first_ms;
+    rk->last_ms = ks->last_ms == INT64_MIN ? KT_TIME_NONE : ks->last_ms;
+    summarise(ks, rk);
+    if (ks->n_findings > 0) {
+        rk->findings = e->report_findings + ks->report_at;
+        rk->n_findings = ks->n_findings;
+    }
+    if (ks->last_day != INT32_MIN) {
+        rk->day0 = ks->last_day - (KT_REPORT_DAYS - 1);
+        int32_t first_day = (int32_t)(rk->first_ms / 86400000);
+        if (rk->first_ms != KT_TIME_NONE && first_day > rk->day0) {
+            rk->day0 = first_day;
+        }
+        rk->n_days = (size_t)(ks->last_day - rk->day0 + 1);
+        for (size_t d = 0; d < rk->n_days; d++) {
+            int64_t day = (int64_t)rk->day0 + (int64_t)d;
+            rk->days[d] = ks->days[((day % KT_REPORT_DAYS) + KT_REPORT_DAYS) % KT_REPORT_DAYS];
+        }
+    }
+    return rk;
+}
+
 enum kt_rc kt_engine_report(struct kt_engine *e, bool all_keys, struct kt_report *out)
 {
-    free(e->report_keys);
+    free(e->report_rows);
     free(e->report_findings);
-    /* Without a report to write, only the keys to act on are needed: the model then costs
-     * memory for a handful of keys, not for every key seen. */
+    memset(out, 0, sizeof(*out));
+    /* Rows only: 20 bytes a key, entries are filled one at a time as they are written. Without
+     * a report to write, only the keys to act on get a row. */
     size_t n_model = 0;
     for (size_t i = 0; i < e->n_keys; i++) {
         n_model += all_keys || key_at(e, i)->n_findings > 0;
     }
-    e->report_keys = calloc(n_model ? n_model : 1, sizeof(*e->report_keys));
-    e->report_findings = calloc(e->n_findings ? e->n_findings : 1, sizeof(*e->report_findings));
-    if (e->report_keys == NULL || e->report_findings == NULL) {
+    e->report_rows = malloc((n_model ? n_model : 1) * sizeof(*e->report_rows));
+    e->report_findings = malloc((e->n_findings ? e->n_findings : 1) * sizeof(*e->report_findings));
+    if (e->report_rows == NULL || e->report_findings == NULL) {
+        free(e->report_rows);
+        free(e->report_findings);
+        e->report_rows = NULL;
+        e->report_findings = NULL;
         return KT_ENOMEM;
     }
-    memset(out, 0, sizeof(*out));
     size_t fpos = 0, m = 0;
     for (size_t i = 0; i < e->n_keys; i++) {
-        const struct kt_keystate *ks = key_at(e, i);
+        struct kt_keystate *ks = key_at(e, i);
+        enum kt_verdict v;
+        int risk = kt_engine_risk(e, ks, &v);
+        out->totals.keys++;
+        out->totals.rotate += v == KT_VERDICT_ROTATE;
+        out->totals.investigate += v == KT_VERDICT_INVESTIGATE;
+        out->totals.ok += v == KT_VERDICT_OK;
         if (!all_keys && ks->n_findings == 0) {
-            out->totals.keys++;
-            out->totals.ok++; /* no findings: risk 0 */
             continue;
         }
-        struct kt_report_key *rk = &e->report_keys[m++];
-        rk->key = ks->key;
-        rk->family = ks->family;
-        rk->flags = ks->flags;
-        memcpy(rk->kind, ks->kind, sizeof(rk->kind));
-        memcpy(rk->hint, ks->hint, sizeof(rk->hint));
-        memcpy(rk->account, ks->account, sizeof(rk->account));
-        rk->risk = kt_engine_risk(e, ks, &rk->verdict);
-        /* Events include the quarantined ones the baseline never learned. */
-        rk->events = ks->events;
-        rk->errors = ks->base.errors;
-        rk->first_ms = ks->first_ms == INT64_MAX ? KT_TIME_NONE : ks->first_ms;
-        rk->last_ms = ks->last_ms == INT64_MIN ? KT_TIME_NONE : ks->last_ms;
-        summarise(ks, rk);
-        const struct kt_finding **fl = e->report_findings + fpos;
-        for (size_t k = 0; k < ks->n_findings; k++) {
-            const struct kt_finding *f = &e->findings[ks->findings[k]];
-            fl[k] = f;
-        }
-        qsort(fl, ks->n_findings, sizeof(*fl), by_weight);
-        rk->findings = fl;
-        rk->n_findings = ks->n_findings;
-        fpos += ks->n_findings;
-        if (ks->last_day != INT32_MIN) {
-            rk->day0 = ks->last_day - (KT_REPORT_DAYS - 1);
-            int32_t first_day = (int32_t)(rk->first_ms / 86400000);
-            if (rk->first_ms != KT_TIME_NONE && first_day > rk->day0) {
-                rk->day0 = first_day;
+        if (ks->n_findings > 0) {
+            const struct kt_finding **fl = e->report_findings + fpos;
+            for (size_t k = 0; k < ks->n_findings; k++) {
+                fl[k] = &e->findings[ks->findings[k]];
             }
-            rk->n_days = (size_t)(ks->last_day - rk->day0 + 1);
-            for (size_t d = 0; d < rk->n_days; d++) {
-                int64_t day = (int64_t)rk->day0 + (int64_t)d;
-                rk->days[d] = ks->days[((day % KT_REPORT_DAYS) + KT_REPORT_DAYS) % KT_REPORT_DAYS];
-            }
+            qsort(fl, ks->n_findings, sizeof(*fl), by_weight);
+            ks->report_at = (uint32_t)fpos;
+            fpos += ks->n_findings;
         }
-        out->totals.keys++;
-        out->totals.rotate += rk->verdict == KT_VERDICT_ROTATE;
-        out->totals.investigate += rk->verdict == KT_VERDICT_INVESTIGATE;
-        out->totals.ok += rk->verdict == KT_VERDICT_OK;
+        struct kt_report_row *row = &e->report_rows[m++];
+        row->key = ks->key;
+        row->verdict = (uint8_t)v;
+        row->risk = (uint8_t)KT_MAX(KT_MIN(risk, 100), 0);
+        row->ref = (uint32_t)i;
     }
-    qsort(e->report_keys, m, sizeof(*e->report_keys), by_risk);
-    out->keys = e->report_keys;
+    qsort(e->report_rows, m, sizeof(*e->report_rows), by_risk);
+    out->rows = e->report_rows;
     out->n_keys = m;
+    out->fill = fill_key;
+    out->src = e;
     out->totals.findings = e->n_findings;
     out->totals.alerts = e->alerts;
+    out->totals.max_keys = e->max_keys;
+    out->totals.evicted = e->evicted.keys;
+    out->totals.evicted_rotate = e->evicted.rotate;
+    out->totals.evicted_investigate = e->evicted.investigate;
     out->from_ms = e->from_ms == INT64_MAX ? KT_TIME_NONE : e->from_ms;
     out->to_ms = e->to_ms == INT64_MIN ? KT_TIME_NONE : e->to_ms;
     return KT_OK;

@@ -12,6 +12,12 @@
  * investigate or ok. Findings corroborate each other when they are close in time (a thief
  * trips several detectors within hours) and in different aspects (where, how, what, when);
  * drift spread over weeks in one aspect does not add up to "rotate".
+ *
+ * Memory is bounded by max_keys: at the cap, a new key evicts the least recently used key of
+ * the lowest tier — keys without findings first, then keys with findings, keys at the rotate
+ * level last — with its findings. Evictions are counted (by verdict at eviction) for the
+ * summary and the report. The report model costs a 20-byte row per key; full entries are
+ * filled one at a time while a renderer writes them.
  */
 #ifndef KEYTRAIL_ENGINE_H
 #define KEYTRAIL_ENGINE_H
@@ -47,7 +53,15 @@ struct kt_keystate {
     bool at_rotate;               /* its findings so far add up to "rotate" */
     int32_t last_day;             /* newest day of the timeline ring */
     uint16_t days[KT_REPORT_DAYS];/* uses per day, ring indexed by day % KT_REPORT_DAYS */
+    /* Eviction: the key's place in its tier's least-recently-used list (slot indices,
+     * KT_ENGINE_NO_SLOT at the ends); tier 0 without findings, 1 with, 2 at rotate. */
+    uint32_t lru_prev, lru_next;
+    uint8_t tier;
+    uint32_t report_at;           /* its first finding in the report model */
 };
+
+#define KT_ENGINE_NO_SLOT UINT32_MAX
+#define KT_ENGINE_MAX_KEYS 1000000000u /* the largest cap a slot index can address */
 
 struct kt_engine_opts {
     const struct kt_config *cfg;     /* required */
@@ -57,6 +71,15 @@ struct kt_engine_opts {
     /* Called once per new finding (the alert), in event order. May be NULL. */
     void (*on_alert)(void *ctx, const struct kt_finding *f, const struct kt_keystate *ks);
     void *alert_ctx;
+    /* Most keys held at once (1..KT_ENGINE_MAX_KEYS; 0 = no cap). */
+    size_t max_keys;
+};
+
+/* Keys evicted at max_keys, and their verdicts at eviction. */
+struct kt_engine_evictions {
+    uint64_t keys;
+    uint64_t rotate, investigate;
+    uint64_t findings; /* distinct findings dropped with them (their alerts were written) */
 };
 
 struct kt_engine;
@@ -69,15 +92,18 @@ void kt_engine_free(struct kt_engine *e);
 enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev);
 
 /*
- * Builds the report: verdicts, risks, summaries, findings by weight. With all_keys it covers
- * every key seen; without, only keys with findings (the totals still count every key). The
- * model is owned by the engine and valid until the next call or kt_engine_free.
+ * Builds the report in its rows form (see report.h): one row per key in report order, entries
+ * filled on demand from the key states. With all_keys it covers every key held; without, only
+ * keys with findings (the totals still count every key). Totals include the cap and the
+ * evictions. The model is owned by the engine and valid until the next kt_engine_report,
+ * kt_engine_event or kt_engine_free. KT_OK or KT_ENOMEM.
  */
 enum kt_rc kt_engine_report(struct kt_engine *e, bool all_keys, struct kt_report *out);
 
-/* Number of keys, findings, alerts so far. */
+/* Number of keys held, findings held. */
 size_t kt_engine_keys(const struct kt_engine *e);
 uint64_t kt_engine_findings(const struct kt_engine *e);
+const struct kt_engine_evictions *kt_engine_evictions(const struct kt_engine *e);
 
 /* The key states (for tests and state files). */
 const struct kt_keystate *kt_engine_keystate(const struct kt_engine *e, const struct kt_keyid *key);

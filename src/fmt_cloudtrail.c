@@ -28,6 +28,25 @@ static enum kt_rc cloudtrail_init(const struct kt_format_opts *opts, void **stat
                                err);
 }
 
+/*
+ * CloudTrail writes eventTime as an RFC 3339 string; exports (Lake, Athena, SIEM re-shippers)
+ * sometimes turn it into a number of seconds or milliseconds, which the shared parser reads by
+ * magnitude. A value that lands before CloudTrail existed (0, a placeholder, 20231102 read as
+ * seconds) is a wrong time, not a 1970 event: the record is counted as malformed (time)
+ * instead of poisoning every window and baseline it would fall into.
+ */
+#define CLOUDTRAIL_FIRST_MS INT64_C(1384300800000) /* 2013-11-13, the service's launch */
+
+static enum kt_bad cloudtrail_parse(struct kt_parser *p, struct kt_str record, struct kt_event *ev,
+                                    size_t *consumed)
+{
+    enum kt_bad bad = kt_json_format_parse(p, record, ev, consumed);
+    if (bad == KT_BAD_NONE && ev->time_ms < CLOUDTRAIL_FIRST_MS) {
+        return KT_BAD_TIME;
+    }
+    return bad;
+}
+
 static int cloudtrail_probe(void *state, struct kt_str record)
 {
     bool has[KT_ROLE__COUNT];
@@ -48,5 +67,5 @@ const struct kt_format kt_fmt_cloudtrail = {
     .init = cloudtrail_init,
     .fini = kt_json_format_fini,
     .probe = cloudtrail_probe,
-    .parse = kt_json_format_parse,
+    .parse = cloudtrail_parse,
 };

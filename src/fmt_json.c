@@ -248,11 +248,15 @@ enum kt_bad kt_json_format_parse(struct kt_parser *p, struct kt_str record, stru
     case KT_JSON_INCOMPLETE: return KT_BAD_INCOMPLETE;
     case KT_JSON_TOO_DEEP: return KT_BAD_TOO_DEEP;
     case KT_JSON_NOT_OBJECT: {
-        /* Only valid JSON that is not an object is "not_object"; text lines are "json". */
+        /* Only valid JSON that is not an object is "not_object" (its length in *consumed, so a
+         * stream goes on after it; the caller judges bytes after it on a line); text lines are
+         * "json". */
         size_t used;
-        bool valid = kt_json_skip(record.ptr, record.len, &used) == KT_JSON_OK &&
-                     kt_str_trim(kt_str_make(record.ptr + used, record.len - used)).len == 0;
-        return valid ? KT_BAD_NOT_OBJECT : KT_BAD_JSON;
+        if (kt_json_skip(record.ptr, record.len, &used) != KT_JSON_OK) {
+            return KT_BAD_JSON;
+        }
+        *consumed = used;
+        return KT_BAD_NOT_OBJECT;
     }
     case KT_JSON_INVALID: return KT_BAD_JSON;
     }

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 
+#include "json_resync.h"
 #include "json_scan.h"
 
 extern const struct kt_format kt_fmt_cloudtrail;
@@ -27,6 +28,8 @@ static const struct kt_format *const registry[] = {
 };
 
 #define PROBE_LINES 16
+/* Records a JSON stream may start with that no format claims before detection gives up. */
+#define PROBE_SKIP_BAD 8
 
 const struct kt_format *const *kt_formats(size_t *count)
 {
@@ -106,6 +109,51 @@ static const struct kt_format *best_for_record(struct kt_str record, void *const
     return best;
 }
 
+/* Whether the value at the start of s is valid JSON, and in an array followed by ',' or ']'
+ * (or by the end of what was read): "eventVersion" is valid, but not in [ "eventVersion": ... */
+static bool value_fits(struct kt_str s, enum kt_resync_ctx ctx)
+{
+    size_t used;
+    enum kt_json_status js = kt_json_skip(s.ptr, s.len, &used);
+    if (js != KT_JSON_OK) {
+        return js != KT_JSON_INVALID;
+    }
+    struct kt_str rest = skip_ws(kt_str_make(s.ptr + used, s.len - used));
+    return ctx == KT_RESYNC_TOP || rest.len == 0 || rest.ptr[0] == ',' || rest.ptr[0] == ']';
+}
+
+/*
+ * The best format for the first record of a stream that some format claims, among the first
+ * PROBE_SKIP_BAD: invalid records (a bad first record) are stepped over as the splitter will
+ * step over them, and valid ones no format claims are passed.
+ */
+static const struct kt_format *best_for_stream(struct kt_str s, enum kt_resync_ctx ctx,
+                                               void *const *states)
+{
+    for (int i = 0; i < PROBE_SKIP_BAD; i++) {
+        size_t used;
+        if (!value_fits(s, ctx)) {
+            if (!kt_resync_next_value(&s, ctx)) {
+                return NULL;
+            }
+            continue;
+        }
+        const struct kt_format *fmt = best_for_record(s, states);
+        if (fmt != NULL || kt_json_skip(s.ptr, s.len, &used) != KT_JSON_OK) {
+            return fmt;
+        }
+        /* A valid record no format claims (one with a damaged member name): try the next. */
+        s = skip_ws(kt_str_make(s.ptr + used, s.len - used));
+        if (s.len > 0 && s.ptr[0] == ',') {
+            s = skip_ws(kt_str_make(s.ptr + 1, s.len - 1));
+        }
+        if (s.len == 0 || s.ptr[0] == ']') {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
 /* A JSON stream: "[...]" or the Records wrapper or a value that spans lines. */
 static const struct kt_format *detect_json_stream(struct kt_str s, void *const *states)
 {
@@ -114,6 +162,7 @@ static const struct kt_format *detect_json_stream(struct kt_str s, void *const *
         if (s.len == 0 || s.ptr[0] == ']') {
             return NULL;
         }
+        return best_for_stream(s, KT_RESYNC_ARRAY, states);
     } else {
         /* The wrapper: {"Records": [ ... */
         struct kt_str r = skip_ws(kt_str_make(s.ptr + 1, s.len - 1));
@@ -126,12 +175,12 @@ static const struct kt_format *detect_json_stream(struct kt_str s, void *const *
                     if (first.len == 0 || first.ptr[0] == ']') {
                         return &kt_fmt_cloudtrail; /* an empty delivery file */
                     }
-                    return best_for_record(first, states);
+                    return best_for_stream(first, KT_RESYNC_ARRAY, states);
                 }
             }
         }
     }
-    return best_for_record(s, states);
+    return best_for_stream(s, KT_RESYNC_TOP, states);
 }
 
 bool kt_format_json_stream(struct kt_str prefix)
@@ -213,7 +262,8 @@ enum kt_rc kt_parser_init(struct kt_parser *p, const struct kt_format *fmt, void
 void kt_parser_fini(struct kt_parser *p)
 {
     if (p != NULL && p->scratch != NULL) {
-        kt_wipe(p->scratch, p->scratch_cap);
+        /* Only what was ever used: wiping all of a large cap would make it resident. */
+        kt_wipe(p->scratch, p->scratch_peak);
         free(p->scratch);
         p->scratch = NULL;
     }
@@ -226,5 +276,8 @@ char *kt_parser_scratch(struct kt_parser *p, size_t n)
     }
     char *r = p->scratch + p->scratch_used;
     p->scratch_used += n;
+    if (p->scratch_used > p->scratch_peak) {
+        p->scratch_peak = p->scratch_used;
+    }
     return r;
 }

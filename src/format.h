@@ -76,6 +76,7 @@ struct kt_parser {
     char *scratch;
     size_t scratch_cap;
     size_t scratch_used;
+    size_t scratch_peak; /* the most ever used: what fini wipes */
 };
 
 /* The registry, in detection priority order (specific formats first). */

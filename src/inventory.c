@@ -11,10 +11,13 @@
 
 #include "hash.h"
 
+#define NO_KEY UINT32_MAX
+
 void kt_inventory_init(struct kt_inventory *inv)
 {
     memset(inv, 0, sizeof(*inv));
     kt_keytab_init(&inv->index);
+    inv->lru_head = inv->lru_tail = NO_KEY;
 }
 
 void kt_inventory_fini(struct kt_inventory *inv)
@@ -40,12 +43,56 @@ static void set_identity(struct kt_inv_key *k, const struct kt_cred *c)
     memcpy(k->account, c->account, sizeof(k->account));
 }
 
+static void lru_unlink(struct kt_inventory *inv, uint32_t i)
+{
+    struct kt_inv_key *k = &inv->keys[i];
+    if (k->lru_prev != NO_KEY) {
+        inv->keys[k->lru_prev].lru_next = k->lru_next;
+    } else {
+        inv->lru_head = k->lru_next;
+    }
+    if (k->lru_next != NO_KEY) {
+        inv->keys[k->lru_next].lru_prev = k->lru_prev;
+    } else {
+        inv->lru_tail = k->lru_prev;
+    }
+}
+
+static void lru_push_front(struct kt_inventory *inv, uint32_t i)
+{
+    struct kt_inv_key *k = &inv->keys[i];
+    k->lru_prev = NO_KEY;
+    k->lru_next = inv->lru_head;
+    if (k->lru_next != NO_KEY) {
+        inv->keys[k->lru_next].lru_prev = i;
+    } else {
+        inv->lru_tail = i;
+    }
+    inv->lru_head = i;
+}
+
 static struct kt_inv_key *lookup(struct kt_inventory *inv, const struct kt_cred *c)
 {
     uint32_t idx;
     bool inserted;
-    if (inv->n == inv->cap) {
-        size_t ncap = inv->cap ? inv->cap * 2 : 64;
+    if (kt_keytab_get(&inv->index, &c->key, &idx)) {
+        struct kt_inv_key *k = &inv->keys[idx];
+        if ((k->flags & KT_CRED_FROM_HASH) && !(c->flags & KT_CRED_FROM_HASH)) {
+            /* The token itself is a better name than its provider hash. */
+            uint32_t flags = k->flags;
+            set_identity(k, c);
+            k->flags |= flags & ~KT_CRED_FROM_HASH;
+        }
+        if (inv->lru_head != idx) {
+            lru_unlink(inv, idx);
+            lru_push_front(inv, idx);
+        }
+        return k;
+    }
+    size_t max = inv->max_keys != 0 ? KT_MIN(inv->max_keys, (size_t)NO_KEY - 1) : NO_KEY - 1;
+    bool full = inv->n >= max;
+    if (!full && inv->n == inv->cap) {
+        size_t ncap = KT_MIN(inv->cap ? inv->cap * 2 : 64, max);
         struct kt_inv_key *nk = realloc(inv->keys, ncap * sizeof(*nk));
         if (nk == NULL) {
             return NULL;
@@ -56,23 +103,29 @@ static struct kt_inv_key *lookup(struct kt_inventory *inv, const struct kt_cred 
     if (kt_keytab_upsert(&inv->index, &c->key, (uint32_t)inv->n, &idx, &inserted) != KT_OK) {
         return NULL;
     }
-    struct kt_inv_key *k = &inv->keys[idx];
-    if (inserted) {
-        memset(k, 0, sizeof(*k));
-        k->key = c->key;
-        set_identity(k, c);
-        k->first_ms = INT64_MAX;
-        k->last_ms = INT64_MIN;
-        kt_distinct_init(&k->ips);
-        kt_distinct_init(&k->tokens);
-        kt_topk_init(&k->agents);
+    if (full) {
+        /* Reuse the slot of the least recently used key. */
+        idx = inv->lru_tail;
+        struct kt_inv_key *old = &inv->keys[idx];
+        lru_unlink(inv, idx);
+        kt_keytab_del(&inv->index, &old->key, NULL);
+        kt_distinct_fini(&old->ips);
+        kt_distinct_fini(&old->tokens);
+        kt_keytab_set(&inv->index, &c->key, idx);
+        inv->evicted++;
+    } else {
         inv->n++;
-    } else if ((k->flags & KT_CRED_FROM_HASH) && !(c->flags & KT_CRED_FROM_HASH)) {
-        /* The token itself is a better name than its provider hash. */
-        uint32_t flags = k->flags;
-        set_identity(k, c);
-        k->flags |= flags & ~KT_CRED_FROM_HASH;
     }
+    struct kt_inv_key *k = &inv->keys[idx];
+    memset(k, 0, sizeof(*k));
+    k->key = c->key;
+    set_identity(k, c);
+    k->first_ms = INT64_MAX;
+    k->last_ms = INT64_MIN;
+    kt_distinct_init(&k->ips);
+    kt_distinct_init(&k->tokens);
+    kt_topk_init(&k->agents);
+    lru_push_front(inv, idx);
     return k;
 }
 

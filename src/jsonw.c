@@ -7,13 +7,13 @@
  */
 #include "jsonw.h"
 
+#include "out.h"
 #include "utf8.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #define JW_BUF (256u * 1024u)
 
@@ -30,23 +30,31 @@ enum kt_rc kt_jw_init(struct kt_jw *w, int fd)
     return KT_OK;
 }
 
+/* Hands the buffer to the descriptor's output channel (out.h), which redacts it; force also
+ * writes a trailing partial line. */
+static void hand_over(struct kt_jw *w, const char *p, size_t n, bool force)
+{
+    if (w->failed) {
+        return;
+    }
+    if ((n > 0 && kt_out_write(w->fd, p, n, &w->err_no) != KT_OK) ||
+        (force && kt_out_flush(w->fd, &w->err_no) != KT_OK)) {
+        w->failed = true;
+    }
+}
+
 enum kt_rc kt_jw_flush(struct kt_jw *w)
 {
-    size_t off = 0;
-    while (!w->failed && off < w->len) {
-        ssize_t n = write(w->fd, w->buf + off, w->len - off);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            w->failed = true;
-            w->err_no = errno;
-            break;
-        }
-        off += (size_t)n;
-    }
+    hand_over(w, w->buf, w->len, true);
     w->len = 0;
     return w->failed ? KT_EIO : KT_OK;
+}
+
+/* The buffer is full: pass it on without forcing out a partial line. */
+static void drain_full(struct kt_jw *w)
+{
+    hand_over(w, w->buf, w->len, false);
+    w->len = 0;
 }
 
 enum kt_rc kt_jw_fini(struct kt_jw *w)
@@ -63,22 +71,9 @@ static void put(struct kt_jw *w, const char *s, size_t n)
         return;
     }
     if (w->cap - w->len < n) {
-        kt_jw_flush(w);
+        drain_full(w);
         if (n > w->cap) {
-            /* Larger than the buffer: write straight through. */
-            while (!w->failed && n > 0) {
-                ssize_t k = write(w->fd, s, n);
-                if (k < 0) {
-                    if (errno == EINTR) {
-                        continue;
-                    }
-                    w->failed = true;
-                    w->err_no = errno;
-                    return;
-                }
-                s += k;
-                n -= (size_t)k;
-            }
+            hand_over(w, s, n, false); /* larger than the buffer: straight through */
             return;
         }
     }
@@ -89,7 +84,7 @@ static void put(struct kt_jw *w, const char *s, size_t n)
 static void putc1(struct kt_jw *w, char c)
 {
     if (w->len == w->cap) {
-        kt_jw_flush(w);
+        drain_full(w);
     }
     if (!w->failed) {
         w->buf[w->len++] = c;

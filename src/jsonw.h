@@ -1,6 +1,6 @@
 /*
- * A small streaming JSON writer for high-volume output (events, alerts): one buffer, flushed
- * to a file descriptor in large writes, with correct string escaping. Log bytes need not be
+ * A small streaming JSON writer for high-volume output (events, alerts): one buffer, handed
+ * to a file descriptor's output channel (out.h, which redacts) in large pieces, with correct string escaping. Log bytes need not be
  * UTF-8; invalid sequences are written as U+FFFD so the output is always valid JSON that jq
  * accepts. Commas are inserted automatically.
  *

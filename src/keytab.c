@@ -31,21 +31,69 @@ static size_t slot_of(const struct kt_keytab *t, const struct kt_keyid *id)
     return (size_t)kt_hash(id->b, KT_KEYID_BYTES) & (t->cap - 1);
 }
 
-bool kt_keytab_get(const struct kt_keytab *t, const struct kt_keyid *id, uint32_t *value)
+/* The slot holding id, or SIZE_MAX. */
+static size_t find(const struct kt_keytab *t, const struct kt_keyid *id)
 {
     if (t->cap == 0) {
-        return false;
+        return SIZE_MAX;
     }
     for (size_t i = slot_of(t, id);; i = (i + 1) & (t->cap - 1)) {
         const struct kt_keytab_slot *s = &t->slots[i];
         if (!s->used) {
-            return false;
+            return SIZE_MAX;
         }
         if (kt_keyid_eq(&s->id, id)) {
-            *value = s->value;
-            return true;
+            return i;
         }
     }
+}
+
+bool kt_keytab_get(const struct kt_keytab *t, const struct kt_keyid *id, uint32_t *value)
+{
+    size_t i = find(t, id);
+    if (i == SIZE_MAX) {
+        return false;
+    }
+    *value = t->slots[i].value;
+    return true;
+}
+
+bool kt_keytab_set(struct kt_keytab *t, const struct kt_keyid *id, uint32_t value)
+{
+    size_t i = find(t, id);
+    if (i == SIZE_MAX) {
+        return false;
+    }
+    t->slots[i].value = value;
+    return true;
+}
+
+bool kt_keytab_del(struct kt_keytab *t, const struct kt_keyid *id, uint32_t *value)
+{
+    size_t hole = find(t, id);
+    if (hole == SIZE_MAX) {
+        return false;
+    }
+    if (value != NULL) {
+        *value = t->slots[hole].value;
+    }
+    size_t mask = t->cap - 1;
+    /*
+     * Walk the run after the hole. An entry whose home slot lies cyclically in (hole, j] is
+     * reachable from its home without crossing the hole and stays; any other entry moves into
+     * the hole, which moves to where it was. The run ends at the first empty slot.
+     */
+    for (size_t j = (hole + 1) & mask; t->slots[j].used; j = (j + 1) & mask) {
+        size_t home = slot_of(t, &t->slots[j].id);
+        bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+        if (!stays) {
+            t->slots[hole] = t->slots[j];
+            hole = j;
+        }
+    }
+    t->slots[hole].used = false;
+    t->count--;
+    return true;
 }
 
 static enum kt_rc grow(struct kt_keytab *t)

@@ -5,11 +5,11 @@
  */
 #include "netset.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "hash.h"
+#include "linefile.h"
 
 struct net_entry {
     uint8_t addr[16]; /* masked to prefix */
@@ -46,7 +46,7 @@ void kt_netset_free(struct kt_netset *set)
 
 size_t kt_netset_count(const struct kt_netset *set)
 {
-    return set->n;
+    return set != NULL ? set->n : 0;
 }
 
 static void mask(uint8_t out[16], const uint8_t in[16], unsigned prefix)
@@ -186,39 +186,47 @@ const char *kt_netset_match(const struct kt_netset *set, struct kt_str addr)
     return NULL;
 }
 
+/* A line is too long for a network and a label well before this. */
+#define NETSET_MAX_LINE 4096
+
+static enum kt_rc parse_line(void *ctx, struct kt_str line, const char *name, uint64_t lineno,
+                             struct kt_err *err)
+{
+    struct kt_netset *set = ctx;
+    struct kt_str s = kt_str_trim(line);
+    if (s.len == 0 || s.ptr[0] == '#') {
+        return KT_OK;
+    }
+    if (kt_lines_has_control(s)) {
+        return kt_err_at(err, KT_EPARSE, name, lineno, "control characters in the line");
+    }
+    size_t n = 0;
+    while (n < s.len && s.ptr[n] != ' ' && s.ptr[n] != '\t' && s.ptr[n] != ',') {
+        n++;
+    }
+    struct kt_str label = kt_str_trim(kt_str_make(s.ptr + n, s.len - n));
+    if (label.len > 0 && label.ptr[0] == ',') {
+        label = kt_str_trim(kt_str_make(label.ptr + 1, label.len - 1));
+    }
+    enum kt_rc rc = kt_netset_add(set, kt_str_make(s.ptr, n), label);
+    if (rc == KT_EINVAL) {
+        return kt_err_at(err, KT_EPARSE, name, lineno,
+                         "not an address or network (CIDR such as 203.0.113.0/24 or "
+                         "2001:db8::/32)");
+    }
+    if (rc != KT_OK) {
+        return kt_err_at(err, rc, name, lineno, "%s", kt_strerror(rc));
+    }
+    return KT_OK;
+}
+
 enum kt_rc kt_netset_load(struct kt_netset *set, const char *path, struct kt_err *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        return kt_err_at(err, KT_EOPEN, path, 0, "cannot open: %s", strerror(errno));
-    }
-    char line[1024];
-    uint64_t lineno = 0;
-    enum kt_rc rc = KT_OK;
-    while (fgets(line, sizeof(line), f) != NULL) {
-        lineno++;
-        struct kt_str s = kt_str_trim(kt_str_cstr(line));
-        if (s.len == 0 || s.ptr[0] == '#') {
-            continue;
-        }
-        size_t n = 0;
-        while (n < s.len && s.ptr[n] != ' ' && s.ptr[n] != '\t' && s.ptr[n] != ',') {
-            n++;
-        }
-        struct kt_str label = kt_str_trim(kt_str_make(s.ptr + n, s.len - n));
-        if (label.len > 0 && label.ptr[0] == ',') {
-            label = kt_str_trim(kt_str_make(label.ptr + 1, label.len - 1));
-        }
-        rc = kt_netset_add(set, kt_str_make(s.ptr, n), label);
-        if (rc == KT_EINVAL) {
-            rc = kt_err_at(err, KT_EPARSE, path, lineno, "not an address or network (CIDR)");
-            break;
-        }
-        if (rc != KT_OK) {
-            kt_err_at(err, rc, path, lineno, "%s", kt_strerror(rc));
-            break;
-        }
-    }
-    fclose(f);
-    return rc;
+    return kt_lines_file(path, NETSET_MAX_LINE, parse_line, set, err);
+}
+
+enum kt_rc kt_netset_load_buffer(struct kt_netset *set, const char *name, const char *buf,
+                                 size_t len, struct kt_err *err)
+{
+    return kt_lines_buffer(name, buf, len, NETSET_MAX_LINE, parse_line, set, err);
 }

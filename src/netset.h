@@ -21,10 +21,16 @@ void kt_netset_free(struct kt_netset *set);
 enum kt_rc kt_netset_add(struct kt_netset *set, struct kt_str cidr, struct kt_str label);
 
 /*
- * Reads a list file: one network per line, optionally followed by whitespace and a label;
- * blank lines and '#' comments ignored. Errors name the file and line (KT_EOPEN, KT_EPARSE).
+ * Reads a list file: one network per line, optionally followed by whitespace or a comma and a
+ * label; blank lines and '#' comments ignored. Returns KT_OK; KT_EOPEN or KT_EIO naming the
+ * file; KT_EPARSE (a malformed network, control bytes) or KT_ELIMIT (a line over 4 KiB) naming
+ * the file and line, never the line's content; KT_ENOMEM. Entries read before an error stay.
  */
 enum kt_rc kt_netset_load(struct kt_netset *set, const char *path, struct kt_err *err);
+
+/* Same from buf[0, len), reported as name. */
+enum kt_rc kt_netset_load_buffer(struct kt_netset *set, const char *name, const char *buf,
+                                 size_t len, struct kt_err *err);
 
 /* The label of the most specific network holding addr ("" when it has none), or NULL when no
  * network holds it or addr is not an address. */

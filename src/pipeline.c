@@ -3,12 +3,18 @@
  *
  * Per file: open the source (compression sniffed from content), peek at the first records to
  * pick the format (unless forced) and the splitting mode, then stream records through the
- * format's parser, the credential stage and the callback. Formats and parsers are set up once
- * per run and reused across files. The credential stage goes through a cache keyed by a hash of
- * each candidate, so the expensive work (SHA-256, JWT decoding) runs once per distinct value.
+ * format's parser, the credential stage and the callback. Damage the source reported is
+ * surfaced however far the file was read, even when its format was not recognised. Formats and
+ * parsers are set up once per run and reused across files; the walk's visited set lives for
+ * one kt_pipeline_run, so each file is read once per run. The credential stage goes through a
+ * cache keyed by a hash of each candidate, so the expensive work (SHA-256, JWT decoding) runs
+ * once per distinct value.
  */
 #include "pipeline.h"
+#include "redact.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -16,6 +22,7 @@
 
 #include "cred_cache.h"
 #include "prefetch.h"
+#include "textsniff.h"
 #include "splitter.h"
 #include "walk.h"
 
@@ -45,6 +52,7 @@ struct kt_pipeline {
     uint64_t next_progress_check;
     int64_t last_progress_ms;
     struct kt_source *current; /* for progress: bytes of the file being read */
+    bool stream;               /* the current file is split as a JSON stream */
     struct kt_prefetch *prefetch; /* the current file's read-ahead, when on */
 };
 
@@ -146,6 +154,8 @@ static bool same_key(const struct kt_event *ev, const struct kt_cred *c)
 
 static void resolve_cand(struct kt_pipeline *pl, struct kt_event *ev, const struct kt_cand *cand)
 {
+    /* Every credential value is a secret the outputs must never show, wherever it reappears. */
+    kt_redact_note_cand(cand);
     if (ev->n_creds == KT_EVENT_MAX_CREDS) {
         return;
     }
@@ -211,12 +221,23 @@ static void maybe_progress(struct kt_pipeline *pl, const char *file)
     }
 }
 
-static void count_bad(struct kt_pipeline *pl, enum kt_bad bad, const char *file, uint64_t line)
+/*
+ * Counts a malformed record; the first few are reported at file:line and, in a JSON stream
+ * (where one line may hold a whole file of records), with the record's index and byte offset.
+ * rec is NULL for a line dropped during format detection.
+ */
+static void count_bad(struct kt_pipeline *pl, enum kt_bad bad, const char *file, uint64_t line,
+                      const struct kt_record *rec)
 {
     if (kt_run_stats_bad(&pl->stats, bad, file, line)) {
         struct kt_err err;
         kt_err_at(&err, KT_EFORMAT, file, line, "malformed record skipped (%s)",
                   kt_bad_name(bad));
+        if (rec != NULL && pl->stream) {
+            size_t used = strlen(err.where);
+            snprintf(err.where + used, sizeof(err.where) - used,
+                     " (record %" PRIu64 ", byte %" PRIu64 ")", rec->index, rec->offset);
+        }
         warn(pl, &err);
     }
 }
@@ -236,9 +257,9 @@ static bool handle_record(struct kt_pipeline *pl, struct kt_splitter *sp, struct
                           const struct kt_record *rec, const char *file)
 {
     struct kt_event *ev = &pl->ev;
-    if (rec->oversize) {
+    if (rec->oversize || rec->misplaced) {
         pl->stats.records++;
-        count_bad(pl, KT_BAD_TOO_LONG, file, rec->line);
+        count_bad(pl, rec->oversize ? KT_BAD_TOO_LONG : KT_BAD_JSON, file, rec->line, rec);
         return true;
     }
     kt_parser_begin(parser);
@@ -255,20 +276,23 @@ static bool handle_record(struct kt_pipeline *pl, struct kt_splitter *sp, struct
             }
             bad = KT_BAD_TRUNCATED;
             kt_splitter_skip_bad(sp);
-        } else if (bad == KT_BAD_JSON || bad == KT_BAD_NOT_OBJECT || bad == KT_BAD_TOO_DEEP) {
+        } else if (bad == KT_BAD_JSON || bad == KT_BAD_TOO_DEEP ||
+                   (bad == KT_BAD_NOT_OBJECT && consumed == 0)) {
             kt_splitter_skip_bad(sp);
         } else {
+            /* Parsed through (a valid value that is not a usable record included): the next
+             * record starts right after it. */
             kt_splitter_advance(sp, consumed);
         }
     } else if (bad == KT_BAD_INCOMPLETE) {
         bad = KT_BAD_TRUNCATED;
-    } else if (bad == KT_BAD_NONE && parser->fmt->json &&
+    } else if ((bad == KT_BAD_NONE || bad == KT_BAD_NOT_OBJECT) && parser->fmt->json &&
                !only_ws(rec->text.ptr + consumed, rec->text.len - consumed)) {
-        bad = KT_BAD_JSON; /* trailing bytes after the object on its line */
+        bad = KT_BAD_JSON; /* trailing bytes after the value on its line */
     }
     pl->stats.records++;
     if (bad != KT_BAD_NONE) {
-        count_bad(pl, bad, file, rec->line);
+        count_bad(pl, bad, file, rec->line, rec);
         return true;
     }
     kt_pipeline_resolve(pl, parser, ev);
@@ -277,6 +301,7 @@ static bool handle_record(struct kt_pipeline *pl, struct kt_splitter *sp, struct
         return true;
     }
     enum kt_rc rc = pl->on_event(pl->ctx, ev);
+    kt_redact_record_end();
     if (rc != KT_OK) {
         pl->stop = rc;
         kt_err_set(&pl->stop_err, rc, "stopped: %s", kt_strerror(rc));
@@ -340,6 +365,14 @@ static enum kt_rc process_file(void *ctx, const char *path)
         rc = KT_OK;
         goto out;
     }
+    char why[128];
+    if (kt_text_is_binary(prefix, pl->opts.max_record, why, sizeof(why))) {
+        /* Not a log (/dev/zero would otherwise be skipped one over-long line at a time). */
+        pl->stats.files_unknown++;
+        kt_err_at(&err, KT_EFORMAT, name, 0, "%s: file skipped", why);
+        warn(pl, &err);
+        goto out;
+    }
     const struct kt_format *fmt = pl->opts.format;
     bool stream = false;
     if (fmt == NULL) {
@@ -350,7 +383,7 @@ static enum kt_rc process_file(void *ctx, const char *path)
              tries++) {
             uint64_t line = kt_splitter_drop_line(sp);
             pl->stats.records++;
-            count_bad(pl, KT_BAD_TOO_LONG, name, line);
+            count_bad(pl, KT_BAD_TOO_LONG, name, line, NULL);
             rc = kt_splitter_peek(sp, &prefix, &err);
             if (rc != KT_OK) {
                 damaged(pl, &err);
@@ -360,6 +393,12 @@ static enum kt_rc process_file(void *ctx, const char *path)
             fmt = kt_format_detect(prefix, pl->states, &stream);
         }
         if (fmt == NULL) {
+            if (kt_splitter_take_damage(sp, &err) != KT_OK) {
+                /* The input broke off before enough of it decoded to tell its format: the
+                 * damage is the news, not the format. */
+                damaged(pl, &err);
+                goto out;
+            }
             if (kt_str_trim(prefix).len > 0) {
                 /* A folder of logs often holds a README or digests: name a few, not all. */
                 if (++pl->stats.files_unknown <= UNKNOWN_FORMAT_WARNINGS) {
@@ -378,6 +417,7 @@ static enum kt_rc process_file(void *ctx, const char *path)
         stream = kt_format_json_stream(prefix);
     }
     kt_splitter_set_mode(sp, stream ? KT_SPLIT_JSON : KT_SPLIT_LINES);
+    pl->stream = stream;
     struct kt_parser *parser = parser_for(pl, fmt);
     if (parser == NULL) {
         rc = KT_ENOMEM;
@@ -387,6 +427,11 @@ static enum kt_rc process_file(void *ctx, const char *path)
         struct kt_record rec;
         enum kt_rc r = kt_splitter_next(sp, &rec, &err);
         if (r == KT_END) {
+            break;
+        }
+        if (r == KT_ENOMEM) {
+            pl->stop = rc = KT_ENOMEM;
+            pl->stop_err = err;
             break;
         }
         if (r != KT_OK) {
@@ -427,17 +472,30 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
     pl->ctx = ctx;
     pl->stop = KT_OK;
     pl->last_progress_ms = now_ms();
-    for (size_t i = 0; i < n_paths; i++) {
-        enum kt_rc rc = kt_walk(paths[i], process_file, walk_error, pl);
-        if (rc != KT_OK) {
-            if (err != NULL) {
-                *err = pl->stop != KT_OK ? pl->stop_err : (struct kt_err){ .rc = rc };
-                if (pl->stop == KT_OK) {
-                    kt_err_set(err, rc, "%s", kt_strerror(rc));
-                }
+    struct kt_walk_seen *seen = NULL;
+    enum kt_rc rc = kt_walk_seen_new(&seen);
+    for (size_t i = 0; i < n_paths && rc == KT_OK; i++) {
+        rc = kt_walk(paths[i], seen, process_file, walk_error, pl);
+    }
+    pl->stats.files_duplicate += kt_walk_seen_skipped(seen);
+    kt_walk_seen_free(seen);
+    if (rc != KT_OK) {
+        if (err != NULL) {
+            if (pl->stop != KT_OK) {
+                *err = pl->stop_err;
+            } else {
+                kt_err_set(err, rc, "%s", kt_strerror(rc));
             }
-            return rc;
         }
+        return rc;
+    }
+    if (pl->stats.files_duplicate > 0) {
+        struct kt_err dup;
+        kt_err_set(&dup, KT_OK,
+                   "%" PRIu64 " input%s skipped: already read through another path (a symbolic "
+                   "or hard link, or named twice)",
+                   pl->stats.files_duplicate, pl->stats.files_duplicate == 1 ? "" : "s");
+        warn(pl, &dup);
     }
     return KT_OK;
 }

@@ -9,10 +9,14 @@
 #include <keytrail/credential.h>
 #include <keytrail/event.h>
 
+#include "distinct.h"
 #include "format.h"
 #include "keytab.h"
 
 #define KT_BAD_SAMPLES 10
+/* Distinct keys counted exactly (a 20-byte table slot each, 40 MiB at most); keys past it are
+ * counted by a HyperLogLog per family (±6.5 %), so a log of random tokens cannot grow it. */
+#define KT_RUN_STATS_EXACT_KEYS 1000000
 
 struct kt_bad_sample {
     enum kt_bad reason;
@@ -25,6 +29,7 @@ struct kt_run_stats {
     uint64_t files_damaged;    /* truncated/corrupt compressed data, read errors */
     uint64_t files_unreadable; /* could not be opened at all */
     uint64_t files_unknown;    /* format not recognised: skipped */
+    uint64_t files_duplicate;  /* files and directories reached again by another path: skipped */
     uint64_t bytes_in;         /* bytes read from disk or pipe */
     uint64_t bytes_out;        /* decompressed bytes */
     uint64_t records;          /* records seen, good or bad */
@@ -35,8 +40,10 @@ struct kt_run_stats {
     struct kt_bad_sample samples[KT_BAD_SAMPLES];
     unsigned n_samples;
     uint64_t family_uses[KT_FAM__COUNT]; /* credential occurrences */
-    uint64_t family_keys[KT_FAM__COUNT]; /* distinct key ids */
+    uint64_t family_keys[KT_FAM__COUNT]; /* distinct key ids in seen */
     struct kt_keytab seen;               /* key ids counted in family_keys */
+    struct kt_distinct beyond[KT_FAM__COUNT]; /* keys not in seen once it is full */
+    bool keys_estimated;                 /* some key went to beyond */
 };
 
 void kt_run_stats_init(struct kt_run_stats *st);
@@ -49,6 +56,9 @@ bool kt_run_stats_bad(struct kt_run_stats *st, enum kt_bad reason, const char *f
 
 /* Counts the credentials of an event. Returns KT_ENOMEM on allocation failure. */
 enum kt_rc kt_run_stats_event(struct kt_run_stats *st, const struct kt_event *ev);
+
+/* Distinct keys of a family: exact, plus the estimate of those past KT_RUN_STATS_EXACT_KEYS. */
+uint64_t kt_run_stats_keys(const struct kt_run_stats *st, enum kt_family f);
 
 static inline bool kt_run_stats_damaged(const struct kt_run_stats *st)
 {

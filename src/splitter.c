@@ -1,37 +1,47 @@
 /*
  * Record splitting (splitter.h).
  *
- * One buffer of max_record + chunk bytes. Unconsumed bytes live in buf[start, end). When a
- * record is not complete in the buffer, the unconsumed tail moves to the front and the source
- * fills the rest; the tail is at most one partial record, so the move is cheap. Lines are found
- * with memchr, which glibc vectorises; `scan` remembers how far a search already went so a long
- * line is never searched twice.
+ * One buffer; unconsumed bytes live in buf[start, end). When a record is not complete in the
+ * buffer, the unconsumed tail moves to the front and the source fills the rest; the tail is at
+ * most one partial record, so the move is cheap. When the tail leaves less than a quarter of a
+ * chunk free, the buffer doubles (up to max_record + chunk), so a small file costs little memory
+ * whatever the record cap. Lines are found with memchr, which glibc vectorises; `scan`
+ * remembers how far a search already went so a long line is never searched twice.
  *
  * In json mode a small state machine walks the containers around the records ([, ], the
  * {"Records": wrapper, commas, whitespace); the records themselves are measured by the format
- * parser. A value longer than max_record is stepped over by a byte-level skipper that only
- * tracks strings and nesting, so memory stays fixed even for a hostile 10 GB value.
+ * parser. Whenever a value has to be stepped over without the parser — it is invalid, longer
+ * than max_record, or stands where a ',' belonged — the json_resync.h scanner runs over the
+ * bytes as they arrive (memory stays fixed even for a hostile 10 GB value) and says where the
+ * next record starts. For invalid values the scan is bounded by max_record: past that, inside
+ * an array it forgets the nesting and looks for the next element from where it is; at the top
+ * level it falls back to the next line.
  */
 #include "splitter.h"
 
 #include <stdlib.h>
 
+#include "json_resync.h"
+
 #define CHUNK_DEFAULT (1u << 20)
+#define INITIAL_RECORD (64u * 1024)
+#define GROW_BELOW (256u * 1024) /* grow when less room than this is left after the tail */
 
 enum json_state {
     J_START,       /* top level, before a value: may be "[", the Records wrapper, or a value */
     J_TOP,         /* top level, between concatenated values */
-    J_ARRAY_FIRST, /* just after "[": a value or "]" */
+    J_ARRAY_FIRST, /* just after "[" (or a ","): a value or "]" */
     J_ARRAY_NEXT,  /* after a value in an array: "," or "]" */
     J_AFTER_ARRAY, /* after "]": the wrapper's "}" if any, then back to J_START */
 };
 
-/* Byte-level skipper for oversize JSON values: strings and nesting only. */
-struct value_skip {
-    int depth;
-    bool in_string;
-    bool escape;
-    bool started;
+/* Why the resync scanner is running, and what to hand out when it stops. */
+enum resync_kind {
+    RS_OFF = 0,
+    RS_BAD,       /* an invalid value the caller already counted: nothing */
+    RS_OVERSIZE,  /* a value longer than max_record: an oversize record */
+    RS_MISPLACED, /* a value without a ',' before it: a misplaced record */
+    RS_WRAPPER,   /* the wrapper's members after "Records": nothing */
 };
 
 struct kt_splitter {
@@ -39,10 +49,14 @@ struct kt_splitter {
     kt_read_fn read;
     void *read_ctx;
     char *buf;
-    size_t cap;
+    size_t cap;      /* current size of buf */
+    size_t cap_max;  /* max_record + chunk */
+    size_t hwm;      /* bytes of buf that ever held input (wiped on free) */
     size_t max_record;
     size_t start, end, scan;
+    uint64_t base;    /* offset in the input of buf[0] */
     uint64_t line;
+    uint64_t records; /* records finished: handed out and answered */
     bool eof;
     enum kt_rc damage;
     struct kt_err damage_err;
@@ -50,14 +64,15 @@ struct kt_splitter {
 
     enum kt_split_mode mode;
     bool skipping;         /* lines: inside an oversize line; json: skip to the next newline */
-    uint64_t skip_line;
+    uint64_t skip_line;    /* where the record being skipped started */
+    uint64_t skip_offset;
     uint64_t oversize;
 
     enum json_state jstate;
     bool in_wrapper;       /* the current array is the value of "Records" */
     bool want_more;
-    bool value_skipping;   /* json: stepping over an oversize value */
-    struct value_skip vskip;
+    enum resync_kind resync;
+    struct kt_resync rs;
     bool open_pending;     /* an open record was handed out and not yet answered */
 };
 
@@ -69,7 +84,9 @@ enum kt_rc kt_splitter_new(struct kt_splitter **out, struct kt_source *src, size
         return kt_err_set(err, KT_ENOMEM, "cannot allocate the record splitter");
     }
     sp->max_record = max_record ? max_record : KT_MAX_RECORD_DEFAULT;
-    sp->cap = sp->max_record + CHUNK_DEFAULT;
+    sp->max_record = KT_MIN(sp->max_record, SIZE_MAX / 4);
+    sp->cap_max = sp->max_record + CHUNK_DEFAULT;
+    sp->cap = KT_MIN(sp->max_record, INITIAL_RECORD) + CHUNK_DEFAULT;
     sp->buf = malloc(sp->cap);
     if (sp->buf == NULL) {
         size_t cap = sp->cap;
@@ -89,7 +106,7 @@ void kt_splitter_free(struct kt_splitter *sp)
         return;
     }
     /* The buffer held log bytes, which may include tokens. */
-    kt_wipe(sp->buf, sp->end);
+    kt_wipe(sp->buf, sp->hwm);
     free(sp->buf);
     free(sp);
 }
@@ -110,7 +127,30 @@ uint64_t kt_splitter_oversize(const struct kt_splitter *sp)
     return sp->oversize;
 }
 
-/* Moves the unconsumed tail to the front and reads once from the source. */
+size_t kt_splitter_capacity(const struct kt_splitter *sp)
+{
+    return sp->cap;
+}
+
+/* Doubles the buffer (up to cap_max). The old one is wiped: it held log bytes. */
+static bool grow(struct kt_splitter *sp)
+{
+    size_t ncap = sp->cap <= sp->cap_max / 2 ? sp->cap * 2 : sp->cap_max;
+    char *nbuf = malloc(ncap);
+    if (nbuf == NULL) {
+        return false;
+    }
+    memcpy(nbuf, sp->buf, sp->end);
+    kt_wipe(sp->buf, sp->hwm);
+    free(sp->buf);
+    sp->buf = nbuf;
+    sp->cap = ncap;
+    sp->hwm = sp->end;
+    return true;
+}
+
+/* Moves the unconsumed tail to the front, grows the buffer if the tail fills most of it, and
+ * reads once from the source. */
 static void fill(struct kt_splitter *sp)
 {
     if (sp->eof) {
@@ -119,9 +159,20 @@ static void fill(struct kt_splitter *sp)
     if (sp->start > 0) {
         size_t keep = sp->end - sp->start;
         memmove(sp->buf, sp->buf + sp->start, keep);
+        sp->base += sp->start;
         sp->scan -= sp->start;
         sp->end = keep;
         sp->start = 0;
+    }
+    if (sp->cap - sp->end < GROW_BELOW && sp->cap < sp->cap_max && !grow(sp) &&
+        sp->end == sp->cap) {
+        /* The record cannot be completed: stop here rather than hand out a piece of it. */
+        sp->eof = true;
+        sp->damage = kt_err_set(&sp->damage_err, KT_ENOMEM,
+                                "cannot grow the record buffer beyond %zu bytes", sp->cap);
+        sp->base += sp->end;
+        sp->start = sp->end = sp->scan = 0;
+        return;
     }
     if (sp->end == sp->cap) {
         return; /* callers never let the tail grow past max_record, so this is not reached */
@@ -134,6 +185,9 @@ static void fill(struct kt_splitter *sp)
                         : kt_source_read(sp->src, sp->buf + sp->end, sp->cap - sp->end, &n, &err);
     if (rc == KT_OK) {
         sp->end += n;
+        if (sp->end > sp->hwm) {
+            sp->hwm = sp->end;
+        }
     } else {
         sp->eof = true;
         if (rc != KT_END) {
@@ -154,6 +208,14 @@ static uint64_t count_newlines(const char *p, size_t n)
     return count;
 }
 
+/* Consumes n bytes of the buffer, counting the lines they end. */
+static void consume(struct kt_splitter *sp, size_t n)
+{
+    sp->line += count_newlines(sp->buf + sp->start, n);
+    sp->start += n;
+    sp->scan = sp->start;
+}
+
 /* After the last record: report damage once, then the end. */
 static enum kt_rc finish(struct kt_splitter *sp, struct kt_err *err)
 {
@@ -165,6 +227,14 @@ static enum kt_rc finish(struct kt_splitter *sp, struct kt_err *err)
         return sp->damage;
     }
     return KT_END;
+}
+
+enum kt_rc kt_splitter_take_damage(struct kt_splitter *sp, struct kt_err *err)
+{
+    if (sp == NULL || sp->damage == KT_OK || sp->damage_reported) {
+        return KT_OK;
+    }
+    return finish(sp, err);
 }
 
 enum kt_rc kt_splitter_peek(struct kt_splitter *sp, struct kt_str *prefix, struct kt_err *err)
@@ -189,29 +259,47 @@ uint64_t kt_splitter_drop_line(struct kt_splitter *sp)
 {
     uint64_t line = sp->line;
     skip_to_newline(sp);
+    sp->records++;
     return line;
 }
 
-static void emit(struct kt_record *rec, const char *p, size_t len, uint64_t line)
+static void emit(struct kt_splitter *sp, struct kt_record *rec, const char *p, size_t len,
+                 uint64_t line, uint64_t offset)
 {
     if (len > 0 && p[len - 1] == '\r') {
         len--;
     }
     rec->text = kt_str_make(p, len);
     rec->line = line;
+    rec->index = ++sp->records;
+    rec->offset = offset;
     rec->oversize = false;
+    rec->misplaced = false;
     rec->open = false;
     rec->at_eof = false;
 }
 
-static void emit_oversize(struct kt_splitter *sp, struct kt_record *rec)
+/* A record that was stepped over (text empty): oversize or misplaced. */
+static void emit_skipped(struct kt_splitter *sp, struct kt_record *rec, bool oversize)
 {
-    sp->oversize++;
+    if (oversize) {
+        sp->oversize++;
+    }
     rec->text = kt_str_make(sp->buf + sp->start, 0);
     rec->line = sp->skip_line;
-    rec->oversize = true;
+    rec->index = ++sp->records;
+    rec->offset = sp->skip_offset;
+    rec->oversize = oversize;
+    rec->misplaced = !oversize;
     rec->open = false;
     rec->at_eof = false;
+}
+
+/* Remembers where the record about to be skipped starts. */
+static void mark_skip(struct kt_splitter *sp)
+{
+    sp->skip_line = sp->line;
+    sp->skip_offset = sp->base + sp->start;
 }
 
 /* Advances past an oversize line; returns true when the line has ended (or input did). */
@@ -239,7 +327,7 @@ static enum kt_rc next_line(struct kt_splitter *sp, struct kt_record *rec, struc
         if (sp->skipping) {
             skip_to_newline(sp);
             sp->skipping = false;
-            emit_oversize(sp, rec);
+            emit_skipped(sp, rec, true);
             return KT_OK;
         }
         const char *base = sp->buf;
@@ -247,6 +335,7 @@ static enum kt_rc next_line(struct kt_splitter *sp, struct kt_record *rec, struc
         if (q != NULL) {
             size_t len = (size_t)(q - (base + sp->start));
             uint64_t line = sp->line++;
+            uint64_t offset = sp->base + sp->start;
             const char *p = base + sp->start;
             sp->start = sp->scan = (size_t)(q - base) + 1;
             if (len == 0 || (len == 1 && p[0] == '\r')) {
@@ -255,16 +344,17 @@ static enum kt_rc next_line(struct kt_splitter *sp, struct kt_record *rec, struc
             if (len > sp->max_record) {
                 /* Over the cap even though it fit in the buffer: same verdict either way. */
                 sp->skip_line = line;
-                emit_oversize(sp, rec);
+                sp->skip_offset = offset;
+                emit_skipped(sp, rec, true);
                 return KT_OK;
             }
-            emit(rec, p, len, line);
+            emit(sp, rec, p, len, line, offset);
             return KT_OK;
         }
         sp->scan = sp->end;
         if (sp->end - sp->start >= sp->max_record) {
             sp->skipping = true;
-            sp->skip_line = sp->line;
+            mark_skip(sp);
             continue;
         }
         if (sp->eof) {
@@ -272,8 +362,9 @@ static enum kt_rc next_line(struct kt_splitter *sp, struct kt_record *rec, struc
                 const char *p = base + sp->start;
                 size_t len = sp->end - sp->start;
                 uint64_t line = sp->line++;
+                uint64_t offset = sp->base + sp->start;
                 sp->start = sp->scan = sp->end;
-                emit(rec, p, len, line);
+                emit(sp, rec, p, len, line, offset);
                 return KT_OK;
             }
             return finish(sp, err);
@@ -361,56 +452,69 @@ static bool match_wrapper(struct kt_splitter *sp, size_t *len)
     }
 }
 
-static void step_value_skip(struct kt_splitter *sp)
+static bool in_array(const struct kt_splitter *sp)
 {
-    struct value_skip *vs = &sp->vskip;
-    while (sp->start < sp->end) {
-        char c = sp->buf[sp->start++];
-        if (c == '\n') {
-            sp->line++;
-        }
-        if (vs->in_string) {
-            if (vs->escape) {
-                vs->escape = false;
-            } else if (c == '\\') {
-                vs->escape = true;
-            } else if (c == '"') {
-                vs->in_string = false;
-                if (vs->depth == 0) {
-                    sp->value_skipping = false;
-                    return;
-                }
-            }
-            continue;
-        }
-        if (c == '"') {
-            vs->in_string = true;
-            vs->started = true;
-        } else if (c == '{' || c == '[') {
-            vs->depth++;
-            vs->started = true;
-        } else if (c == '}' || c == ']') {
-            if (--vs->depth <= 0) {
-                sp->value_skipping = false;
+    return sp->jstate == J_ARRAY_FIRST || sp->jstate == J_ARRAY_NEXT;
+}
+
+static void start_resync(struct kt_splitter *sp, enum resync_kind kind)
+{
+    kt_resync_init(&sp->rs, in_array(sp) ? KT_RESYNC_ARRAY : KT_RESYNC_TOP,
+                   kind != RS_OVERSIZE);
+    sp->resync = kind;
+}
+
+/*
+ * Runs the resync scanner over the buffered bytes, reading more as needed, until it stops at a
+ * boundary (the state machine is then set for what follows) or the input ends.
+ */
+static void run_resync(struct kt_splitter *sp)
+{
+    bool bounded = sp->resync != RS_OVERSIZE;
+    bool array = sp->rs.ctx == KT_RESYNC_ARRAY;
+    for (;;) {
+        if (bounded && sp->rs.scanned > sp->max_record) {
+            /* No boundary within a record's length: the structure is too damaged to follow. */
+            if (!array) {
+                sp->skipping = true;
                 return;
             }
-        } else if (vs->depth == 0 && vs->started && (is_ws(c) || c == ',')) {
-            sp->start--; /* a scalar ended; leave its terminator */
-            if (c == '\n') {
-                sp->line--;
-            }
-            sp->value_skipping = false;
-            return;
-        } else {
-            vs->started = true;
+            kt_resync_reset(&sp->rs);
         }
+        size_t avail = sp->end - sp->start;
+        bool capped = false;
+        if (bounded && avail > sp->max_record + 1 - sp->rs.scanned) {
+            avail = (size_t)(sp->max_record + 1 - sp->rs.scanned);
+            capped = true;
+        }
+        size_t used;
+        enum kt_resync_stop stop =
+            kt_resync_step(&sp->rs, sp->buf + sp->start, avail, sp->eof || capped, &used);
+        consume(sp, used);
+        switch (stop) {
+        case KT_RESYNC_NEXT: sp->jstate = array ? J_ARRAY_FIRST : J_START; return;
+        case KT_RESYNC_CLOSE: sp->jstate = J_ARRAY_NEXT; return;
+        case KT_RESYNC_AFTER:
+            sp->jstate = J_START;
+            if (sp->resync == RS_WRAPPER) {
+                sp->in_wrapper = false;
+            }
+            return;
+        case KT_RESYNC_MORE: break;
+        }
+        if (capped) {
+            continue;
+        }
+        if (sp->eof) {
+            return;
+        }
+        fill(sp);
     }
-    sp->scan = sp->start;
 }
 
 static void after_value(struct kt_splitter *sp)
 {
-    if (sp->jstate == J_ARRAY_FIRST || sp->jstate == J_ARRAY_NEXT) {
+    if (in_array(sp)) {
         sp->jstate = J_ARRAY_NEXT;
     } else {
         sp->jstate = J_TOP;
@@ -420,33 +524,27 @@ static void after_value(struct kt_splitter *sp)
 static enum kt_rc next_json(struct kt_splitter *sp, struct kt_record *rec, struct kt_err *err)
 {
     for (;;) {
+        if (sp->resync != RS_OFF) {
+            run_resync(sp);
+            enum resync_kind kind = sp->resync;
+            sp->resync = RS_OFF;
+            if (kind == RS_OVERSIZE || kind == RS_MISPLACED) {
+                emit_skipped(sp, rec, kind == RS_OVERSIZE);
+                return KT_OK;
+            }
+            continue;
+        }
         if (sp->skipping) {
             skip_to_newline(sp);
             sp->skipping = false;
-            sp->jstate = J_TOP;
+            sp->jstate = J_START;
             continue;
-        }
-        if (sp->value_skipping) {
-            step_value_skip(sp);
-            if (sp->value_skipping) {
-                if (sp->eof) {
-                    sp->value_skipping = false;
-                    emit_oversize(sp, rec);
-                    return KT_OK;
-                }
-                fill(sp);
-                continue;
-            }
-            after_value(sp);
-            emit_oversize(sp, rec);
-            return KT_OK;
         }
         if (sp->want_more) {
             sp->want_more = false;
             if (sp->end - sp->start >= sp->max_record) {
-                sp->value_skipping = true;
-                sp->vskip = (struct value_skip){ 0 };
-                sp->skip_line = sp->line;
+                mark_skip(sp);
+                start_resync(sp, RS_OVERSIZE);
                 continue;
             }
             fill(sp);
@@ -454,6 +552,12 @@ static enum kt_rc next_json(struct kt_splitter *sp, struct kt_record *rec, struc
             return finish(sp, err);
         }
         char c = sp->buf[sp->start];
+        if (c == ',' && (sp->jstate == J_START || sp->jstate == J_TOP)) {
+            /* Between top-level values: left over from an array whose end a damaged record
+             * made the scan guess too early. The damage was counted with that record. */
+            sp->start++;
+            continue;
+        }
         switch (sp->jstate) {
         case J_START:
             if (c == '[') {
@@ -465,8 +569,7 @@ static enum kt_rc next_json(struct kt_splitter *sp, struct kt_record *rec, struc
             if (c == '{') {
                 size_t len;
                 if (match_wrapper(sp, &len)) {
-                    sp->line += count_newlines(sp->buf + sp->start, len);
-                    sp->start += len;
+                    consume(sp, len);
                     sp->jstate = J_ARRAY_FIRST;
                     sp->in_wrapper = true;
                     continue;
@@ -484,18 +587,27 @@ static enum kt_rc next_json(struct kt_splitter *sp, struct kt_record *rec, struc
         case J_ARRAY_NEXT:
             if (c == ',') {
                 sp->start++;
-                if (!skip_ws(sp)) {
-                    return finish(sp, err);
-                }
-            } else if (c == ']') {
+                sp->jstate = J_ARRAY_FIRST;
+                continue;
+            }
+            if (c == ']') {
                 sp->start++;
                 sp->jstate = J_AFTER_ARRAY;
                 continue;
             }
-            break;
+            /* A value where a separator belongs: a missing comma, or bytes that are not
+             * JSON. Step over them as one bad record. */
+            mark_skip(sp);
+            start_resync(sp, RS_MISPLACED);
+            continue;
         case J_AFTER_ARRAY:
             if (sp->in_wrapper && c == '}') {
                 sp->start++;
+            } else if (sp->in_wrapper && c == ',') {
+                sp->start++; /* more members after "Records": not records */
+                kt_resync_init_in_object(&sp->rs);
+                sp->resync = RS_WRAPPER;
+                continue;
             }
             sp->in_wrapper = false;
             sp->jstate = J_START;
@@ -509,7 +621,10 @@ static enum kt_rc next_json(struct kt_splitter *sp, struct kt_record *rec, struc
         size_t view = KT_MIN(avail, sp->max_record);
         rec->text = kt_str_make(sp->buf + sp->start, view);
         rec->line = sp->line;
+        rec->index = sp->records + 1;
+        rec->offset = sp->base + sp->start;
         rec->oversize = false;
+        rec->misplaced = false;
         rec->open = true;
         rec->at_eof = sp->eof && view == avail;
         sp->scan = sp->start;
@@ -528,22 +643,15 @@ enum kt_rc kt_splitter_next(struct kt_splitter *sp, struct kt_record *rec, struc
 
 void kt_splitter_advance(struct kt_splitter *sp, size_t n)
 {
-    n = KT_MIN(n, sp->end - sp->start);
-    sp->line += count_newlines(sp->buf + sp->start, n);
-    sp->start += n;
-    sp->scan = sp->start;
+    consume(sp, KT_MIN(n, sp->end - sp->start));
     sp->open_pending = false;
+    sp->records++;
     after_value(sp);
 }
 
 void kt_splitter_need_more(struct kt_splitter *sp)
 {
     sp->open_pending = false;
-    if (sp->eof && sp->end - sp->start < sp->max_record) {
-        /* Nothing more will come: the value is truncated for good. */
-        kt_splitter_skip_bad(sp);
-        return;
-    }
     sp->want_more = true;
 }
 
@@ -551,13 +659,6 @@ void kt_splitter_skip_bad(struct kt_splitter *sp)
 {
     sp->open_pending = false;
     sp->want_more = false;
-    /* Step over at least one byte so a bad value can never be handed out twice. */
-    if (sp->start < sp->end) {
-        if (sp->buf[sp->start] == '\n') {
-            sp->line++;
-        }
-        sp->start++;
-    }
-    sp->scan = sp->start;
-    sp->skipping = true;
+    sp->records++;
+    start_resync(sp, RS_BAD);
 }

@@ -2,8 +2,9 @@
  * Path walking (walk.h).
  *
  * Each directory is read whole, sorted, then visited, so memory is one directory listing per
- * level of depth, never the whole tree. Ancestors are tracked by (device, inode) to stop at
- * symlink loops.
+ * level of depth, never the whole tree. Ancestors are tracked by (device, inode) to report
+ * symlink loops; the run's visited set (an open-addressing table of (device, inode) pairs,
+ * doubled at half load) makes every other second path to a file or directory a counted skip.
  */
 #include "walk.h"
 
@@ -136,6 +137,114 @@ static int qsort_cmp(const void *x, const void *y)
     return kt_walk_name_cmp(*(char *const *)x, *(char *const *)y);
 }
 
+struct seen_slot {
+    uint64_t dev;
+    uint64_t ino;
+    bool used;
+};
+
+struct kt_walk_seen {
+    struct seen_slot *slots;
+    size_t cap; /* a power of two */
+    size_t n;
+    uint64_t skipped;
+};
+
+enum kt_rc kt_walk_seen_new(struct kt_walk_seen **out)
+{
+    struct kt_walk_seen *seen = calloc(1, sizeof(*seen));
+    if (seen == NULL) {
+        return KT_ENOMEM;
+    }
+    seen->cap = 64;
+    seen->slots = calloc(seen->cap, sizeof(*seen->slots));
+    if (seen->slots == NULL) {
+        free(seen);
+        return KT_ENOMEM;
+    }
+    *out = seen;
+    return KT_OK;
+}
+
+void kt_walk_seen_free(struct kt_walk_seen *seen)
+{
+    if (seen != NULL) {
+        free(seen->slots);
+        free(seen);
+    }
+}
+
+uint64_t kt_walk_seen_skipped(const struct kt_walk_seen *seen)
+{
+    return seen != NULL ? seen->skipped : 0;
+}
+
+static size_t seen_hash(uint64_t dev, uint64_t ino)
+{
+    uint64_t h = (dev * 0x9e3779b97f4a7c15ULL) ^ ino;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (size_t)h;
+}
+
+/* The slot holding (dev, ino), or the empty slot where it belongs. */
+static struct seen_slot *seen_find(const struct kt_walk_seen *seen, uint64_t dev, uint64_t ino)
+{
+    size_t mask = seen->cap - 1;
+    for (size_t i = seen_hash(dev, ino) & mask;; i = (i + 1) & mask) {
+        struct seen_slot *s = &seen->slots[i];
+        if (!s->used || (s->dev == dev && s->ino == ino)) {
+            return s;
+        }
+    }
+}
+
+static enum kt_rc seen_grow(struct kt_walk_seen *seen)
+{
+    struct kt_walk_seen bigger = { .cap = seen->cap * 2 };
+    bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+    if (bigger.slots == NULL) {
+        return KT_ENOMEM;
+    }
+    for (size_t i = 0; i < seen->cap; i++) {
+        if (seen->slots[i].used) {
+            *seen_find(&bigger, seen->slots[i].dev, seen->slots[i].ino) = seen->slots[i];
+        }
+    }
+    free(seen->slots);
+    seen->slots = bigger.slots;
+    seen->cap = bigger.cap;
+    return KT_OK;
+}
+
+/*
+ * Marks st's (device, inode) visited. Sets *again when it had been visited before (and counts
+ * it as skipped). With no set, nothing is ever seen again. KT_OK or KT_ENOMEM.
+ */
+static enum kt_rc seen_visit(struct kt_walk_seen *seen, const struct stat *st, bool *again)
+{
+    *again = false;
+    if (seen == NULL) {
+        return KT_OK;
+    }
+    if (seen->n + 1 > seen->cap / 2) {
+        enum kt_rc rc = seen_grow(seen);
+        if (rc != KT_OK) {
+            return rc;
+        }
+    }
+    struct seen_slot *s = seen_find(seen, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+    if (s->used) {
+        *again = true;
+        seen->skipped++;
+        return KT_OK;
+    }
+    *s = (struct seen_slot){ (uint64_t)st->st_dev, (uint64_t)st->st_ino, true };
+    seen->n++;
+    return KT_OK;
+}
+
 struct ancestor {
     dev_t dev;
     ino_t ino;
@@ -146,7 +255,19 @@ struct walk {
     kt_walk_file_fn on_file;
     kt_walk_error_fn on_error;
     void *ctx;
+    struct kt_walk_seen *seen;
 };
+
+/* A regular file, unless another path already led to it. */
+static enum kt_rc visit_file(struct walk *w, const char *path, const struct stat *st)
+{
+    bool again;
+    enum kt_rc rc = seen_visit(w->seen, st, &again);
+    if (rc != KT_OK || again) {
+        return rc;
+    }
+    return w->on_file(w->ctx, path);
+}
 
 static void report(struct walk *w, const char *path, const char *what, int e)
 {
@@ -166,6 +287,11 @@ static enum kt_rc walk_dir(struct walk *w, const char *dir, const struct stat *s
             return KT_OK;
         }
     }
+    bool again;
+    enum kt_rc rc = seen_visit(w->seen, st, &again);
+    if (rc != KT_OK || again) {
+        return rc;
+    }
     struct ancestor self = { st->st_dev, st->st_ino, up };
     DIR *d = opendir(dir);
     if (d == NULL) {
@@ -174,7 +300,6 @@ static enum kt_rc walk_dir(struct walk *w, const char *dir, const struct stat *s
     }
     char **names = NULL;
     size_t n = 0, cap = 0;
-    enum kt_rc rc = KT_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') {
@@ -215,7 +340,7 @@ static enum kt_rc walk_dir(struct walk *w, const char *dir, const struct stat *s
         } else if (S_ISDIR(sub.st_mode)) {
             rc = walk_dir(w, path, &sub, &self);
         } else if (S_ISREG(sub.st_mode)) {
-            rc = w->on_file(w->ctx, path);
+            rc = visit_file(w, path, &sub);
         }
         free(path);
     }
@@ -228,10 +353,10 @@ out:
     return rc;
 }
 
-enum kt_rc kt_walk(const char *path, kt_walk_file_fn on_file, kt_walk_error_fn on_error,
-                   void *ctx)
+enum kt_rc kt_walk(const char *path, struct kt_walk_seen *seen, kt_walk_file_fn on_file,
+                   kt_walk_error_fn on_error, void *ctx)
 {
-    struct walk w = { on_file, on_error, ctx };
+    struct walk w = { on_file, on_error, ctx, seen };
     if (strcmp(path, "-") == 0) {
         return on_file(ctx, path);
     }
@@ -242,6 +367,9 @@ enum kt_rc kt_walk(const char *path, kt_walk_file_fn on_file, kt_walk_error_fn o
     }
     if (S_ISDIR(st.st_mode)) {
         return walk_dir(&w, path, &st, NULL);
+    }
+    if (S_ISREG(st.st_mode)) {
+        return visit_file(&w, path, &st);
     }
     /* An explicit path may be a FIFO or a device (process substitution, /dev/stdin). */
     return on_file(ctx, path);

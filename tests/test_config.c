@@ -1,4 +1,4 @@
-/* Detection inputs: the JSON config, network sets (--ip-list, allowlists), the leaked list. */
+/* The JSON config (src/config.c): settings, allowlists, and the errors a mistyped file gets. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "leaked.h"
 #include "netset.h"
 
 static char *write_tmp(const char *text)
@@ -82,7 +81,7 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
     { "{\"maturity\": {\"min_days\": 3,}}", "invalid JSON" },
-    { "{\n\n  \"verdict\": [\n", "invalid JSON" },
+    { "{\n\n  \"verdict\": [\n", "the file ends inside the JSON" },
     { "[1,2]", "expected an object" },
     { "{\"colour\": {}}", "unknown section" },
     { "{\"maturity\": {\"min_dayz\": 3}}", "maturity.min_dayz: unknown setting" },
@@ -132,99 +131,134 @@ static void test_load_bad(void **state)
     free(path);
 }
 
-static void test_netset(void **state)
+struct line_case {
+    const char *text;
+    size_t len;       /* 0: strlen(text) */
+    const char *want; /* a substring of the message */
+    unsigned line;    /* the line named in err.where; 0: no line, only the file */
+};
+
+static const struct line_case line_cases[] = {
+    { "", 0, "empty: expected a JSON object", 0 },
+    { "  \n\n", 0, "empty: expected a JSON object", 0 },
+    { "{\n  \"maturity\": {\n    \"min_days\": 3\n", 0, "the file ends inside the JSON", 3 },
+    { "{\n  \"maturity\": {\n    \"min_days\": \"3", 0, "the file ends inside the JSON", 3 },
+    { "{\"maturity\": {\"min_days\": 3}}\n x\n", 0, "invalid JSON: unexpected character", 2 },
+    { "{\"maturity\": {\"min_days\": 3}}{}", 0, "invalid JSON", 1 },
+    { "{\n\"maturity\": {\n\"min_days\": 3\n,,\n}}\n", 0, "invalid JSON", 4 },
+    { "{\n\"a\": \x01}", 0, "control byte", 2 },
+    { "{\n\"a\"\0: 1}", 8, "control byte", 2 },
+    { "{}\n\0{\"maturity\": {\"min_days\": -1}}", 34, "control byte", 2 },
+    { "\n\n[1]", 0, "(top level): expected an object", 3 },
+    { "\n 7", 0, "(top level): expected an object", 2 },
+    { "{\n  \"colour\": {}\n}", 0, "colour: unknown section", 2 },
+    { "{\n \"detectors\": {\n  \"new_country\": {\n   \"speed\": 1}}}", 0,
+     "detectors.new_country.speed: unknown knob", 4 },
+    { "{\"allow\": {\n\"networks\": [\n\"10.0.0.0/8\",\n\"10.0.0.0/33\"]}}", 0,
+     "allow.networks[1]: not an address", 4 },
+    { "{\n\"verdict\": {\"rotate\": 30, \"investigate\": 60}}", 0,
+     "verdict: investigate must not be above", 2 },
+    { "{\"maturity\":\n{\"min_days\":\n-1}}", 0, "maturity.min_days: must be between", 2 },
+};
+
+static void test_load_lines(void **state)
 {
     (void)state;
-    struct kt_netset *set;
-    assert_int_equal(kt_netset_new(&set), KT_OK);
-    assert_int_equal(kt_netset_add(set, kt_str_cstr("203.0.113.0/24"), kt_str_cstr("wide")),
-                     KT_OK);
-    assert_int_equal(kt_netset_add(set, kt_str_cstr("203.0.113.128/25"), kt_str_cstr("narrow")),
-                     KT_OK);
-    assert_int_equal(kt_netset_add(set, kt_str_cstr("2001:db8:1::/48"), KT_STR_NULL), KT_OK);
-    assert_int_equal(kt_netset_add(set, kt_str_cstr("0.0.0.0/0"), kt_str_cstr("all")), KT_OK);
-    assert_string_equal(kt_netset_match(set, kt_str_cstr("203.0.113.200")), "narrow");
-    assert_string_equal(kt_netset_match(set, kt_str_cstr("203.0.113.5")), "wide");
-    assert_string_equal(kt_netset_match(set, kt_str_cstr("8.8.8.8")), "all");
-    assert_string_equal(kt_netset_match(set, kt_str_cstr("2001:db8:1:2::9")), "");
-    assert_null(kt_netset_match(set, kt_str_cstr("2001:db8:2::9")));
-    assert_null(kt_netset_match(set, kt_str_cstr("AWS Internal")));
-    static const char *const bad[] = { "10.0.0.0/33", "10.0.0/8", "::/129", "x", "10.0.0.0/",
-                                       "10.0.0.0/8x", "" };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_int_equal(kt_netset_add(set, kt_str_cstr(bad[i]), KT_STR_NULL), KT_EINVAL);
+    for (size_t i = 0; i < KT_ARRAY_LEN(line_cases); i++) {
+        const struct line_case *c = &line_cases[i];
+        size_t len = c->len ? c->len : strlen(c->text);
+        char *path = kt_test_tmpfile(c->text, len);
+        assert_non_null(path);
+        struct kt_config cfg;
+        struct kt_err err;
+        kt_err_clear(&err);
+        assert_int_equal(kt_config_init(&cfg), KT_OK);
+        assert_int_equal(kt_config_load(&cfg, path, &err), KT_EPARSE);
+        char where[600];
+        if (c->line > 0) {
+            snprintf(where, sizeof(where), "%s:%u", path, c->line);
+        } else {
+            snprintf(where, sizeof(where), "%s", path);
+        }
+        if (strstr(err.msg, c->want) == NULL || strcmp(err.where, where) != 0) {
+            fail_msg("case %zu: got '%s: %s', want '%s: ...%s...'", i, err.where, err.msg, where,
+                     c->want);
+        }
+        /* Never "continue", json-c's name for "needs more input". */
+        assert_null(strstr(err.msg, "continue"));
+        kt_config_fini(&cfg);
+        unlink(path);
+        free(path);
     }
-    /* Many entries stay exact. */
-    char cidr[32];
-    for (int i = 0; i < 3000; i++) {
-        snprintf(cidr, sizeof(cidr), "10.%d.%d.0/24", i / 256, i % 256);
-        assert_int_equal(kt_netset_add(set, kt_str_cstr(cidr), kt_str_cstr("bulk")), KT_OK);
-    }
-    assert_string_equal(kt_netset_match(set, kt_str_cstr("10.11.183.77")), "bulk");
-    assert_int_equal(kt_netset_count(set), 3004);
-    kt_netset_free(set);
-    kt_netset_free(NULL);
-
-    char *path = write_tmp("# tor exits\n185.220.101.0/24 tor-exit\n\n192.0.2.9,scanner\n"
-                           "2001:db8::/32\tdocs\n");
-    assert_int_equal(kt_netset_new(&set), KT_OK);
-    struct kt_err err;
-    assert_int_equal(kt_netset_load(set, path, &err), KT_OK);
-    assert_string_equal(kt_netset_match(set, kt_str_cstr("185.220.101.44")), "tor-exit");
-    assert_string_equal(kt_netset_match(set, kt_str_cstr("192.0.2.9")), "scanner");
-    assert_string_equal(kt_netset_match(set, kt_str_cstr("2001:db8::1")), "docs");
-    kt_netset_free(set);
-    unlink(path);
-    free(path);
-    path = write_tmp("10.0.0.0/8\nnot-an-address\n");
-    assert_int_equal(kt_netset_new(&set), KT_OK);
-    assert_int_equal(kt_netset_load(set, path, &err), KT_EPARSE);
-    assert_non_null(strstr(err.where, ":2"));
-    kt_netset_free(set);
-    unlink(path);
-    free(path);
 }
 
-static void test_leaked(void **state)
+static const struct line_case dup_cases[] = {
+    { "{\n\"maturity\": {\"min_days\": 3},\n\"maturity\": {\"min_events\": 5}\n}", 0,
+     "maturity: set twice", 3 },
+    { "{\"maturity\": {\"min_days\": 3,\n \"min_days\": 30}}", 0, "maturity.min_days: set twice", 2 },
+    { "{\"maturity\": {\"min_days\": 3, \"min_d\\u0061ys\": 30}}", 0, "maturity.min_days: set twice",
+     1 },
+    { "{\"detectors\": {\"new_country\": {\"enabled\": true},\n\"new_country\": {}}}", 0,
+     "detectors.new_country: set twice", 2 },
+    { "{\"verdict\": {\n\"rotate\": 80,\n\"investigate\": 10,\n\"investigate\": 20,\n"
+     "\"rotate\": 90}}",
+     0, "verdict.investigate: set twice", 4 },
+    { "{\"allow\": {\"keys\": [], \"asns\": [1], \"keys\": []}}", 0, "allow.keys: set twice", 1 },
+};
+
+static void test_duplicates(void **state)
 {
     (void)state;
-    /* The token appears in the file, as users will write it; it never reaches err. */
-    const char *tok = "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";
-    struct kt_cand cand = { KT_CAND_EXPLICIT, kt_str_cstr(tok) };
-    struct kt_cred cred;
-    assert_true(kt_cred_recognise(&cand, &cred));
-    char id[KT_KEYID_STRLEN + 1];
-    kt_keyid_format(&cred.key, id);
-    char text[512];
-    snprintf(text, sizeof(text),
-             "# leaked on 2 November\n%s 2026-11-02T14:00Z\nkt1-0123456789abcdef01234567\n"
-             "Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc 2026-11-01\n",
-             tok);
-    char *path = write_tmp(text);
-    struct kt_leaked *l;
+    for (size_t i = 0; i < KT_ARRAY_LEN(dup_cases); i++) {
+        const struct line_case *c = &dup_cases[i];
+        struct kt_config cfg;
+        struct kt_err err;
+        kt_err_clear(&err);
+        assert_int_equal(kt_config_init(&cfg), KT_OK);
+        assert_int_equal(kt_config_load_buffer(&cfg, "dup.json", c->text, strlen(c->text), &err),
+                         KT_EPARSE);
+        char where[64];
+        snprintf(where, sizeof(where), "dup.json:%u", c->line);
+        if (strstr(err.msg, c->want) == NULL || strcmp(err.where, where) != 0) {
+            fail_msg("case %zu: got '%s: %s', want '%s: %s'", i, err.where, err.msg, where,
+                     c->want);
+        }
+        kt_config_fini(&cfg);
+    }
+    /* The same names in different objects are not duplicates. */
+    static const char ok[] =
+        "{\"detectors\": {\"new_country\": {\"enabled\": true}, \"new_asn\": {\"enabled\": "
+        "false}},\n \"allow\": {\"networks\": [\"10.0.0.0/8\", \"10.0.0.0/8\"]}}";
+    struct kt_config cfg;
     struct kt_err err;
-    assert_int_equal(kt_leaked_load(&l, path, &err), KT_OK);
-    assert_int_equal(kt_leaked_count(l), 3);
-    int64_t t;
-    assert_true(kt_leaked_lookup(l, &cred.key, &t));
-    assert_int_equal(t, 1793628000000LL); /* 2026-11-02T14:00Z */
-    struct kt_keyid other;
-    assert_true(kt_keyid_parse(kt_str_cstr("kt1-0123456789abcdef01234567"), &other));
-    assert_true(kt_leaked_lookup(l, &other, &t));
-    assert_int_equal(t, KT_TIME_NONE);
-    memset(other.b, 0, sizeof(other.b));
-    assert_false(kt_leaked_lookup(l, &other, &t));
-    assert_false(kt_leaked_lookup(NULL, &other, &t));
-    kt_leaked_free(l);
-    unlink(path);
-    free(path);
+    assert_int_equal(kt_config_init(&cfg), KT_OK);
+    assert_int_equal(kt_config_load_buffer(&cfg, "ok.json", ok, strlen(ok), &err), KT_OK);
+    assert_false(cfg.enabled[kt_config_detector_index("new_asn")]);
+    kt_config_fini(&cfg);
+}
 
-    path = write_tmp("kt1-0123456789abcdef01234567\n   \n\x01\x02\n");
-    kt_err_clear(&err);
-    assert_int_equal(kt_leaked_load(&l, path, &err), KT_EPARSE);
-    assert_non_null(strstr(err.where, ":3"));
-    unlink(path);
-    free(path);
+static void test_buffer(void **state)
+{
+    (void)state;
+    /* An exact-size buffer, not NUL-terminated, with a byte-order mark in front. */
+    static const char text[] = "\xef\xbb\xbf{\"verdict\": {\"rotate\": 90}}";
+    size_t len = sizeof(text) - 1;
+    char *buf = malloc(len);
+    assert_non_null(buf);
+    memcpy(buf, text, len);
+    struct kt_config cfg;
+    struct kt_err err;
+    assert_int_equal(kt_config_init(&cfg), KT_OK);
+    assert_int_equal(kt_config_load_buffer(&cfg, "mem", buf, len, &err), KT_OK);
+    assert_true(cfg.rotate_at == 90);
+    /* Cut anywhere, it is refused with a line, never accepted half-read. */
+    for (size_t cut = 0; cut < len; cut++) {
+        kt_err_clear(&err);
+        assert_int_equal(kt_config_load_buffer(&cfg, "mem", buf, cut, &err), KT_EPARSE);
+        assert_true(strncmp(err.where, "mem", 3) == 0);
+    }
+    free(buf);
+    kt_config_fini(&cfg);
 }
 
 int main(void)
@@ -233,8 +267,9 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_load_good),
         cmocka_unit_test(test_load_bad),
-        cmocka_unit_test(test_netset),
-        cmocka_unit_test(test_leaked),
+        cmocka_unit_test(test_load_lines),
+        cmocka_unit_test(test_duplicates),
+        cmocka_unit_test(test_buffer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

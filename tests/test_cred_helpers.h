@@ -18,6 +18,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#define B62 "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#define ALNUM_US_DASH B62 "_-"
+
 static const char tc_base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /* n pseudo-random base62 characters from *state into out (no NUL). */
@@ -169,6 +172,66 @@ static inline void tc_assert_no_token(const struct kt_cred *cred, const char *to
     for (size_t i = visible_prefix; i + 8 + 4 <= n; i++) {
         assert_false(tc_contains(cred, sizeof(*cred), token + i, 8));
     }
+}
+
+/* One token of every family (AWS id and a JWT included), deterministic. */
+struct tc_sample {
+    char tok[400];
+    enum kt_family fam;
+};
+
+static inline size_t tc_make_samples(struct tc_sample *s)
+{
+    size_t n = 0;
+    tc_checksum_token("ghp_", 1, s[n].tok);
+    s[n++].fam = KT_FAM_GITHUB;
+    tc_checksum_token("ghs_", 2, s[n].tok);
+    s[n++].fam = KT_FAM_GITHUB;
+    tc_checksum_token("npm_", 3, s[n].tok);
+    s[n++].fam = KT_FAM_NPM;
+    {
+        char a[32], b[64];
+        tc_token("", B62, 22, 4, a);
+        tc_token("", B62, 59, 5, b);
+        snprintf(s[n].tok, sizeof(s[n].tok), "github_pat_%s_%s", a, b);
+        s[n++].fam = KT_FAM_GITHUB;
+    }
+    tc_token("glpat-", B62, 20, 6, s[n].tok);
+    s[n++].fam = KT_FAM_GITLAB;
+    tc_token("sk_live_", B62, 24, 7, s[n].tok);
+    s[n++].fam = KT_FAM_STRIPE;
+    tc_token("rk_test_", B62, 40, 8, s[n].tok);
+    s[n++].fam = KT_FAM_STRIPE;
+    snprintf(s[n].tok, sizeof(s[n].tok), "xoxb-123456789012-1234567890123-%s",
+             tc_token("", B62, 24, 9, (char[32]){0}));
+    s[n++].fam = KT_FAM_SLACK;
+    tc_token("AIza", ALNUM_US_DASH, 35, 10, s[n].tok);
+    s[n].tok[4 + 34] = 'Q'; /* do not end in '-' (a separator in text) */
+    s[n++].fam = KT_FAM_GOOGLE;
+    tc_token("sk-proj-", B62, 100, 11, s[n].tok);
+    s[n++].fam = KT_FAM_OPENAI;
+    tc_token("sk-ant-api03-", B62, 95, 12, s[n].tok);
+    s[n++].fam = KT_FAM_ANTHROPIC;
+    {
+        char a[24], b[48];
+        tc_token("", B62, 22, 13, a);
+        tc_token("", B62, 43, 14, b);
+        snprintf(s[n].tok, sizeof(s[n].tok), "SG.%s.%s", a, b);
+        s[n++].fam = KT_FAM_SENDGRID;
+    }
+    tc_token("SK", "0123456789abcdef", 32, 15, s[n].tok);
+    s[n++].fam = KT_FAM_TWILIO;
+    snprintf(s[n].tok, sizeof(s[n].tok), "AKIAIOSFODNN7EXAMPLE");
+    s[n++].fam = KT_FAM_AWS;
+    {
+        char *jwt = tc_jwt("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                           "{\"iss\":\"https://auth.example.com\",\"sub\":\"svc-billing\"}",
+                           "c2lnbmF0dXJlLW5vdC1yZWFsLTAxMjM0NTY3ODk");
+        snprintf(s[n].tok, sizeof(s[n].tok), "%s", jwt);
+        free(jwt);
+        s[n++].fam = KT_FAM_JWT;
+    }
+    return n;
 }
 
 #endif

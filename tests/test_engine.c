@@ -1,7 +1,9 @@
 /*
  * The detection engine: check before learn, maturity, deduplication with counts, quarantine
- * of a thief's events, allowlists, risk windows and verdicts, and determinism. Events are built
- * in memory; locations come from a small database written with the project's MMDB writer.
+ * of a thief's events, allowlists, risk windows and verdicts, determinism, and eviction at the
+ * key cap (least recently used first, keys with findings last, rotate keys after those).
+ * Events are built in memory; locations come from a small database written with the project's
+ * MMDB writer.
  */
 #include "testutil.h"
 
@@ -24,6 +26,8 @@ struct fixture {
     struct kt_engine *engine;
     struct kt_finding alerts[256];
     int n_alerts;
+    struct kt_netset *ip_list;
+    struct kt_leaked *leaked;
 };
 
 static void add_net(struct kt_mmdb_entry *e, const char *ip, unsigned v4_prefix,
@@ -52,15 +56,21 @@ static void on_alert(void *ctx, const struct kt_finding *f, const struct kt_keys
     }
 }
 
-static void new_engine(struct fixture *fx)
+static void new_engine_capped(struct fixture *fx, size_t max_keys)
 {
     kt_engine_free(fx->engine);
     fx->engine = NULL;
     fx->n_alerts = 0;
     struct kt_engine_opts eo = { .cfg = &fx->cfg, .geo = fx->geo, .on_alert = on_alert,
-                                 .alert_ctx = fx };
+                                 .alert_ctx = fx, .ip_list = fx->ip_list, .leaked = fx->leaked,
+                                 .max_keys = max_keys };
     struct kt_err err;
     assert_int_equal(kt_engine_new(&fx->engine, &eo, &err), KT_OK);
+}
+
+static void new_engine(struct fixture *fx)
+{
+    new_engine_capped(fx, 0);
 }
 
 static int setup(void **state)
@@ -90,6 +100,8 @@ static int teardown(void **state)
 {
     struct fixture *fx = *state;
     kt_engine_free(fx->engine);
+    kt_netset_free(fx->ip_list);
+    kt_leaked_free(fx->leaked);
     kt_geodb_free(fx->geo);
     kt_config_fini(&fx->cfg);
     unlink(fx->city_path);
@@ -188,9 +200,11 @@ static void test_check_before_learn_and_dedup(void **state)
     assert_int_equal(fx->n_alerts, before);
     const struct kt_keystate *ks = state_of(fx);
     struct kt_report report;
+    struct kt_report_key buf;
     assert_int_equal(kt_engine_report(fx->engine, true, &report), KT_OK);
     assert_int_equal(report.n_keys, 1);
-    const struct kt_report_key *rk = &report.keys[0];
+    const struct kt_report_key *rk = kt_report_key_get(&report, 0, &buf);
+    assert_non_null(rk);
     assert_int_equal(rk->verdict, KT_VERDICT_ROTATE);
     bool counted = false;
     for (size_t i = 0; i < rk->n_findings; i++) {
@@ -284,7 +298,189 @@ static void test_report_without_all_keys(void **state)
     assert_int_equal(report.totals.ok, 1);
     assert_int_equal(kt_engine_report(fx->engine, true, &report), KT_OK);
     assert_int_equal(report.n_keys, 1);
-    assert_true(report.keys[0].n_days > 0);
+    struct kt_report_key buf;
+    assert_true(kt_report_key_get(&report, 0, &buf)->n_days > 0);
+    assert_null(kt_report_key_get(&report, 1, &buf));
+}
+
+/* ---- eviction at the key cap ---- */
+
+static struct kt_cred key_n(unsigned n)
+{
+    struct kt_cred c;
+    memset(&c, 0, sizeof(c));
+    c.family = KT_FAM_GENERIC;
+    memset(c.key.b, 0, KT_KEYID_BYTES);
+    c.key.b[0] = (uint8_t)n;
+    c.key.b[1] = 0xc3;
+    c.token = c.key;
+    snprintf(c.hint, sizeof(c.hint), "…k%03u", n);
+    return c;
+}
+
+/* One use of key n at T0 + n_min minutes. */
+static void use(struct fixture *fx, unsigned n, int64_t n_min, const char *ip)
+{
+    struct kt_event ev;
+    memset(&ev, 0, sizeof(ev));
+    kt_event_reset(&ev);
+    ev.time_ms = T0 + n_min * 60000;
+    ev.ip = kt_str_cstr(ip);
+    ev.user_agent = kt_str_cstr("svc/1.0");
+    ev.method = kt_str_cstr("GET");
+    ev.resource = kt_str_cstr("/v1/items");
+    ev.status = 200;
+    ev.creds[0] = key_n(n);
+    ev.n_creds = 1;
+    assert_int_equal(kt_engine_event(fx->engine, &ev), KT_OK);
+}
+
+static bool held(struct fixture *fx, unsigned n)
+{
+    struct kt_cred c = key_n(n);
+    return kt_engine_keystate(fx->engine, &c.key) != NULL;
+}
+
+static const struct kt_keystate *state_n(struct fixture *fx, unsigned n)
+{
+    struct kt_cred c = key_n(n);
+    return kt_engine_keystate(fx->engine, &c.key);
+}
+
+static void list_network(struct fixture *fx, const char *cidr)
+{
+    if (fx->ip_list == NULL) {
+        assert_int_equal(kt_netset_new(&fx->ip_list), KT_OK);
+    }
+    assert_int_equal(kt_netset_add(fx->ip_list, kt_str_cstr(cidr), KT_STR_LIT("test-list")), KT_OK);
+}
+
+static void test_cap_evicts_least_recently_used(void **state)
+{
+    struct fixture *fx = *state;
+    new_engine_capped(fx, 3);
+    use(fx, 1, 0, "192.0.2.1");
+    use(fx, 2, 1, "192.0.2.2");
+    use(fx, 3, 2, "192.0.2.3");
+    use(fx, 1, 3, "192.0.2.1"); /* 1 is used again: 2 is now the least recently used */
+    use(fx, 4, 4, "192.0.2.4");
+    assert_int_equal(kt_engine_keys(fx->engine), 3);
+    assert_true(held(fx, 1) && !held(fx, 2) && held(fx, 3) && held(fx, 4));
+    assert_int_equal(kt_engine_evictions(fx->engine)->keys, 1);
+    assert_int_equal(state_n(fx, 1)->events, 2);
+    /* 2 comes back as a new key and pushes out 3, the least recently used now. */
+    use(fx, 2, 5, "192.0.2.2");
+    assert_true(held(fx, 1) && held(fx, 2) && !held(fx, 3) && held(fx, 4));
+    assert_int_equal(state_n(fx, 2)->events, 1);
+    assert_int_equal(kt_engine_evictions(fx->engine)->keys, 2);
+    /* The report covers the keys held and says how many went. */
+    struct kt_report report;
+    assert_int_equal(kt_engine_report(fx->engine, true, &report), KT_OK);
+    assert_int_equal(report.n_keys, 3);
+    assert_int_equal(report.totals.keys, 3);
+    assert_int_equal(report.totals.max_keys, 3);
+    assert_int_equal(report.totals.evicted, 2);
+    assert_int_equal(report.totals.evicted_rotate, 0);
+}
+
+static void test_cap_spares_keys_with_findings(void **state)
+{
+    struct fixture *fx = *state;
+    list_network(fx, "203.0.113.0/24");
+    new_engine_capped(fx, 3);
+    use(fx, 1, 0, "203.0.113.9"); /* a listed address: a finding, rotate (score 75) */
+    assert_int_equal(fx->n_alerts, 1);
+    use(fx, 2, 1, "192.0.2.2");
+    use(fx, 3, 2, "192.0.2.3");
+    /* 1 is the least recently used, but it has findings: 2 goes instead, then 3, then 4. */
+    use(fx, 4, 3, "192.0.2.4");
+    assert_true(held(fx, 1) && !held(fx, 2) && held(fx, 3) && held(fx, 4));
+    for (unsigned n = 5; n < 40; n++) {
+        use(fx, n, n, "192.0.2.5");
+    }
+    assert_true(held(fx, 1));
+    assert_int_equal(state_n(fx, 1)->n_findings, 1);
+    assert_int_equal(kt_engine_evictions(fx->engine)->keys, 39 - 3);
+    enum kt_verdict v;
+    kt_engine_risk(fx->engine, state_n(fx, 1), &v);
+    assert_int_equal(v, KT_VERDICT_ROTATE);
+}
+
+static void test_cap_tiers_and_findings_cleanup(void **state)
+{
+    struct fixture *fx = *state;
+    list_network(fx, "203.0.113.0/24");
+    /* One listed use (75) is "investigate" under a rotate threshold of 80. */
+    fx->cfg.rotate_at = 80;
+    struct kt_cred r = key_n(1);
+    char id[KT_KEYID_STRLEN + 1], line[64];
+    kt_keyid_format(&r.key, id);
+    snprintf(line, sizeof(line), "%s\n", id);
+    char *path = kt_test_tmpfile(line, strlen(line));
+    struct kt_err err;
+    assert_int_equal(kt_leaked_load(&fx->leaked, path, &err), KT_OK);
+    unlink(path);
+    free(path);
+    new_engine_capped(fx, 3);
+    use(fx, 1, 0, "192.0.2.1");   /* declared leaked: critical, rotate (tier 2) */
+    use(fx, 2, 1, "203.0.113.2"); /* investigate (tier 1) */
+    use(fx, 3, 2, "203.0.113.3"); /* investigate (tier 1) */
+    assert_int_equal(kt_engine_findings(fx->engine), 3);
+    assert_int_equal(fx->n_alerts, 3);
+    /* Every tier-0 list is empty: the least recently used key with findings below rotate
+     * goes (2), not the older rotate key (1). */
+    use(fx, 4, 3, "192.0.2.4");
+    assert_true(held(fx, 1) && !held(fx, 2) && held(fx, 3) && held(fx, 4));
+    const struct kt_engine_evictions *ev = kt_engine_evictions(fx->engine);
+    assert_int_equal(ev->keys, 1);
+    assert_int_equal(ev->investigate, 1);
+    assert_int_equal(ev->rotate, 0);
+    assert_int_equal(ev->findings, 1);
+    assert_int_equal(kt_engine_findings(fx->engine), 2);
+    /* 3's finding moved into the hole 2's left: a repeat still deduplicates. */
+    use(fx, 3, 4, "203.0.113.3");
+    assert_int_equal(fx->n_alerts, 3);
+    /* 2 comes back: its finding went with it, so it is news again; 4 (tier 0) makes room. */
+    use(fx, 2, 5, "203.0.113.2");
+    assert_int_equal(fx->n_alerts, 4);
+    assert_true(held(fx, 1) && held(fx, 2) && held(fx, 3) && !held(fx, 4));
+    /* 5 finds tier 0 empty and evicts 3, the least recent of tier 1 (2 was just used); 6
+     * evicts 5 (tier 0). The leaked key, the oldest of all, stays throughout. */
+    use(fx, 5, 6, "192.0.2.5");
+    use(fx, 6, 7, "192.0.2.6");
+    assert_true(held(fx, 1) && held(fx, 2) && !held(fx, 3) && !held(fx, 5) && held(fx, 6));
+    struct kt_report report;
+    assert_int_equal(kt_engine_report(fx->engine, true, &report), KT_OK);
+    assert_int_equal(report.totals.evicted, 4);
+    assert_int_equal(report.totals.evicted_investigate, 2);
+    assert_int_equal(report.totals.findings, 2);
+    /* The model's findings all belong to keys still held. */
+    struct kt_report_key buf;
+    for (size_t i = 0; i < report.n_keys; i++) {
+        const struct kt_report_key *k = kt_report_key_get(&report, i, &buf);
+        for (size_t f = 0; f < k->n_findings; f++) {
+            assert_true(kt_keyid_eq(&k->findings[f]->key, &k->key));
+        }
+    }
+    assert_int_equal(kt_report_verdict(&report, 0), KT_VERDICT_ROTATE);
+}
+
+/* Rotate keys go last, but they do go: the count says how many verdicts left with them. */
+static void test_cap_evicts_rotate_keys_last(void **state)
+{
+    struct fixture *fx = *state;
+    list_network(fx, "203.0.113.0/24");
+    new_engine_capped(fx, 2);
+    use(fx, 1, 0, "203.0.113.1");
+    use(fx, 2, 1, "203.0.113.2");
+    use(fx, 3, 2, "203.0.113.3");
+    assert_true(!held(fx, 1) && held(fx, 2) && held(fx, 3));
+    assert_int_equal(kt_engine_evictions(fx->engine)->rotate, 1);
+    assert_int_equal(kt_engine_findings(fx->engine), 2);
+    struct kt_report report;
+    assert_int_equal(kt_engine_report(fx->engine, false, &report), KT_OK);
+    assert_int_equal(report.totals.evicted_rotate, 1);
+    assert_int_equal(report.totals.rotate, 2);
 }
 
 int main(void)
@@ -298,6 +494,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refused_requests_weigh_less, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_without_all_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cap_evicts_least_recently_used, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cap_spares_keys_with_findings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cap_tiers_and_findings_cleanup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cap_evicts_rotate_keys_last, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,6 +185,18 @@ static const struct row rows[] = {
       KT_BAD_NONE, "AWS Internal", "ListUsers", "", "", "aws-cli/2.15", "us-east-1",
       "arn:aws:iam::111122223333:user/ci", "iam.amazonaws.com", "AccessDenied", 0,
       T_20261102_140005, 1, KT_CAND_AWS_KEY_ID, "AKIAEXAMPLEKEY" },
+    /* eventTime as a number (exports), in seconds or milliseconds; before CloudTrail existed
+     * it is a wrong time (a placeholder, a date read as seconds), not a 1970 event */
+#define CT_AT(t)                                                                               \
+    "{\"eventVersion\":\"1.08\",\"eventTime\":" t ",\"eventSource\":\"s3.amazonaws.com\","    \
+    "\"eventName\":\"ListBuckets\",\"userIdentity\":{\"accessKeyId\":\"AKIAEXAMPLEKEY\"}}"
+    { .fmt = "cloudtrail", .text = CT_AT("1793628005"), .bad = KT_BAD_NONE,
+      .time_ms = T_20261102_140005, .n_cands = 1, .cand0 = KT_CAND_AWS_KEY_ID },
+    { .fmt = "cloudtrail", .text = CT_AT("1793628005000"), .bad = KT_BAD_NONE,
+      .time_ms = T_20261102_140005, .n_cands = 1, .cand0 = KT_CAND_AWS_KEY_ID },
+    { .fmt = "cloudtrail", .text = CT_AT("0"), .bad = KT_BAD_TIME },
+    { .fmt = "cloudtrail", .text = CT_AT("20261102"), .bad = KT_BAD_TIME },
+    { .fmt = "cloudtrail", .text = CT_AT("\"1970-01-01T00:00:00Z\""), .bad = KT_BAD_TIME },
 
     /* github audit log */
     { "github",
@@ -285,6 +297,29 @@ static const struct detect_case detect_cases[] = {
       "\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\"}]}",
       "cloudtrail", true },
     { "{\"Records\":[]}", "cloudtrail", true },
+    /* A bad first record does not hide the format of the records after it, in any layout. */
+    { "{\"Records\":[{\"eventVersion\":\"1.08\",\"eventTime\":tru},"
+      "{\"eventVersion\":\"1.08\",\"eventTime\":\"2026-11-02T14:00:05Z\","
+      "\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\"}]}",
+      "cloudtrail", true },
+    { "{\"Records\":[\"eventVersion\":\"1.08\",\"x\":1},"
+      "{\"eventVersion\":\"1.08\",\"eventTime\":\"2026-11-02T14:00:05Z\","
+      "\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\"}]}",
+      "cloudtrail", true },
+    { "[{\"@timestamp\":x},\n{\"@timestamp\":1762092000000,\"action\":\"repo.create\","
+      "\"actor\":\"octo\",\"org\":\"acme\"}]\n",
+      "github", true },
+    { "{\"time\":tru,\"path\":\"/x\"}\n"
+      "{\"time\":\"2026-11-02T14:00:05Z\",\"path\":\"/x\",\"client_ip\":\"1.2.3.4\"}\n",
+      "jsonl", true },
+    /* A valid first record that no format claims (a damaged member name) is passed over. */
+    { "[{\"eventVersion\":\"1.08\",\"evenTime\":\"2026-11-02T14:00:05Z\"},"
+      "{\"eventVersion\":\"1.08\",\"eventTime\":\"2026-11-02T14:00:05Z\","
+      "\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\"}]",
+      "cloudtrail", true },
+    /* ... but only a few: a JSON array that is not a log stays unrecognised. */
+    { "[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":4},{\"a\":5},{\"a\":6},{\"a\":7},{\"a\":8},"
+      "{\"time\":\"2026-11-02T14:00:05Z\",\"path\":\"/x\"}]", NULL, true },
     { "{\"eventVersion\":\"1.08\",\"eventTime\":\"2026-11-02T14:00:05Z\","
       "\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\"}\n",
       "cloudtrail", false },

@@ -1,7 +1,9 @@
 /*
  * The pipeline end to end in the library: a small tree of logs in mixed formats and
  * compressions, with damage of every kind, checked through the events it delivers and the run
- * statistics.
+ * statistics. One bad record in every JSON layout, at the start, in the middle and at the end,
+ * costs exactly that record and is reported where it is; damage is reported whatever format
+ * detection made of the file; a file reached by several paths is read once.
  */
 #include "testutil.h"
 
@@ -33,7 +35,7 @@ static unsigned char *gzip_bytes(const char *data, size_t len, size_t *out_len)
 
 static void write_file(const char *dir, const char *name, const void *data, size_t len)
 {
-    char path[1024];
+    char path[1300];
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
@@ -222,10 +224,270 @@ static void test_forced_format_and_bad_field(void **state)
     free(path);
 }
 
+/* Warnings kept for the layout tests: where they point. */
+static char warned[4][600];
+static int n_warned;
+
+static void keep_warning(void *ctx, const struct kt_err *err)
+{
+    (void)ctx;
+    if (n_warned < 4) {
+        snprintf(warned[n_warned], sizeof(warned[0]), "%s", err->where);
+    }
+    n_warned++;
+}
+
+enum layout {
+    L_WRAP_COMPACT, /* {"Records":[{...},{...}]} on one line */
+    L_WRAP_PRETTY,  /* the same, pretty-printed */
+    L_ARRAY,        /* a GitHub export: [{...},\n{...}] */
+    L_CONCAT,       /* pretty-printed objects one after another */
+    L_LINES,        /* JSON lines */
+    L__COUNT
+};
+
+/* Appends printf output to buf at *len. */
+static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    va_end(ap);
+    assert_true(n > 0 && (size_t)n < cap - *len);
+    *len += (size_t)n;
+}
+
+static uint64_t lines_in(const char *p, size_t n)
+{
+    uint64_t lines = 1;
+    for (size_t i = 0; i < n; i++) {
+        lines += p[i] == '\n';
+    }
+    return lines;
+}
+
+/*
+ * Builds n records in a layout, record `bad` invalid (an unquoted value), into buf; sets *line
+ * and *offset to where the bad record starts.
+ */
+static size_t build(enum layout lay, int n, int bad, char *buf, size_t cap, uint64_t *line,
+                    uint64_t *offset)
+{
+    bool pretty = lay == L_WRAP_PRETTY || lay == L_CONCAT;
+    const char *nl = pretty ? "\n    " : "";
+    size_t len = 0;
+    if (lay == L_WRAP_COMPACT) {
+        put(buf, cap, &len, "{\"Records\":[");
+    } else if (lay == L_WRAP_PRETTY) {
+        put(buf, cap, &len, "{\n  \"Records\": [\n");
+    } else if (lay == L_ARRAY) {
+        put(buf, cap, &len, "[");
+    }
+    for (int i = 0; i < n; i++) {
+        if (i > 0) {
+            const char *sep = lay == L_WRAP_COMPACT                 ? ","
+                              : lay == L_LINES || lay == L_CONCAT ? "\n"
+                                                                  : ",\n";
+            put(buf, cap, &len, "%s", sep);
+        }
+        if (i == bad) {
+            *offset = len;
+            *line = lines_in(buf, len);
+        }
+        put(buf, cap, &len,
+            "{%s\"eventVersion\": \"1.08\",%s\"eventTime\": \"2026-11-02T14:%02d:00Z\",%s"
+            "\"eventSource\": \"s3.amazonaws.com\",%s\"eventName\": %s,%s"
+            "\"sourceIPAddress\": \"198.51.100.%d\",%s\"userIdentity\": {\"accessKeyId\": "
+            "\"AKIAY34FZKBOKMUTVV7A\", \"arn\": \"arn:aws:iam::1:user/a,b]}\"}%s}",
+            nl, nl, i % 60, nl, nl, i == bad ? "ListBuckets\"" : "\"ListBuckets\"", nl, i % 250,
+            nl, pretty ? "\n  " : "");
+    }
+    if (lay == L_WRAP_COMPACT) {
+        put(buf, cap, &len, "]}");
+    } else if (lay == L_WRAP_PRETTY) {
+        put(buf, cap, &len, "\n  ]\n}\n");
+    } else if (lay == L_ARRAY) {
+        put(buf, cap, &len, "]\n");
+    } else {
+        put(buf, cap, &len, "\n");
+    }
+    return len;
+}
+
+static void test_bad_record_in_every_layout(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    size_t cap = 64 * 1024;
+    char *buf = malloc(cap);
+    const char *names[L__COUNT] = { "wrap-compact", "wrap-pretty", "array", "concat", "lines" };
+    const int positions[] = { 0, N / 2, N - 1 };
+    for (int lay = 0; lay < L__COUNT; lay++) {
+        for (size_t k = 0; k < sizeof(positions) / sizeof(positions[0]); k++) {
+            uint64_t line = 0, offset = 0;
+            size_t len = build((enum layout)lay, N, positions[k], buf, cap, &line, &offset);
+            char *path = kt_test_tmpfile(buf, len);
+            struct kt_pipeline_opts opts = { .warn = keep_warning };
+            struct kt_pipeline *pl;
+            struct kt_err err;
+            assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
+            struct collected c = { 0 };
+            char *paths[] = { path };
+            n_warned = 0;
+            assert_int_equal(kt_pipeline_run(pl, paths, 1, collect, &c, &err), KT_OK);
+            const struct kt_run_stats *st = kt_pipeline_stats(pl);
+            char want[700];
+            /* JSON lines are split by lines unless the very first line is broken. */
+            if (lay == L_LINES && positions[k] > 0) {
+                snprintf(want, sizeof(want), "%s:%llu", path, (unsigned long long)line);
+            } else {
+                snprintf(want, sizeof(want), "%s:%llu (record %d, byte %llu)", path,
+                         (unsigned long long)line, positions[k] + 1,
+                         (unsigned long long)offset);
+            }
+            if (c.events != N - 1 || st->bad_total != 1 || st->records != N || n_warned != 1 ||
+                strcmp(warned[0], want) != 0) {
+                fail_msg("%s, bad record %d: %d events, %llu malformed, %llu records, %d "
+                         "warnings, first at '%s' (want '%s')",
+                         names[lay], positions[k], c.events, (unsigned long long)st->bad_total,
+                         (unsigned long long)st->records, n_warned, warned[0], want);
+            }
+            assert_int_equal(st->bad[KT_BAD_JSON], 1);
+            kt_pipeline_free(pl);
+            unlink(path);
+            free(path);
+        }
+    }
+    free(buf);
+}
+
+/* A missing comma between two records of an array is one malformed record, not silence. */
+static void test_missing_comma(void **state)
+{
+    (void)state;
+    enum { N = 10 };
+    size_t cap = 16 * 1024;
+    char *buf = malloc(cap);
+    uint64_t line, offset;
+    size_t len = build(L_WRAP_COMPACT, N, -1, buf, cap, &line, &offset);
+    /* Drop the comma before the sixth record. */
+    int seen = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (buf[i] == '}' && buf[i + 1] == ',' && buf[i + 2] == '{' && ++seen == 5) {
+            memmove(buf + i + 1, buf + i + 2, len - i - 2);
+            len--;
+            break;
+        }
+    }
+    char *path = kt_test_tmpfile(buf, len);
+    struct kt_pipeline_opts opts = { .warn = keep_warning };
+    struct kt_pipeline *pl;
+    struct kt_err err;
+    assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
+    struct collected c = { 0 };
+    char *paths[] = { path };
+    n_warned = 0;
+    assert_int_equal(kt_pipeline_run(pl, paths, 1, collect, &c, &err), KT_OK);
+    assert_int_equal(c.events, N - 1);
+    assert_int_equal(kt_pipeline_stats(pl)->bad[KT_BAD_JSON], 1);
+    assert_int_equal(n_warned, 1);
+    assert_non_null(strstr(warned[0], "(record 6, byte "));
+    kt_pipeline_free(pl);
+    unlink(path);
+    free(path);
+    free(buf);
+}
+
+/* A gzip cut anywhere, even before one whole record decodes, is damage (whatever format
+ * detection concluded), never a silently skipped file. */
+static void test_truncated_gzip_every_offset(void **state)
+{
+    (void)state;
+    const char *text = LINE("GET", "") LINE("PUT", "") LINE("HEAD", "");
+    size_t gz_len;
+    unsigned char *gz = gzip_bytes(text, strlen(text), &gz_len);
+    char dir[] = "/tmp/keytrail-trunc-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    /* From 2 bytes: one byte (0x1f) cannot be told from a one-byte plain file. */
+    for (size_t keep = 2; keep < gz_len; keep++) {
+        write_file(dir, "cut.log.gz", gz, keep);
+        struct kt_pipeline_opts opts = { .warn = keep_warning };
+        struct kt_pipeline *pl;
+        struct kt_err err;
+        assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
+        struct collected c = { 0 };
+        char *paths[] = { dir };
+        n_warned = 0;
+        assert_int_equal(kt_pipeline_run(pl, paths, 1, collect, &c, &err), KT_OK);
+        const struct kt_run_stats *st = kt_pipeline_stats(pl);
+        if (st->files_damaged != 1 || !kt_run_stats_damaged(st) || st->files_unknown != 0) {
+            fail_msg("cut at %zu of %zu: damaged %llu, unknown %llu", keep, gz_len,
+                     (unsigned long long)st->files_damaged,
+                     (unsigned long long)st->files_unknown);
+        }
+        assert_true(c.events <= 3); /* the last 8 bytes are only the checksum */
+        kt_pipeline_free(pl);
+    }
+    free(gz);
+    char cmd[200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Two symbolic links to one directory, the same directory and the same file named again: each
+ * file is read once and the skips are counted. */
+static void test_each_file_once(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/keytrail-once-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char p[900], q[900];
+    snprintf(p, sizeof(p), "%s/real", root);
+    assert_int_equal(mkdir(p, 0700), 0);
+    const char *text = LINE("GET", "");
+    write_file(p, "access.log", text, strlen(text));
+    snprintf(p, sizeof(p), "%s/top", root);
+    assert_int_equal(mkdir(p, 0700), 0);
+    snprintf(p, sizeof(p), "%s/real", root);
+    snprintf(q, sizeof(q), "%s/top/one", root);
+    assert_int_equal(symlink(p, q), 0);
+    snprintf(q, sizeof(q), "%s/top/two", root);
+    assert_int_equal(symlink(p, q), 0);
+    snprintf(p, sizeof(p), "%s/top", root);
+    snprintf(q, sizeof(q), "%s/real/access.log", root);
+    struct kt_pipeline_opts opts = { .warn = keep_warning };
+    struct kt_pipeline *pl;
+    struct kt_err err;
+    assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
+    struct collected c = { 0 };
+    char *paths[] = { p, p, q };
+    n_warned = 0;
+    assert_int_equal(kt_pipeline_run(pl, paths, 3, collect, &c, &err), KT_OK);
+    const struct kt_run_stats *st = kt_pipeline_stats(pl);
+    assert_int_equal(c.events, 1);
+    assert_int_equal(st->files, 1);
+    assert_int_equal(st->files_duplicate, 3); /* top/two, top again, the file again */
+    assert_false(kt_run_stats_damaged(st));
+    assert_int_equal(n_warned, 1); /* the count, once, at the end */
+    /* A second run reads everything again. */
+    assert_int_equal(kt_pipeline_run(pl, paths, 1, collect, &c, &err), KT_OK);
+    assert_int_equal(c.events, 2);
+    kt_pipeline_free(pl);
+    char cmd[1200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree),
+        cmocka_unit_test(test_bad_record_in_every_layout),
+        cmocka_unit_test(test_missing_comma),
+        cmocka_unit_test(test_truncated_gzip_every_offset),
+        cmocka_unit_test(test_each_file_once),
         cmocka_unit_test(test_callback_stops_run),
         cmocka_unit_test(test_forced_format_and_bad_field),
     };

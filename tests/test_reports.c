@@ -975,8 +975,9 @@ static void test_json_basic(void **state)
     struct json_object *t = get(o, "totals");
     static const char *const tot[] = {"keys",      "rotate",        "investigate", "ok",
                                       "files",     "damaged_files", "records",     "events",
-                                      "malformed", "findings",      "alerts"};
-    const uint64_t want_tot[] = {7, 2, 2, 3, 12, 1, 98765, 90000, 17, 6, 5};
+                                      "malformed", "findings",      "alerts",      "max_keys",
+                                      "evicted",   "evicted_rotate", "evicted_investigate"};
+    const uint64_t want_tot[] = {7, 2, 2, 3, 12, 1, 98765, 90000, 17, 6, 5, 0, 0, 0, 0};
     assert_int_equal(json_object_object_length(t), KT_ARRAY_LEN(tot));
     for (size_t j = 0; j < KT_ARRAY_LEN(tot); j++) {
         expect_int(t, tot[j], (int64_t)want_tot[j]);

@@ -1,4 +1,5 @@
-/* Path walking: chronological name order, recursion, hidden entries, loops, errors. */
+/* Path walking: chronological name order, recursion, hidden entries, loops, errors, and each
+ * file and directory visited once however many paths lead to it. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -96,7 +97,7 @@ static void test_walk_tree(void **state)
     assert_int_equal(symlink(root, p), 0);
 
     struct seen s = { 0 };
-    assert_int_equal(kt_walk(root, on_file, on_error, &s), KT_OK);
+    assert_int_equal(kt_walk(root, NULL, on_file, on_error, &s), KT_OK);
     const char *want[] = { "2026/9/z.json", "2026/10/a.json", "2026/10/b.json",
                            "access.log.2.gz", "access.log.1", "access.log" };
     assert_int_equal(s.n, 6);
@@ -110,9 +111,9 @@ static void test_walk_tree(void **state)
     /* Explicit paths: a file is itself, "-" is stdin, a missing path is an error. */
     struct seen t = { 0 };
     snprintf(p, sizeof(p), "%s/.dotfile", root);
-    assert_int_equal(kt_walk(p, on_file, on_error, &t), KT_OK);
-    assert_int_equal(kt_walk("-", on_file, on_error, &t), KT_OK);
-    assert_int_equal(kt_walk("/nonexistent/keytrail", on_file, on_error, &t), KT_OK);
+    assert_int_equal(kt_walk(p, NULL, on_file, on_error, &t), KT_OK);
+    assert_int_equal(kt_walk("-", NULL, on_file, on_error, &t), KT_OK);
+    assert_int_equal(kt_walk("/nonexistent/keytrail", NULL, on_file, on_error, &t), KT_OK);
     assert_int_equal(t.n, 2);
     assert_string_equal(t.files[0], p);
     assert_string_equal(t.files[1], "-");
@@ -133,7 +134,86 @@ static enum kt_rc stop_at_first(void *ctx, const char *path)
 static void test_walk_stops_on_callback_error(void **state)
 {
     (void)state;
-    assert_int_equal(kt_walk("-", stop_at_first, NULL, NULL), KT_EIO);
+    assert_int_equal(kt_walk("-", NULL, stop_at_first, NULL, NULL), KT_EIO);
+}
+
+/* A diamond of symbolic links, levels deep: without the visited set the one file at the
+ * bottom is reached 2^levels times. */
+static void test_diamond_visited_once(void **state)
+{
+    (void)state;
+    enum { LEVELS = 22 };
+    char root[] = "/tmp/keytrail-diamond-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char p[1024], q[1100], prev[1024];
+    snprintf(prev, sizeof(prev), "%s/top", root);
+    assert_int_equal(mkdir(prev, 0700), 0);
+    for (int i = 1; i <= LEVELS; i++) {
+        snprintf(p, sizeof(p), "%s/d%d", root, i);
+        assert_int_equal(mkdir(p, 0700), 0);
+        snprintf(q, sizeof(q), "%s/a", prev);
+        assert_int_equal(symlink(p, q), 0);
+        snprintf(q, sizeof(q), "%s/b", prev);
+        assert_int_equal(symlink(p, q), 0);
+        snprintf(prev, sizeof(prev), "%s", p);
+    }
+    char rel[32];
+    snprintf(rel, sizeof(rel), "d%d/x.log", LEVELS);
+    touch(root, rel);
+    /* A hard link to the file in the top directory is the same file too. */
+    snprintf(p, sizeof(p), "%s/d%d/x.log", root, LEVELS);
+    snprintf(q, sizeof(q), "%s/top/hard.log", root);
+    assert_int_equal(link(p, q), 0);
+
+    struct kt_walk_seen *seen;
+    assert_int_equal(kt_walk_seen_new(&seen), KT_OK);
+    struct seen s = { 0 };
+    snprintf(q, sizeof(q), "%s/top", root);
+    assert_int_equal(kt_walk(q, seen, on_file, on_error, &s), KT_OK);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.errors, 0);
+    /* One second link per level, and the hard link. */
+    assert_int_equal(kt_walk_seen_skipped(seen), LEVELS + 1);
+    /* The same directory and the same file named again in the run. */
+    assert_int_equal(kt_walk(q, seen, on_file, on_error, &s), KT_OK);
+    assert_int_equal(kt_walk(p, seen, on_file, on_error, &s), KT_OK);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(kt_walk_seen_skipped(seen), LEVELS + 3);
+    /* Standard input is a stream: always read. */
+    assert_int_equal(kt_walk("-", seen, on_file, on_error, &s), KT_OK);
+    assert_int_equal(kt_walk("-", seen, on_file, on_error, &s), KT_OK);
+    assert_int_equal(s.n, 3);
+    kt_walk_seen_free(seen);
+    kt_walk_seen_free(NULL);
+
+    char cmd[1200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Many distinct files: the set grows and still tells them apart. */
+static void test_many_files(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/keytrail-many-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    for (int i = 0; i < 300; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "f%03d.log", i);
+        touch(root, name);
+    }
+    struct kt_walk_seen *seen;
+    assert_int_equal(kt_walk_seen_new(&seen), KT_OK);
+    struct seen s = { 0 };
+    assert_int_equal(kt_walk(root, seen, on_file, on_error, &s), KT_OK);
+    assert_int_equal(s.n, 32); /* the collector keeps 32; the count below is what matters */
+    assert_int_equal(kt_walk_seen_skipped(seen), 0);
+    assert_int_equal(kt_walk(root, seen, on_file, on_error, &s), KT_OK);
+    assert_int_equal(kt_walk_seen_skipped(seen), 1); /* the directory, not its 300 files */
+    kt_walk_seen_free(seen);
+    char cmd[200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -142,6 +222,8 @@ int main(void)
         cmocka_unit_test(test_name_order),
         cmocka_unit_test(test_walk_tree),
         cmocka_unit_test(test_walk_stops_on_callback_error),
+        cmocka_unit_test(test_diamond_visited_once),
+        cmocka_unit_test(test_many_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,12 @@
  *
  * Reports are deterministic: they depend only on the logs (times are event times), so two runs
  * over the same input give byte-identical reports.
+ *
+ * A model holds its keys in one of two forms. The entries form is an array of full entries
+ * (about 2.7 KiB each), which renderers sort into report order themselves: for hand-built
+ * models and tests. The rows form is what the engine builds: one 20-byte row per key, already
+ * in report order, and a fill function that writes the full entry of one row into a caller's
+ * buffer — so a report over a million keys never holds a million entries at once.
  */
 #ifndef KEYTRAIL_REPORT_H
 #define KEYTRAIL_REPORT_H
@@ -63,11 +69,30 @@ struct kt_report_totals {
     uint64_t keys, rotate, investigate, ok;
     uint64_t files, damaged_files, records, events, malformed;
     uint64_t findings, alerts;
+    /* The key cap (--max-keys; 0 = none), the keys evicted at it, and how many of those were
+     * at rotate or investigate when evicted (their alerts were written). */
+    uint64_t max_keys, evicted, evicted_rotate, evicted_investigate;
+};
+
+/* One key of a rows-form model: enough to order keys and count verdicts without its entry. */
+struct kt_report_row {
+    struct kt_keyid key;
+    uint8_t verdict; /* enum kt_verdict */
+    uint8_t risk;    /* 0..100 */
+    uint32_t ref;    /* the model source's handle for the entry */
 };
 
 struct kt_report {
-    const struct kt_report_key *keys; /* highest risk first, then key id */
+    /* Entries form: keys[0..n_keys), in any order. */
+    const struct kt_report_key *keys;
     size_t n_keys;
+    /* Rows form, used when rows is not NULL: rows[0..n_keys) in report order (risk, highest
+     * first, then verdict, rotate first, then key id); fill(src, row, buf) writes the row's
+     * entry into buf and returns buf. */
+    const struct kt_report_row *rows;
+    const struct kt_report_key *(*fill)(const void *src, const struct kt_report_row *row,
+                                        struct kt_report_key *buf);
+    const void *src;
     struct kt_report_totals totals;
     int64_t from_ms, to_ms; /* span of the events read */
     const char *geo;        /* what geolocation was used ("no geolocation database") */
@@ -80,6 +105,13 @@ struct kt_reporter {
     /* Writes r to out. KT_EIO when writing fails. */
     enum kt_rc (*render)(const struct kt_report *r, FILE *out, struct kt_err *err);
 };
+
+/* Verdict of key i (model order): cheap in both forms. i must be below n_keys. */
+enum kt_verdict kt_report_verdict(const struct kt_report *r, size_t i);
+/* Key i in model order (report order for the rows form): &keys[i], or the row's entry filled
+ * into buf. NULL when i is out of range. Valid until buf is reused. */
+const struct kt_report_key *kt_report_key_get(const struct kt_report *r, size_t i,
+                                              struct kt_report_key *buf);
 
 /* The renderer for a file name by its extension (case-insensitive); NULL when none fits. */
 const struct kt_reporter *kt_reporter_for_path(const char *path);

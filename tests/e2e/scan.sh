@@ -87,7 +87,7 @@ jq -e '.totals.rotate == 0' "$WORK/allowed.json" >/dev/null || fail "allowlist i
 printf '{ "detectors": { "new_countri": {} } }\n' >"$WORK/typo.json"
 run typo scan --config "$WORK/typo.json" "$KT_SAMPLES"
 expect_rc typo 2
-expect_grep typo.err "typo.json: detectors.new_countri: unknown detector"
+expect_grep typo.err "typo.json:1: detectors.new_countri: unknown detector"
 
 # --list-detectors lists every detector with its knobs.
 run ld scan --list-detectors

@@ -4,7 +4,8 @@
  * (at several capacities), and to the base64 decoder. Besides memory safety (ASan/UBSan), it
  * checks invariants and aborts when one breaks:
  *   - a recognised credential's strings are NUL-terminated inside their buffers;
- *   - the cache answers exactly like direct recognition;
+ *   - the cache (on a miss and on a hit) answers like direct recognition, field by field as
+ *     it promises (the JWT block only for JWTs);
  *   - query candidates point into the query or the scratch buffer;
  *   - text candidates lie inside the text;
  *   - redaction is NUL-terminated, within capacity, and holds no found non-AWS token (one that
@@ -62,6 +63,10 @@ static void check_cred(const struct kt_cred *c)
     check(terminated(c->kind, sizeof(c->kind)));
     check(terminated(c->hint, sizeof(c->hint)));
     check(terminated(c->account, sizeof(c->account)));
+    check((unsigned)c->family < KT_FAM__COUNT);
+    if (c->family != KT_FAM_JWT) {
+        return; /* the JWT block is only meaningful for JWTs */
+    }
     check(terminated(c->jwt.alg, sizeof(c->jwt.alg)));
     check(terminated(c->jwt.iss, sizeof(c->jwt.iss)));
     check(terminated(c->jwt.sub, sizeof(c->jwt.sub)));
@@ -70,20 +75,50 @@ static void check_cred(const struct kt_cred *c)
     check(terminated(c->jwt.jti, sizeof(c->jwt.jti)));
     check(terminated(c->jwt.kid, sizeof(c->jwt.kid)));
     check(terminated(c->jwt.typ, sizeof(c->jwt.typ)));
-    check((unsigned)c->family < KT_FAM__COUNT);
+}
+
+/*
+ * What the cache promises (cred_cache.h, credential.h): the same answer, and for a credential
+ * the same family, flags, kind, ids, hint and account; the JWT block only for JWTs (it is
+ * "meaningful only when family == KT_FAM_JWT", and the cache does not copy it otherwise).
+ * Strings compare up to their NUL: the bytes after it are not part of the value.
+ */
+static void check_same(const struct kt_cred *a, const struct kt_cred *b)
+{
+    check(a->family == b->family && a->flags == b->flags);
+    check(strcmp(a->kind, b->kind) == 0 && strcmp(a->hint, b->hint) == 0 &&
+          strcmp(a->account, b->account) == 0);
+    check(kt_keyid_eq(&a->key, &b->key) && kt_keyid_eq(&a->token, &b->token));
+    if (a->family != KT_FAM_JWT) {
+        return;
+    }
+    const struct kt_jwt_info *x = &a->jwt, *y = &b->jwt;
+    check(strcmp(x->alg, y->alg) == 0 && strcmp(x->typ, y->typ) == 0 &&
+          strcmp(x->kid, y->kid) == 0 && strcmp(x->iss, y->iss) == 0 &&
+          strcmp(x->sub, y->sub) == 0 && strcmp(x->aud, y->aud) == 0 &&
+          strcmp(x->azp, y->azp) == 0 && strcmp(x->jti, y->jti) == 0);
+    check(x->exp == y->exp && x->iat == y->iat && x->nbf == y->nbf);
 }
 
 static void as_candidates(struct kt_str v)
 {
     for (int k = 0; k < KT_CAND__COUNT; k++) {
         struct kt_cand cand = {(enum kt_cand_kind)k, v};
-        struct kt_cred a, b;
+        struct kt_cred a, b, c;
+        /* Different garbage in each, so a field one path leaves unset shows up. */
+        memset(&a, 0xa5, sizeof(a));
+        memset(&b, 0x5a, sizeof(b));
+        memset(&c, 0x3c, sizeof(c));
         bool ra = kt_cred_recognise(&cand, &a);
-        bool rb = kt_cred_cache_resolve(cache, &cand, &b);
-        check(ra == rb);
-        check(memcmp(&a, &b, sizeof(a)) == 0);
+        bool rb = kt_cred_cache_resolve(cache, &cand, &b); /* a miss, or a hit from earlier */
+        bool rc = kt_cred_cache_resolve(cache, &cand, &c); /* a hit */
+        check(ra == rb && ra == rc);
         if (ra) {
             check_cred(&a);
+            check_cred(&b);
+            check_cred(&c);
+            check_same(&a, &b);
+            check_same(&a, &c);
         }
     }
 }
