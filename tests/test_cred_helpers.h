@@ -174,6 +174,28 @@ static inline void tc_assert_no_token(const struct kt_cred *cred, const char *to
     }
 }
 
+/* Writes tmpl into out with "%s" replaced by tok and "%%" by '%'. Returns out. */
+static inline char *tc_fill(char *out, size_t cap, const char *tmpl, const char *tok)
+{
+    size_t o = 0;
+    for (const char *p = tmpl; *p && o + 1 < cap; p++) {
+        if (p[0] == '%' && p[1] == 's') {
+            size_t n = strlen(tok);
+            assert_true(o + n < cap);
+            memcpy(out + o, tok, n);
+            o += n;
+            p++;
+        } else if (p[0] == '%' && p[1] == '%') {
+            out[o++] = '%';
+            p++;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* One token of every family (AWS id and a JWT included), deterministic. */
 struct tc_sample {
     char tok[400];

@@ -149,28 +149,6 @@ static const char *const contexts[] = {
     "caf\xc3\xa9 %s \xc3\xa9t\xc3\xa9",
 };
 
-static char *fill(char *out, size_t cap, const char *tmpl, const char *tok)
-{
-    /* Expand "%%" to '%' and "%s" to the token. */
-    size_t o = 0;
-    for (const char *p = tmpl; *p && o + 1 < cap; p++) {
-        if (p[0] == '%' && p[1] == 's') {
-            size_t n = strlen(tok);
-            assert_true(o + n < cap);
-            memcpy(out + o, tok, n);
-            o += n;
-            p++;
-        } else if (p[0] == '%' && p[1] == '%') {
-            out[o++] = '%';
-            p++;
-        } else {
-            out[o++] = *p;
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
 static void test_find_in_text_positions(void **state)
 {
     (void)state;
@@ -182,7 +160,7 @@ static void test_find_in_text_positions(void **state)
         assert_int_equal(direct.family, s[i].fam);
         for (size_t k = 0; k < KT_ARRAY_LEN(contexts); k++) {
             char text[1024];
-            fill(text, sizeof(text), contexts[k], s[i].tok);
+            tc_fill(text, sizeof(text), contexts[k], s[i].tok);
             struct kt_cand out[4];
             size_t n = kt_cred_find_in_text(kt_str_cstr(text), out, 4);
             if (n != 1) {
@@ -205,15 +183,15 @@ static void test_find_in_text_boundaries(void **state)
         char text[1024];
         struct kt_cand out[4];
         /* Glued to a word on the left: not a token start. */
-        fill(text, sizeof(text), "x%s", s[i].tok);
+        tc_fill(text, sizeof(text), "x%s", s[i].tok);
         assert_int_equal(kt_cred_find_in_text(kt_str_cstr(text), out, 4), 0);
-        fill(text, sizeof(text), "9%s", s[i].tok);
+        tc_fill(text, sizeof(text), "9%s", s[i].tok);
         assert_int_equal(kt_cred_find_in_text(kt_str_cstr(text), out, 4), 0);
-        fill(text, sizeof(text), "_%s", s[i].tok);
+        tc_fill(text, sizeof(text), "_%s", s[i].tok);
         assert_int_equal(kt_cred_find_in_text(kt_str_cstr(text), out, 4), 0);
         /* Glued on the right: the token would be longer than its family allows, or not
          * exactly this token. */
-        fill(text, sizeof(text), "%sZ9_", s[i].tok);
+        tc_fill(text, sizeof(text), "%sZ9_", s[i].tok);
         size_t n = kt_cred_find_in_text(kt_str_cstr(text), out, 4);
         for (size_t k = 0; k < n; k++) {
             assert_false(out[k].value.len == strlen(s[i].tok));
@@ -321,8 +299,8 @@ static void test_redact_every_context(void **state)
         assert_true(tc_recognise(KT_CAND_TOKEN, s[i].tok, &direct));
         for (size_t k = 0; k < KT_ARRAY_LEN(contexts); k++) {
             char text[1024], want[1024], red[1024];
-            fill(text, sizeof(text), contexts[k], s[i].tok);
-            fill(want, sizeof(want), contexts[k], direct.hint);
+            tc_fill(text, sizeof(text), contexts[k], s[i].tok);
+            tc_fill(want, sizeof(want), contexts[k], direct.hint);
             size_t len = kt_cred_redact(kt_str_cstr(text), red, sizeof(red));
             assert_string_equal(red, want);
             assert_int_equal(len, strlen(want));

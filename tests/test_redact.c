@@ -47,26 +47,6 @@ static const char *const neighbours[] = {
     "caf\xc3\xa9%s\xc3\xa9", "a=%s&b=1", "%%22%s%%22",
 };
 
-static void expand(char *out, size_t cap, const char *tmpl, const char *tok)
-{
-    size_t o = 0;
-    for (const char *p = tmpl; *p != '\0' && o + 1 < cap; p++) {
-        if (p[0] == '%' && p[1] == 's') {
-            size_t n = strlen(tok);
-            assert_true(o + n < cap);
-            memcpy(out + o, tok, n);
-            o += n;
-            p++;
-        } else if (p[0] == '%' && p[1] == '%') {
-            out[o++] = '%';
-            p++;
-        } else {
-            out[o++] = *p;
-        }
-    }
-    out[o] = '\0';
-}
-
 static void test_every_family_every_neighbour(void **state)
 {
     (void)state;
@@ -75,7 +55,7 @@ static void test_every_family_every_neighbour(void **state)
     for (size_t i = 0; i < ns; i++) {
         for (size_t k = 0; k < KT_ARRAY_LEN(neighbours); k++) {
             char text[1024], red[2048];
-            expand(text, sizeof(text), neighbours[k], s[i].tok);
+            tc_fill(text, sizeof(text), neighbours[k], s[i].tok);
             kt_redact_text(kt_str_cstr(text), red, sizeof(red));
             if (s[i].fam == KT_FAM_AWS) {
                 assert_non_null(strstr(red, s[i].tok)); /* key ids are public */
@@ -265,7 +245,7 @@ static void test_uuid_shapes(void **state)
     for (size_t i = 0; i < KT_ARRAY_LEN(uuids); i++) {
         for (size_t k = 0; k < KT_ARRAY_LEN(around); k++) {
             char text[128], red[128];
-            expand(text, sizeof(text), around[k], uuids[i]);
+            tc_fill(text, sizeof(text), around[k], uuids[i]);
             kt_redact_text(kt_str_cstr(text), red, sizeof(red));
             if (holds_piece(red, uuids[i], 0)) {
                 fail_msg("uuid %zu in context %zu survives: %s", i, k, red);

@@ -16,49 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_lines.h"
 #include "config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char tmp_path[64];
-
-static void check(bool ok)
-{
-    if (!ok) {
-        abort();
-    }
-}
-
-static void remove_tmp(void)
-{
-    unlink(tmp_path);
-}
-
-static uint64_t count_lines(const uint8_t *data, size_t size)
-{
-    uint64_t n = 1;
-    for (size_t i = 0; i < size; i++) {
-        n += data[i] == '\n';
-    }
-    return n;
-}
-
-static uint64_t where_line(const struct kt_err *err, const char *name, uint64_t lines)
-{
-    size_t n = strlen(name);
-    check(strncmp(err->where, name, n) == 0);
-    if (err->where[n] == '\0') {
-        return 0;
-    }
-    check(err->where[n] == ':');
-    uint64_t line = 0;
-    for (const char *p = err->where + n + 1; *p != '\0'; p++) {
-        check(*p >= '0' && *p <= '9' && line < UINT64_MAX / 10);
-        line = line * 10 + (uint64_t)(*p - '0');
-    }
-    check(line >= 1 && line <= lines);
-    return line;
-}
 
 static void check_loaded(const struct kt_config *cfg, size_t size)
 {
@@ -195,15 +156,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > (1u << 20)) {
         return 0;
     }
-    if (tmp_path[0] == '\0') {
-        snprintf(tmp_path, sizeof(tmp_path), "/tmp/kt-fuzz-config-XXXXXX");
-        int fd = mkstemp(tmp_path);
-        if (fd < 0) {
-            abort();
-        }
-        close(fd);
-        atexit(remove_tmp);
-    }
     char *copy = malloc(size ? size : 1);
     if (copy == NULL) {
         return 0;
@@ -211,13 +163,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > 0) {
         memcpy(copy, data, size);
     }
-    uint64_t lines = count_lines(data, size);
+    uint64_t lines = fz_newlines(data, size) + 1;
     struct kt_err em;
     enum kt_rc rm = load(copy, size, &em);
     uint64_t line_m = 0;
     if (rm != KT_OK) {
         check(rm == KT_EPARSE);
-        line_m = where_line(&em, "mem", lines);
+        line_m = fz_where_line(&em, "mem", lines, false);
         for (const char *p = em.msg; *p != '\0'; p++) {
             check((unsigned char)*p >= 0x20 && *p != 0x7f);
         }
@@ -226,24 +178,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(copy);
 
-    FILE *f = fopen(tmp_path, "wb");
-    if (f != NULL) {
-        bool written = fwrite(data, 1, size, f) == size;
-        if (fclose(f) == 0 && written) {
-            struct kt_config cfg;
-            if (kt_config_init(&cfg) != KT_OK) {
-                abort();
-            }
-            struct kt_err ef;
-            kt_err_clear(&ef);
-            enum kt_rc rf = kt_config_load(&cfg, tmp_path, &ef);
-            check(rf == rm);
-            if (rf != KT_OK) {
-                check(strcmp(ef.msg, em.msg) == 0);
-                check(where_line(&ef, tmp_path, lines) == line_m);
-            }
-            kt_config_fini(&cfg);
+    const char *tmp_path = fz_write_tmp("config", data, size);
+    if (tmp_path != NULL) {
+        struct kt_config cfg;
+        if (kt_config_init(&cfg) != KT_OK) {
+            abort();
         }
+        struct kt_err ef;
+        kt_err_clear(&ef);
+        enum kt_rc rf = kt_config_load(&cfg, tmp_path, &ef);
+        check(rf == rm);
+        if (rf != KT_OK) {
+            check(strcmp(ef.msg, em.msg) == 0);
+            check(fz_where_line(&ef, tmp_path, lines, false) == line_m);
+        }
+        kt_config_fini(&cfg);
     }
     return 0;
 }

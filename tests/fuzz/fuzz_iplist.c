@@ -16,23 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_lines.h"
 #include "netset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char tmp_path[64];
-
-static void check(bool ok)
-{
-    if (!ok) {
-        abort();
-    }
-}
-
-static void remove_tmp(void)
-{
-    unlink(tmp_path);
-}
 
 static bool known_message(const char *msg)
 {
@@ -47,28 +34,6 @@ static bool known_message(const char *msg)
         }
     }
     return false;
-}
-
-static uint64_t count_lines(const uint8_t *data, size_t size)
-{
-    uint64_t n = 0;
-    for (size_t i = 0; i < size; i++) {
-        n += data[i] == '\n';
-    }
-    return n + (size > 0 && data[size - 1] != '\n');
-}
-
-static uint64_t where_line(const struct kt_err *err, const char *name, uint64_t lines)
-{
-    size_t n = strlen(name);
-    check(strncmp(err->where, name, n) == 0 && err->where[n] == ':');
-    uint64_t line = 0;
-    for (const char *p = err->where + n + 1; *p != '\0'; p++) {
-        check(*p >= '0' && *p <= '9' && line < UINT64_MAX / 10);
-        line = line * 10 + (uint64_t)(*p - '0');
-    }
-    check(line >= 1 && line <= lines);
-    return line;
 }
 
 static void check_label(const char *label)
@@ -111,15 +76,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > (1u << 20)) {
         return 0;
     }
-    if (tmp_path[0] == '\0') {
-        snprintf(tmp_path, sizeof(tmp_path), "/tmp/kt-fuzz-iplist-XXXXXX");
-        int fd = mkstemp(tmp_path);
-        if (fd < 0) {
-            abort();
-        }
-        close(fd);
-        atexit(remove_tmp);
-    }
     char *copy = malloc(size ? size : 1);
     struct kt_netset *mem = NULL, *file = NULL;
     if (copy == NULL || kt_netset_new(&mem) != KT_OK || kt_netset_new(&file) != KT_OK) {
@@ -128,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > 0) {
         memcpy(copy, data, size);
     }
-    uint64_t lines = count_lines(data, size);
+    uint64_t lines = fz_count_lines(data, size);
     struct kt_err em;
     kt_err_clear(&em);
     enum kt_rc rm = kt_netset_load_buffer(mem, "mem", copy, size, &em);
@@ -139,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         check(rm == KT_EPARSE || rm == KT_ELIMIT);
         check(known_message(em.msg));
-        line_m = where_line(&em, "mem", lines);
+        line_m = fz_where_line(&em, "mem", lines, true);
     }
     static const char *const probes[] = { "0.0.0.0", "10.1.2.3", "185.220.101.44", "::",
                                           "::1", "2001:db8::1", "::ffff:10.1.2.3", "x" };
@@ -150,21 +106,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kt_netset_add(mem, kt_str_make(copy, size), KT_STR_LIT("whole"));
     check_label(kt_netset_match(mem, kt_str_make(copy, size)));
 
-    FILE *f = fopen(tmp_path, "wb");
-    if (f != NULL) {
-        bool written = fwrite(data, 1, size, f) == size;
-        if (fclose(f) == 0 && written) {
-            struct kt_err ef;
-            kt_err_clear(&ef);
-            enum kt_rc rf = kt_netset_load(file, tmp_path, &ef);
-            check(rf == rm);
-            if (rf != KT_OK) {
-                check(strcmp(ef.msg, em.msg) == 0);
-                check(where_line(&ef, tmp_path, lines) == line_m);
-            }
-            /* mem got "whole" added since. */
-            check(kt_netset_count(file) <= kt_netset_count(mem));
+    const char *tmp_path = fz_write_tmp("iplist", data, size);
+    if (tmp_path != NULL) {
+        struct kt_err ef;
+        kt_err_clear(&ef);
+        enum kt_rc rf = kt_netset_load(file, tmp_path, &ef);
+        check(rf == rm);
+        if (rf != KT_OK) {
+            check(strcmp(ef.msg, em.msg) == 0);
+            check(fz_where_line(&ef, tmp_path, lines, true) == line_m);
         }
+        /* mem got "whole" added since. */
+        check(kt_netset_count(file) <= kt_netset_count(mem));
     }
 out:
     kt_netset_free(file);
