@@ -4,9 +4,12 @@
  * places (the owner and a thief in parallel).
  *
  * Distances shrink by both locations' accuracy radii, so city-level geolocation that puts a
- * mobile user 50 km off never looks like travel. A key that is normally used from several
- * regions (CI in two clouds, a team in two offices) does not "travel" between its established
- * places; but a thief's new place, and the owner's next use back home, do.
+ * mobile user 50 km off never looks like travel, and two wide circles that overlap give no
+ * speed at all. A country-only match is not a point (geodb.c leaves it without a location and
+ * the baseline keeps the last real point), so it never yields a speed; new_country judges it.
+ * A key that is normally used from several regions (CI in two clouds, a team in two offices)
+ * does not "travel" between its established places; but a thief's new place, and the owner's
+ * next use back home, do.
  */
 #include <keytrail/detector.h>
 
@@ -47,8 +50,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
     const struct kt_geo *g = in->geo;
-    if (!in->has_geo || in->broad || !g->has_location || !b->has_last_place ||
-        in->ev->time_ms == KT_TIME_NONE) {
+    if (!in->has_geo || in->broad || !g->has_location || g->precision == KT_GEO_PREC_COUNTRY ||
+        !b->has_last_place || in->ev->time_ms == KT_TIME_NONE) {
         return;
     }
     /* A key used from several regions by design (CI in two clouds, a team in two offices)

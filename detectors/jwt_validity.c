@@ -1,14 +1,17 @@
 /*
  * jwt_validity: a JWT used outside its validity (after exp, before nbf, issued in the future)
- * or unsigned (alg "none"). An expired token in use means someone kept a copy; an alg:none
- * token is a forgery attempt whether or not the server accepted it — and worse if it did.
+ * or unsigned (alg "none"), or carrying a bad signature. An expired token in use means someone
+ * kept a copy; an alg:none token is a forgery attempt whether or not the server accepted it —
+ * and worse if it did. With --jwt-secret, a token of a listed issuer whose HMAC signature does
+ * not verify (the pipeline sets KT_CRED_SIG_BAD while it holds the raw token) was made by
+ * someone without the issuer's secret: a forgery, critical.
  */
 #include <keytrail/detector.h>
 
 #include <inttypes.h>
 #include <stdio.h>
 
-enum { K_SKEW, K_SCORE_NONE, K_SCORE_EXPIRED, K_SCORE_ACCEPTED };
+enum { K_SKEW, K_SCORE_NONE, K_SCORE_EXPIRED, K_SCORE_ACCEPTED, K_SCORE_FORGED };
 
 static const struct kt_knob knobs[] = {
     [K_SKEW] = { "clock_skew_s", 300, "tolerated clock difference, seconds" },
@@ -16,6 +19,8 @@ static const struct kt_knob knobs[] = {
     [K_SCORE_EXPIRED] = { "score_expired", 40, "score of an expired or not-yet-valid token" },
     [K_SCORE_ACCEPTED] = { "score_accepted", 75,
                            "score when the server accepted such a token (2xx/3xx)" },
+    [K_SCORE_FORGED] = { "score_bad_signature", 90,
+                         "score of a token of a --jwt-secret issuer whose signature fails" },
 };
 
 static bool accepted(const struct kt_event *ev)
@@ -45,6 +50,22 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     kt_keyid_format(&c->token, tok);
     struct kt_finding f;
     bool ok = accepted(in->ev);
+    if (c->flags & KT_CRED_SIG_BAD) {
+        kt_finding_start(&f, in, "jwt_validity", KT_SEV_CRITICAL,
+                         (int)KT_MAX(in->knobs[K_SCORE_FORGED],
+                                     ok ? in->knobs[K_SCORE_ACCEPTED] : 0),
+                         "bad_signature:%.12s", tok + 4);
+        bool unsigned_tok = (c->flags & KT_CRED_ALG_NONE) != 0;
+        kt_finding_reason(&f,
+                          "forged JWT: token %s claims issuer %s (in --jwt-secret) but %s%s%s "
+                          "with that issuer's HMAC secret%s",
+                          tok, c->jwt.iss, unsigned_tok ? "is unsigned (alg none)" : "its ",
+                          unsigned_tok ? "" : c->jwt.alg,
+                          unsigned_tok ? ", which cannot verify" : " signature does not verify",
+                          ok ? "; the server accepted it" : "");
+        emit(ctx, &f);
+        return;
+    }
     if (c->flags & KT_CRED_ALG_NONE) {
         kt_finding_start(&f, in, "jwt_validity", KT_SEV_HIGH,
                          (int)(ok ? in->knobs[K_SCORE_ACCEPTED] : in->knobs[K_SCORE_NONE]),
@@ -85,8 +106,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 
 const struct kt_detector kt_det_jwt_validity = {
     .name = "jwt_validity",
-    .summary = "a JWT used after exp, before nbf or iat, or unsigned (alg none)",
-    .severity = KT_SEV_HIGH,
+    .summary = "a JWT used after exp, before nbf or iat, unsigned (alg none), or with a bad "
+               "signature (--jwt-secret)",
+    .severity = KT_SEV_CRITICAL,
     .aspect = KT_ASPECT_DIRECT,
     .needs_maturity = false,
     .needs_geo = false,

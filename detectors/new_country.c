@@ -8,12 +8,21 @@
  * judged. An owner on a trip looks like this: the usual client, and a place reachable from the
  * last one at a plausible speed — that is not reported at all (impossible_travel covers the
  * implausible case).
+ *
+ * A country-only match (geo.h: an area, not a point) gives impossible_travel nothing to work
+ * on, so the area is judged here: the trip was possible when the country's nearest part (its
+ * centroid less its radius) was reachable at travel_kmh; when even that was out of reach since
+ * the last use, from an unknown network, the finding is high (score_unreachable).
  */
 #include <keytrail/detector.h>
 
 #include <inttypes.h>
+#include <math.h>
 
-enum { K_NEAR_KM, K_TRAVEL_KMH, K_SCORE_FAR, K_SCORE_NEAR, K_SCORE_KNOWN_NET };
+/* A country area closer than this to the last place (after both radii) is never unreachable. */
+#define UNREACHABLE_MIN_KM 300
+
+enum { K_NEAR_KM, K_TRAVEL_KMH, K_SCORE_FAR, K_SCORE_NEAR, K_SCORE_KNOWN_NET, K_SCORE_UNREACH };
 
 static const struct kt_knob knobs[] = {
     [K_NEAR_KM] = { "near_km", 500, "a new country within this of a known place is 'near'" },
@@ -23,6 +32,9 @@ static const struct kt_knob knobs[] = {
     [K_SCORE_NEAR] = { "score_near", 25, "score when near a known place" },
     [K_SCORE_KNOWN_NET] = { "score_known_network", 10,
                             "score when the network (ASN) is already known" },
+    [K_SCORE_UNREACH] = { "score_unreachable", 70,
+                          "score when a country-only location was out of reach since the last "
+                          "use" },
 };
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
@@ -34,8 +46,23 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     bool usual_client = in->usual_client;
-    if (usual_client && b->has_last_place && g->has_location && in->ev->time_ms != KT_TIME_NONE) {
+    /* A country-only match is an area (centroid and radius), not a point: the trip counts as
+     * possible when its nearest part was reachable. */
+    bool area = !g->has_location && g->precision == KT_GEO_PREC_COUNTRY && g->accuracy_km > 0;
+    bool unreachable = false;
+    if (area && b->has_last_place && in->ev->time_ms != KT_TIME_NONE) {
+        double lower = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon) -
+                       g->accuracy_km - b->last_accuracy_km;
+        double hours = fabs((double)(in->ev->time_ms - b->last_place_ms) / 3.6e6);
+        unreachable = lower >= UNREACHABLE_MIN_KM &&
+                      lower / (hours < 1.0 / 60 ? 1.0 / 60 : hours) > in->knobs[K_TRAVEL_KMH];
+    }
+    if (usual_client && b->has_last_place && (g->has_location || area) &&
+        in->ev->time_ms != KT_TIME_NONE) {
         double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);
+        if (area) {
+            km = km > g->accuracy_km ? km - g->accuracy_km : 0;
+        }
         double hours = (double)(in->ev->time_ms - b->last_place_ms) / 3.6e6;
         if (hours > 0 && km / hours <= in->knobs[K_TRAVEL_KMH]) {
             return; /* the owner travelling */
@@ -48,6 +75,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     if (known_net) {
         sev = KT_SEV_LOW;
         score = (int)in->knobs[K_SCORE_KNOWN_NET];
+    } else if (unreachable) {
+        sev = KT_SEV_HIGH;
+        score = (int)in->knobs[K_SCORE_UNREACH];
     } else if (near >= 0 && near <= in->knobs[K_NEAR_KM]) {
         sev = KT_SEV_LOW;
         score = (int)in->knobs[K_SCORE_NEAR];

@@ -372,9 +372,12 @@ static void html_ok_row(FILE *out, const struct kt_report_key *k)
     fputs("<tr><td>", out);
     html_text(out, KT_REP_FIELD(k->hint));
     fprintf(out,
-            "</td><td>%s</td><td>%s</td><td class=\"n\">%d</td><td class=\"n\">%" PRIu64
-            "</td><td>",
-            kt_family_name(k->family), id, k->risk, k->events);
+            "</td><td>%s</td><td>%s</td><td class=\"n\">%d",
+            kt_family_name(k->family), id, k->risk);
+    if (k->learning) {
+        fprintf(out, " (learning: %" PRId64 " days)", k->history_days);
+    }
+    fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td><td>", k->events);
     html_date(out, k->first_ms);
     fputs("</td><td>", out);
     html_date(out, k->last_ms);

@@ -169,6 +169,11 @@ static void put_key(struct json_out *o, const struct kt_report_key *k)
     put_flags(w, k->flags);
     kt_jw_kcstr(w, "verdict", kt_verdict_name(k->verdict));
     kt_jw_kint(w, "risk", k->risk);
+    if (k->learning) {
+        kt_jw_key(w, "learning");
+        kt_jw_bool(w, true);
+        kt_jw_kint(w, "history_days", (int)KT_MIN(k->history_days, (int64_t)INT32_MAX));
+    }
     put_time(w, "first_seen", k->first_ms);
     put_time(w, "last_seen", k->last_ms);
     put_u64(w, "events", k->events);

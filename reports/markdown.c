@@ -205,8 +205,11 @@ static void md_ok_row(FILE *out, size_t rank, const struct kt_report_key *k)
     }
     fprintf(out, "| %zu | ", rank);
     md_text(out, KT_REP_FIELD(k->hint));
-    fprintf(out, " | %s | %s | %d | %" PRIu64 " | ", kt_family_name(k->family), id, k->risk,
-            k->events);
+    fprintf(out, " | %s | %s | %d", kt_family_name(k->family), id, k->risk);
+    if (k->learning) {
+        fprintf(out, " (learning: %" PRId64 " days)", k->history_days);
+    }
+    fprintf(out, " | %" PRIu64 " | ", k->events);
     md_date(out, k->first_ms);
     fputs(" | ", out);
     md_date(out, k->last_ms);

@@ -32,6 +32,7 @@
  * them, so its history is the error count per active minute.
  */
 #include <keytrail/baseline.h>
+#include <keytrail/useragent.h>
 
 #include <math.h>
 #include <stddef.h>
@@ -343,10 +344,19 @@ static void agent_name(struct kt_str ua, char out[KT_BL_AGENT_NAME])
     }
 }
 
+/* An agent's identity: the hash of its normalised form (product and major version, see
+ * useragent.h), into norm; the raw agent's when it normalises to nothing. */
+static uint64_t agent_id(struct kt_str ua, char norm[KT_UA_NORM_MAX])
+{
+    size_t n = kt_ua_normalise(ua, norm, KT_UA_NORM_MAX);
+    return n > 0 ? kt_bl_hash(norm, n) : kt_bl_hash(ua.ptr, ua.len);
+}
+
 static void agent_add(struct kt_baseline *b, struct kt_str ua, int32_t today)
 {
     struct kt_bl_agent *set = b->agents;
-    uint64_t id = kt_bl_hash(ua.ptr, ua.len);
+    char norm[KT_UA_NORM_MAX];
+    uint64_t id = agent_id(ua, norm);
     size_t victim = 0;
     while (victim < KT_BL_AGENTS && set[victim].count > 0) {
         if (set[victim].id == id) {
@@ -363,7 +373,7 @@ static void agent_add(struct kt_baseline *b, struct kt_str ua, int32_t today)
     a->id = id;
     a->count = 1;
     a->last_day = today;
-    agent_name(ua, a->name);
+    agent_name(ua, a->name); /* the first use's own product token, for reasons */
 }
 
 /* ---- operations: a Bloom filter, k = 3 --------------------------------------------------- */
@@ -563,7 +573,8 @@ bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent
     if (b == NULL || user_agent.len == 0) {
         return false;
     }
-    uint64_t id = kt_bl_hash(user_agent.ptr, user_agent.len);
+    char norm[KT_UA_NORM_MAX];
+    uint64_t id = agent_id(user_agent, norm);
     for (size_t i = 0; i < KT_BL_AGENTS && b->agents[i].count > 0; i++) {
         if (b->agents[i].id == id) {
             return true;

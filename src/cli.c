@@ -34,6 +34,8 @@ enum opt_id {
     OPT_KEYED,
     OPT_KEY,
     OPT_HASHED_TOKEN,
+    OPT_JWT_ISS,
+    OPT_JWT_SECRET,
     OPT_SCHEMA,
     OPT_ALERTS,
     OPT_REPORT,
@@ -106,6 +108,11 @@ static const struct opt options[] = {
       "JSON output (one object per line) instead of a table" },
     { OPT_HASHED_TOKEN, "hashed-token", 0, NULL, C_FINGERPRINT,
       "the value is a GitHub audit log hashed_token, not a token" },
+    { OPT_JWT_ISS, "jwt-iss", 0, "ISS", C_FINGERPRINT,
+      "print the key id of the JWTs that carry only this issuer (an API key such as Zoom's)" },
+    { OPT_JWT_SECRET, "jwt-secret", 0, "FILE", C_READERS,
+      "verify the HS256/384/512 signatures of these issuers' JWTs (lines `iss secret`; a bad "
+      "one is a critical finding in scan); FILE must be readable by its owner only" },
     { OPT_SCHEMA, "schema", 0, "NAME", C_MKGEO,
       "layout of the city database: maxmind (GeoIP2/GeoLite2, default) or flat "
       "(ip-location-db)" },
@@ -151,7 +158,8 @@ static const struct kt_command commands[] = {
       "country_name, city, latitude, longitude, asn, as_org. The City database gets the\n"
       "location columns, the optional ASN database the asn and as_org columns. Use it for your\n"
       "own address space (offices, VPN, CI runners); the tests and the demo build theirs from\n"
-      "samples/geo/networks.csv.",
+      "samples/geo/networks.csv. Headerless ip-location-db files (ip_range_start,\n"
+      "ip_range_end, then country, ASN or city fields) are read too, ranges split into CIDRs.",
       2, kt_cmd_mkgeo },
 };
 
@@ -375,6 +383,8 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
     case OPT_JSON: cli->json = true; return -1;
     case OPT_KEYED: cli->keyed = true; return -1;
     case OPT_HASHED_TOKEN: cli->hashed_token = true; return -1;
+    case OPT_JWT_ISS: cli->jwt_iss = arg; return -1;
+    case OPT_JWT_SECRET: cli->jwt_secret_path = arg; return -1;
     case OPT_ALERTS: cli->alerts_path = arg; return -1;
     case OPT_REPORT:
         if (cli->n_reports == KT_CLI_MAX_REPORTS) {

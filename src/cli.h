@@ -54,6 +54,8 @@ struct kt_cli {
     bool json;
     bool keyed;
     bool hashed_token;
+    const char *jwt_iss;         /* fingerprint --jwt-iss */
+    const char *jwt_secret_path; /* scan --jwt-secret */
     const char *schema; /* mkgeo: "maxmind" (default) or "flat" */
     /* scan */
     const char *alerts_path;

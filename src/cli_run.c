@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jwt_verify.h"
 #include "out.h"
 #include "redact.h"
 
@@ -111,6 +112,18 @@ struct kt_pipeline *kt_cli_pipeline(struct kt_cli *cli, int *exit_code)
         kt_cli_error("%s", err.msg);
         *exit_code = rc == KT_EUSAGE ? KT_EXIT_USAGE : KT_EXIT_FATAL;
         return NULL;
+    }
+    if (cli->jwt_secret_path != NULL) {
+        struct kt_jwt_keys *keys = NULL;
+        rc = kt_jwt_keys_load(&keys, cli->jwt_secret_path, &err);
+        if (rc != KT_OK) {
+            kt_cli_error("--jwt-secret %s: %s", err.where[0] ? err.where : cli->jwt_secret_path,
+                         err.msg);
+            *exit_code = rc == KT_ENOMEM || rc == KT_EIO ? KT_EXIT_FATAL : KT_EXIT_USAGE;
+            kt_pipeline_free(pl);
+            return NULL;
+        }
+        kt_pipeline_set_jwt_keys(pl, keys);
     }
     return pl;
 }

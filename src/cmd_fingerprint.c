@@ -1,7 +1,8 @@
 /*
  * `keytrail fingerprint`: the key id of one credential, as every other output names it.
  * The token comes from the command line or, better, standard input; it is wiped from memory
- * once recognised, and never printed.
+ * once recognised, and never printed. --jwt-iss prints the key of the JWTs that carry only an
+ * issuer (no token needed: the issuer, an API key id, is what the responder holds).
  */
 #include <unistd.h>
 
@@ -68,10 +69,53 @@ static void print_json(const struct kt_cred *c)
     kt_jw_fini(&w);
 }
 
+/* --jwt-iss: the key of the JWTs that carry only this issuer (an API key), as events name it. */
+static int fingerprint_issuer(struct kt_cli *cli)
+{
+    struct kt_cred cred;
+    memset(&cred, 0, sizeof(cred));
+    struct kt_str iss = kt_str_trim(kt_str_cstr(cli->jwt_iss));
+    if (cli->n_paths > 0) {
+        kt_cli_error("fingerprint: --jwt-iss takes no TOKEN");
+        return KT_EXIT_USAGE;
+    }
+    if (!kt_cred_jwt_issuer_key(iss, &cred.key)) {
+        kt_cli_error("fingerprint: --jwt-iss needs a non-empty issuer");
+        return KT_EXIT_USAGE;
+    }
+    cred.family = KT_FAM_JWT;
+    kt_str_copy(cred.kind, sizeof(cred.kind), KT_STR_LIT("jwt"));
+    kt_str_copy(cred.jwt.iss, sizeof(cred.jwt.iss), iss);
+    cred.jwt.exp = KT_TIME_NONE;
+    snprintf(cred.hint, sizeof(cred.hint), "jwt iss=%.80s", cred.jwt.iss);
+    char id[KT_KEYID_STRLEN + 1];
+    kt_keyid_format(&cred.key, id);
+    if (cli->json) {
+        struct kt_jw w;
+        if (kt_jw_init(&w, STDOUT_FILENO) == KT_OK) {
+            kt_jw_object_begin(&w);
+            kt_jw_kcstr(&w, "key", id);
+            kt_jw_kcstr(&w, "family", "jwt");
+            kt_jw_kcstr(&w, "kind", cred.kind);
+            kt_jw_kcstr(&w, "hint", cred.hint);
+            kt_jw_kcstr(&w, "iss", cred.jwt.iss);
+            kt_jw_object_end(&w);
+            kt_jw_newline(&w);
+            kt_jw_fini(&w);
+        }
+    } else {
+        printf("%s  jwt  %s\n", id, cred.hint);
+    }
+    return fflush(stdout) == 0 ? KT_EXIT_OK : KT_EXIT_FATAL;
+}
+
 int kt_cmd_fingerprint(struct kt_cli *cli)
 {
     static char buf[TOKEN_MAX];
     struct kt_str value;
+    if (cli->jwt_iss != NULL) {
+        return fingerprint_issuer(cli);
+    }
     if (cli->n_paths > 1) {
         kt_cli_error("fingerprint: one token at a time");
         return KT_EXIT_USAGE;

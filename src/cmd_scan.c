@@ -138,6 +138,12 @@ static void print_verdicts(const struct kt_report *r)
                     " to investigate, %" PRIu64 " ok\n",
             kt_fmt_count(r->totals.keys, n, sizeof(n)), r->totals.rotate, r->totals.investigate,
             r->totals.ok);
+    if (r->totals.learning > 0) {
+        fprintf(stderr, "keytrail: %" PRIu64 " of the ok keys are still learning (a baseline "
+                        "needs more days or events): ok means nothing suspicious seen, not "
+                        "checked against their habits\n",
+                r->totals.learning);
+    }
     if (r->totals.evicted > 0) {
         char cap[32], ev[32];
         kt_fmt_count(r->totals.max_keys, cap, sizeof(cap));

@@ -6,7 +6,10 @@
  * The non-secret fields are kept (alg, typ, kid, iss, sub, aud, azp/client_id, jti, exp, iat,
  * nbf). The key is the principal the token speaks for: iss and sub (or iss and azp/client_id
  * when there is no sub), so every short-lived token of one client shares one key id; the token
- * itself gets a secondary id. Without a usable principal the token is keyed by itself.
+ * itself gets a secondary id. A token that names only its issuer (the Zoom-style API JWT, whose
+ * iss is the API key and which the client mints afresh every hour or request) is keyed by the
+ * issuer, so every token one API key mints is one key. Without iss or sub the token is keyed by
+ * itself.
  *
  * This runs once per distinct token (through the recognition cache), so json-c is used for the
  * parse, with a depth limit. Decoded parts are copies of token bytes and are wiped before they
@@ -327,23 +330,28 @@ bool kt_cred_match_jwt(struct kt_str s, struct kt_cred *out)
     out->flags = alg_none ? KT_CRED_ALG_NONE : 0;
     kt_str_copy(out->kind, sizeof(out->kind), KT_STR_LIT("jwt"));
 
-    /* The principal: iss+sub, or iss+azp/client_id without a sub; otherwise the token. */
+    /* The principal: iss+sub, iss+azp/client_id without a sub, iss alone; otherwise the
+     * token. */
     static const char zero = '\0';
     struct kt_hintbuf hb;
     kt_hintbuf_init(&hb, out->hint, sizeof(out->hint));
     kt_hintbuf_add_cstr(&hb, "jwt");
-    if (has_sub || (has_iss && has_azp)) {
-        struct kt_str data[3] = {iss, kt_str_make(&zero, 1), has_sub ? sub : azp};
+    if (has_sub || has_iss) {
+        bool has_who = has_sub || has_azp;
+        struct kt_str data[3] = {iss, kt_str_make(&zero, 1),
+                                 has_sub ? sub : has_azp ? azp : KT_STR_NULL};
         if (!kt_cred_keyid_derive("jwt", data, 3, &out->key)) {
             goto out;
         }
         /* From the cleaned, redacted copies: the hint is printed. */
         if (has_iss) {
             kt_hintbuf_add_cstr(&hb, " iss=");
-            add_bounded(&hb, kt_str_cstr(j->iss), 48);
+            add_bounded(&hb, kt_str_cstr(j->iss), has_who ? 48 : 80);
         }
-        kt_hintbuf_add_cstr(&hb, has_sub ? " sub=" : " azp=");
-        kt_hintbuf_add_cstr(&hb, has_sub ? j->sub : j->azp);
+        if (has_who) {
+            kt_hintbuf_add_cstr(&hb, has_sub ? " sub=" : " azp=");
+            kt_hintbuf_add_cstr(&hb, has_sub ? j->sub : j->azp);
+        }
         /* A claim cut to its buffer is longer than the hint's room, so the hint shows the
          * cut with "…" below. */
     } else {
@@ -363,4 +371,14 @@ out:
     free_part(hdr, hdr_len);
     free_part(pay, pay_len);
     return ok;
+}
+
+bool kt_cred_jwt_issuer_key(struct kt_str iss, struct kt_keyid *out)
+{
+    static const char zero = '\0';
+    if (iss.len == 0) {
+        return false;
+    }
+    struct kt_str data[2] = {iss, kt_str_make(&zero, 1)};
+    return kt_cred_keyid_derive("jwt", data, 2, out);
 }

@@ -191,6 +191,8 @@ const char *kt_cred_flag_name(uint32_t bit)
     case KT_CRED_FROM_HASH: return "from_hash";
     case KT_CRED_ALG_NONE: return "alg_none";
     case KT_CRED_JWT_BY_TOKEN: return "keyed_by_token";
+    case KT_CRED_SIG_OK: return "signature_ok";
+    case KT_CRED_SIG_BAD: return "signature_bad";
     default: return NULL;
     }
 }

@@ -50,6 +50,8 @@ struct kt_engine {
     const struct kt_config *cfg;
     const struct kt_detector *const *dets;
     size_t n_dets;
+    size_t state_off[KT_CONFIG_MAX_DETECTORS]; /* each detector's part of ks->det_state */
+    size_t state_size;                         /* all of it (0: no detector keeps state) */
 
     /* Key states live in fixed chunks: they never move, and growing never copies them or
      * needs twice their memory for a moment. */
@@ -88,6 +90,15 @@ enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *op
     if (e->n_dets > KT_CONFIG_MAX_DETECTORS) {
         e->n_dets = KT_CONFIG_MAX_DETECTORS;
     }
+    for (size_t d = 0; d < e->n_dets; d++) {
+        size_t want = (e->dets[d]->state_size + 7) & ~(size_t)7;
+        if (want > 0 && e->state_size + want <= KT_DET_STATE_MAX) {
+            e->state_off[d] = e->state_size;
+            e->state_size += want;
+        } else {
+            e->state_off[d] = SIZE_MAX; /* none (or over the cap: the detector gets NULL) */
+        }
+    }
     kt_keytab_init(&e->index);
     e->max_keys = KT_MIN(opts->max_keys, (size_t)KT_ENGINE_MAX_KEYS);
     for (size_t t = 0; t < KT_ARRAY_LEN(e->lru); t++) {
@@ -105,6 +116,9 @@ void kt_engine_free(struct kt_engine *e)
         return;
     }
     kt_keytab_fini(&e->index);
+    for (size_t i = 0; i < e->n_keys; i++) {
+        free(key_at(e, i)->det_state);
+    }
     for (size_t i = 0; i < e->n_chunks; i++) {
         free(e->chunks[i]);
     }
@@ -145,7 +159,8 @@ static struct kt_keystate *key_at(const struct kt_engine *e, size_t i)
 static void set_identity(struct kt_keystate *ks, const struct kt_cred *c)
 {
     ks->family = c->family;
-    ks->flags = c->flags;
+    /* A signature check speaks for one token, not for the key. */
+    ks->flags = c->flags & ~(uint32_t)(KT_CRED_SIG_OK | KT_CRED_SIG_BAD);
     memcpy(ks->kind, c->kind, sizeof(ks->kind));
     memcpy(ks->hint, c->hint, sizeof(ks->hint));
     memcpy(ks->account, c->account, sizeof(ks->account));
@@ -285,6 +300,8 @@ static uint32_t evict(struct kt_engine *e)
         }
     }
     kt_keytab_del(&e->index, &ks->key, NULL);
+    free(ks->det_state);
+    ks->det_state = NULL;
     e->evicted.keys++;
     return slot;
 }
@@ -329,6 +346,7 @@ static struct kt_keystate *key_state(struct kt_engine *e, const struct kt_cred *
     ks->key = c->key;
     set_identity(ks, c);
     kt_baseline_init(&ks->base);
+    kt_recent_init(&ks->recent);
     ks->last_day = INT32_MIN;
     ks->first_ms = INT64_MAX;
     ks->last_ms = INT64_MIN;
@@ -498,6 +516,86 @@ static void timeline_add(struct kt_keystate *ks, int64_t time_ms)
     }
 }
 
+static double window_risk(const struct kt_engine *e, const struct kt_keystate *ks,
+                          const struct kt_finding *anchor);
+
+/* A key's risk as it stands at time t: its findings within the risk window of t (a critical
+ * accepted one there counts 95), not its worst window ever. */
+static int risk_now(const struct kt_engine *e, const struct kt_keystate *ks, int64_t t)
+{
+    struct kt_finding anchor = { .time_ms = t };
+    double risk = ks->n_findings > 0 ? window_risk(e, ks, &anchor) : 0;
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[ks->findings[i]];
+        int64_t gap = f->time_ms > t ? f->time_ms - t : t - f->time_ms;
+        if (gap <= KT_RISK_WINDOW_MS && f->severity == KT_SEV_CRITICAL && f->accepted > 0) {
+            risk = KT_MAX(risk, 95.0);
+        }
+    }
+    return (int)lround(KT_MIN(risk, 100.0));
+}
+
+/* Findings credential_chain raises on a created key, held until it is known there are any. */
+struct chain_findings {
+    struct kt_finding f[2];
+    int n;
+};
+
+static void chain_collect(void *ctx, const struct kt_finding *f)
+{
+    struct chain_findings *cf = ctx;
+    if (cf->n < 2) {
+        cf->f[cf->n++] = *f;
+    }
+}
+
+/*
+ * Credential chaining: ev created a key (CloudTrail CreateAccessKey); let credential_chain
+ * judge the created key, with the creating key c and its risk now. A created key it flags gets
+ * a state (and a report row) even if it never shows up in the logs; the event is not its use,
+ * so its baseline and counts do not learn it. Keys created by keys nobody suspects get nothing.
+ */
+static enum kt_rc chain_child(struct kt_engine *e, const struct kt_event *ev,
+                              const struct kt_cred *c, int parent_risk, const struct kt_geo *geo)
+{
+    size_t d = 0;
+    while (d < e->n_dets && strcmp(e->dets[d]->name, "credential_chain") != 0) {
+        d++;
+    }
+    struct kt_cand cand = { .kind = KT_CAND_AWS_KEY_ID, .value = ev->created_key };
+    struct kt_cred child;
+    if (d == e->n_dets || !e->cfg->enabled[d] || ev->error.len > 0 ||
+        !kt_cred_recognise(&cand, &child) || kt_keyid_eq(&child.key, &c->key)) {
+        return KT_OK;
+    }
+    struct kt_baseline unseen;
+    kt_baseline_init(&unseen);
+    struct kt_det_input in = {
+        .ev = ev,
+        .cred = &child,
+        .geo = geo,
+        .base = &unseen,
+        .leak_ms = KT_TIME_NONE,
+        .knobs = e->cfg->knobs[d],
+        .key_risk = parent_risk,
+        .parent = c,
+    };
+    struct chain_findings cf = { .n = 0 };
+    e->dets[d]->check(&in, chain_collect, &cf);
+    if (cf.n == 0) {
+        return KT_OK;
+    }
+    struct kt_keystate *ks = key_state(e, &child);
+    if (ks == NULL) {
+        return KT_ENOMEM;
+    }
+    struct emit_ctx ec = { .e = e, .ks = ks, .ev = ev, .rc = KT_OK };
+    for (int i = 0; i < cf.n && ec.rc == KT_OK; i++) {
+        on_finding(&ec, &cf.f[i]);
+    }
+    return ec.rc;
+}
+
 enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
 {
     if (ev->n_creds == 0) {
@@ -528,6 +626,7 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
             .cred = c,
             .geo = &geo,
             .base = &ks->base,
+            .recent = &ks->recent,
             .op = op,
             .mature = ks->base.days_active >= cfg->min_days && ks->base.events >= cfg->min_events,
             .broad = (c->flags & KT_CRED_PUBLISHABLE) ||
@@ -554,6 +653,18 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
                     continue;
                 }
                 in.knobs = cfg->knobs[d];
+                in.state = NULL;
+                if (e->state_off[d] != SIZE_MAX &&
+                    (det->state_family == KT_FAM_NONE || det->state_family == c->family)) {
+                    if (ks->det_state == NULL &&
+                        (ks->det_state = calloc(1, e->state_size)) == NULL) {
+                        return KT_ENOMEM;
+                    }
+                    in.state = (char *)ks->det_state + e->state_off[d];
+                }
+                if (ev->created_key.len > 0) {
+                    in.key_risk = risk_now(e, ks, ev->time_ms); /* for credential_chain */
+                }
                 det->check(&in, on_finding, &ec);
                 if (ec.rc != KT_OK) {
                     return ec.rc;
@@ -570,6 +681,12 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
             ks->quarantined++;
         } else {
             kt_baseline_learn(&ks->base, ev, &geo, op);
+        }
+        kt_recent_learn(&ks->recent, ev);
+        /* Last: creating the child may evict a key, this one included. */
+        if (ev->created_key.len > 0 && !allowlisted(e, c, ev, &geo) &&
+            chain_child(e, ev, c, risk_now(e, ks, ev->time_ms), &geo) != KT_OK) {
+            return KT_ENOMEM;
         }
     }
     return KT_OK;
@@ -730,6 +847,13 @@ static void summarise(const struct kt_keystate *ks, struct kt_report_key *rk)
     rk->ips = ips;
 }
 
+/* An ok key whose baseline is not mature: only the baseline-free rules could judge it. */
+static bool learning(const struct kt_engine *e, const struct kt_keystate *ks, enum kt_verdict v)
+{
+    return v == KT_VERDICT_OK &&
+           (ks->base.days_active < e->cfg->min_days || ks->base.events < e->cfg->min_events);
+}
+
 /* The report entry of one row (kt_report.fill): identity, facts, findings, timeline. */
 static const struct kt_report_key *fill_key(const void *src, const struct kt_report_row *row,
                                             struct kt_report_key *rk)
@@ -745,11 +869,15 @@ static const struct kt_report_key *fill_key(const void *src, const struct kt_rep
     memcpy(rk->account, ks->account, sizeof(rk->account));
     rk->verdict = (enum kt_verdict)row->verdict;
     rk->risk = row->risk;
+    rk->learning = learning(e, ks, rk->verdict);
     /* Events include the quarantined ones the baseline never learned. */
     rk->events = ks->events;
     rk->errors = ks->base.errors;
     rk->first_ms = ks->first_ms == INT64_MAX ? KT_TIME_NONE : ks->first_ms;
     rk->last_ms = ks->last_ms == INT64_MIN ? KT_TIME_NONE : ks->last_ms;
+    if (rk->first_ms != KT_TIME_NONE && rk->last_ms != KT_TIME_NONE) {
+        rk->history_days = (rk->last_ms - rk->first_ms) / 86400000;
+    }
     summarise(ks, rk);
     if (ks->n_findings > 0) {
         rk->findings = e->report_findings + ks->report_at;
@@ -799,6 +927,7 @@ enum kt_rc kt_engine_report(struct kt_engine *e, bool all_keys, struct kt_report
         out->totals.rotate += v == KT_VERDICT_ROTATE;
         out->totals.investigate += v == KT_VERDICT_INVESTIGATE;
         out->totals.ok += v == KT_VERDICT_OK;
+        out->totals.learning += learning(e, ks, v);
         if (!all_keys && ks->n_findings == 0) {
             continue;
         }

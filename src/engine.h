@@ -25,6 +25,7 @@
 #include <keytrail/baseline.h>
 #include <keytrail/event.h>
 #include <keytrail/finding.h>
+#include <keytrail/recent.h>
 #include <keytrail/report.h>
 
 #include "config.h"
@@ -44,6 +45,7 @@ struct kt_keystate {
     char hint[KT_HINT_MAX];
     char account[16];
     struct kt_baseline base;
+    struct kt_recent recent;      /* its last minutes, every event included (recent.h) */
     int64_t first_ms, last_ms;    /* every use, including quarantined ones */
     uint64_t events;
     uint64_t quarantined;         /* events kept out of the baseline */
@@ -58,6 +60,8 @@ struct kt_keystate {
     uint32_t lru_prev, lru_next;
     uint8_t tier;
     uint32_t report_at;           /* its first finding in the report model */
+    void *det_state;              /* detectors' per-key state (kt_detector.state_size), allocated
+                                     the first time a detector that keeps one sees the key */
 };
 
 #define KT_ENGINE_NO_SLOT UINT32_MAX

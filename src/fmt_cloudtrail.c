@@ -1,9 +1,12 @@
 /*
  * cloudtrail: AWS CloudTrail events — delivery files ({"Records":[...]}), bare arrays, or one
- * event per line (EventBridge, CloudTrail Lake exports). The credential is the access key id
- * AWS itself logs; sourceIPAddress may be a service name ("AWS Internal"), kept as logged.
+ * event per line (CloudTrail Lake exports), or one EventBridge event per line whose detail
+ * object is the CloudTrail record. The credential is the access key id AWS itself logs;
+ * sourceIPAddress may be a service name ("AWS Internal"), kept as logged.
  */
 #include "fmt_json.h"
+
+#include <stdio.h>
 
 static const struct kt_json_field cloudtrail_fields[] = {
     { "eventTime", KT_ROLE_TIME },
@@ -18,14 +21,41 @@ static const struct kt_json_field cloudtrail_fields[] = {
     { "userIdentity.principalId", KT_ROLE_ACTOR },
     { "userIdentity.accessKeyId", KT_ROLE_AWS_KEY_ID },
     { "eventVersion", KT_ROLE_MARKER },
+    /* What a request created or granted, for the misuse detectors (privilege_change,
+     * defense_evasion) and credential chaining. */
+    { "responseElements.accessKey.accessKeyId", KT_ROLE_CREATED_KEY },
+    { "requestParameters.policyDocument", KT_ROLE_GRANT },
+    { "requestParameters.policyArn", KT_ROLE_GRANT },
+    { "requestParameters.bucketPolicy", KT_ROLE_GRANT },
+    { "requestParameters.AccessControlPolicy", KT_ROLE_GRANT },
+    { "requestParameters.createVolumePermission.add", KT_ROLE_GRANT },
+    { "requestParameters.launchPermission.add", KT_ROLE_GRANT },
+    { "requestParameters.valuesToAdd", KT_ROLE_GRANT },
 };
 
 static enum kt_rc cloudtrail_init(const struct kt_format_opts *opts, void **state,
                                   struct kt_err *err)
 {
     (void)opts; /* --field applies to jsonl only */
-    return kt_json_format_init(cloudtrail_fields, KT_ARRAY_LEN(cloudtrail_fields), NULL, state,
-                               err);
+    /*
+     * EventBridge delivers each event wrapped, one per line: {"detail-type":"AWS API Call via
+     * CloudTrail", ..., "detail":{...the CloudTrail record...}}. Every row is also looked up
+     * under "detail.", after the bare ones, so the detail object is read as the record.
+     */
+    struct kt_json_field rows[2 * KT_ARRAY_LEN(cloudtrail_fields)];
+    char names[KT_ARRAY_LEN(cloudtrail_fields)][96];
+    size_t n = 0;
+    for (size_t i = 0; i < KT_ARRAY_LEN(cloudtrail_fields); i++) {
+        rows[n++] = cloudtrail_fields[i];
+    }
+    for (size_t i = 0; i < KT_ARRAY_LEN(cloudtrail_fields); i++) {
+        int w = snprintf(names[i], sizeof(names[i]), "detail.%s", cloudtrail_fields[i].path);
+        if (w > 0 && (size_t)w < sizeof(names[i])) {
+            rows[n++] = (struct kt_json_field){ names[i], cloudtrail_fields[i].role };
+        }
+    }
+    /* The names are copied when the paths are compiled. */
+    return kt_json_format_init(rows, n, NULL, state, err);
 }
 
 /*
@@ -62,7 +92,7 @@ static int cloudtrail_probe(void *state, struct kt_str record)
 const struct kt_format kt_fmt_cloudtrail = {
     .name = "cloudtrail",
     .aliases = NULL,
-    .summary = "AWS CloudTrail delivery files, arrays, or one event per line",
+    .summary = "AWS CloudTrail delivery files, arrays, one event per line, or EventBridge events",
     .json = true,
     .init = cloudtrail_init,
     .fini = kt_json_format_fini,

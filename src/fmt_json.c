@@ -34,6 +34,8 @@ static const char *const role_names[KT_ROLE__COUNT] = {
     [KT_ROLE_HASHED_TOKEN] = "hashed_token",
     [KT_ROLE_BASIC_USER] = "basic_user",
     [KT_ROLE_MARKER] = "marker",
+    [KT_ROLE_CREATED_KEY] = "created_key",
+    [KT_ROLE_GRANT] = "grant",
 };
 
 const char *kt_json_role_name(enum kt_json_role role)
@@ -266,12 +268,15 @@ enum kt_bad kt_json_format_parse(struct kt_parser *p, struct kt_str record, stru
     for (size_t i = 0; i < st->n; i++) {
         const struct kt_json_val *v = &slots[i];
         enum kt_json_role role = st->roles[i];
-        if (v->type == KT_JSON_NONE || v->type == KT_JSON_NULL || done[role] ||
-            v->type == KT_JSON_OBJECT || v->type == KT_JSON_ARRAY) {
+        if (v->type == KT_JSON_NONE || v->type == KT_JSON_NULL || done[role]) {
             continue;
         }
-        struct kt_str s;
-        if (!slot_str(p, v, &s)) {
+        bool compound = v->type == KT_JSON_OBJECT || v->type == KT_JSON_ARRAY;
+        if (compound && role != KT_ROLE_GRANT) {
+            continue;
+        }
+        struct kt_str s = v->raw; /* a granted policy object: its JSON text, as logged */
+        if (!compound && !slot_str(p, v, &s)) {
             continue;
         }
         if (s.len == 0 && role != KT_ROLE_MARKER) {
@@ -314,6 +319,8 @@ enum kt_bad kt_json_format_parse(struct kt_parser *p, struct kt_str record, stru
                 kt_event_add_cand(ev, KT_CAND_BASIC_USER, s);
             }
             break;
+        case KT_ROLE_CREATED_KEY: ev->created_key = s; break;
+        case KT_ROLE_GRANT: ev->grant = s; break;
         case KT_ROLE_MARKER:
         case KT_ROLE__COUNT: break;
         }

@@ -31,6 +31,8 @@ enum kt_json_role {
     KT_ROLE_HASHED_TOKEN,
     KT_ROLE_BASIC_USER,
     KT_ROLE_MARKER,        /* only used by probes (eventVersion, _document_id...) */
+    KT_ROLE_CREATED_KEY,   /* an access key id the request created */
+    KT_ROLE_GRANT,         /* a policy or share the request grants (objects kept as raw JSON) */
     KT_ROLE__COUNT
 };
 

@@ -108,18 +108,50 @@ static enum kt_rc jsonl_init(const struct kt_format_opts *opts, void **state, st
     return kt_json_format_init(jsonl_fields, KT_ARRAY_LEN(jsonl_fields), opts, state, err);
 }
 
-/* An access log record has a time and at least something of a request. */
+/*
+ * What a credential event needs: a time, and a client address or a credential to follow. A
+ * JSON object with neither (a GCP audit log, an Azure activity log, an Okta system log: their
+ * addresses and principals live under names no gateway uses) would be read as events with
+ * every field null and report no credential without a word, so it is refused instead, and
+ * jsonl_lacks says why (see kt_format_explain).
+ */
+enum { LACKS_TIME = 1u << 0, LACKS_SUBJECT = 1u << 1 };
+
+static const char *const jsonl_needs[] = {
+    "time",
+    "client address or credential field",
+    NULL,
+};
+
+static unsigned lacks_of(const bool has[KT_ROLE__COUNT])
+{
+    bool subject = has[KT_ROLE_IP] || has[KT_ROLE_AUTHORIZATION] || has[KT_ROLE_API_KEY] ||
+                   has[KT_ROLE_BASIC_USER] || has[KT_ROLE_AWS_KEY_ID] ||
+                   has[KT_ROLE_HASHED_TOKEN];
+    return (has[KT_ROLE_TIME] ? 0u : LACKS_TIME) | (subject ? 0u : LACKS_SUBJECT);
+}
+
+static bool jsonl_lacks(void *state, struct kt_str record, unsigned *lacks)
+{
+    bool has[KT_ROLE__COUNT];
+    if (kt_json_format_scan(state, record, has) != KT_JSON_OK) {
+        return false;
+    }
+    *lacks = lacks_of(has);
+    return true;
+}
+
+/* An access log record: what a credential event needs, and something of a request. */
 static int jsonl_probe(void *state, struct kt_str record)
 {
     bool has[KT_ROLE__COUNT];
-    if (kt_json_format_scan(state, record, has) != KT_JSON_OK || !has[KT_ROLE_TIME]) {
+    if (kt_json_format_scan(state, record, has) != KT_JSON_OK || lacks_of(has) != 0) {
         return 0;
     }
     int request = has[KT_ROLE_URI] || has[KT_ROLE_PATH] || has[KT_ROLE_REQUEST] ||
                   has[KT_ROLE_METHOD];
-    int score = 20 + 20 * request + 10 * has[KT_ROLE_IP] + 5 * has[KT_ROLE_STATUS] +
-                5 * has[KT_ROLE_USER_AGENT];
-    return request || has[KT_ROLE_IP] ? score : 10;
+    return 20 + 20 * request + 10 * has[KT_ROLE_IP] + 5 * has[KT_ROLE_STATUS] +
+           5 * has[KT_ROLE_USER_AGENT];
 }
 
 const struct kt_format kt_fmt_jsonl = {
@@ -130,5 +162,7 @@ const struct kt_format kt_fmt_jsonl = {
     .init = jsonl_init,
     .fini = kt_json_format_fini,
     .probe = jsonl_probe,
+    .lacks = jsonl_lacks,
+    .needs = jsonl_needs,
     .parse = kt_json_format_parse,
 };

@@ -5,10 +5,12 @@
  * re-read. JSON content that is an array, the CloudTrail wrapper, or pretty-printed is detected
  * from its first record and marked for JSON-stream splitting; everything else is probed line by
  * line over the first lines, and the format with the best total wins, provided most of those
- * lines parse.
+ * lines parse. When nothing wins, kt_format_explain asks the formats that can say (a lacks
+ * callback) what the first records lack, so a JSON log of another kind is named as such.
  */
 #include "format.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "json_resync.h"
@@ -242,6 +244,133 @@ const struct kt_format *kt_format_detect(struct kt_str prefix, void *const *stat
         }
     }
     return best;
+}
+
+/* What the first records lack, per format that can say (kt_format_explain). */
+#define EXPLAIN_NEEDS 8
+
+struct explain {
+    int lines;                                  /* records looked at */
+    int records[KT_ARRAY_LEN(registry)];        /* of them, those of the format's syntax */
+    int missing[KT_ARRAY_LEN(registry)];        /* needs missing, summed over those records */
+    int miss[KT_ARRAY_LEN(registry)][EXPLAIN_NEEDS];
+};
+
+static void explain_record(struct explain *ex, struct kt_str record, void *const *states)
+{
+    ex->lines++;
+    for (size_t i = 0; i < KT_ARRAY_LEN(registry); i++) {
+        unsigned lacks = 0;
+        if (registry[i]->lacks == NULL || !registry[i]->lacks(states[i], record, &lacks)) {
+            continue;
+        }
+        ex->records[i]++;
+        for (int b = 0; b < EXPLAIN_NEEDS && registry[i]->needs[b] != NULL; b++) {
+            if (lacks & (1u << b)) {
+                ex->miss[i][b]++;
+                ex->missing[i]++;
+            }
+        }
+    }
+}
+
+/* The values of a JSON stream, as the splitter will see them: up to PROBE_LINES. */
+static void explain_stream(struct explain *ex, struct kt_str s, void *const *states)
+{
+    if (s.ptr[0] == '[') {
+        s = skip_ws(kt_str_make(s.ptr + 1, s.len - 1));
+    } else {
+        struct kt_str r = skip_ws(kt_str_make(s.ptr + 1, s.len - 1));
+        if (kt_str_has_prefix(r, "\"Records\"")) {
+            r = skip_ws(kt_str_make(r.ptr + 9, r.len - 9));
+            if (r.len > 0 && r.ptr[0] == ':') {
+                r = skip_ws(kt_str_make(r.ptr + 1, r.len - 1));
+                if (r.len > 0 && r.ptr[0] == '[') {
+                    s = skip_ws(kt_str_make(r.ptr + 1, r.len - 1));
+                }
+            }
+        }
+    }
+    for (int i = 0; i < PROBE_LINES && s.len > 0 && s.ptr[0] != ']'; i++) {
+        size_t used;
+        if (kt_json_skip(s.ptr, s.len, &used) != KT_JSON_OK) {
+            break;
+        }
+        explain_record(ex, kt_str_make(s.ptr, used), states);
+        s = skip_ws(kt_str_make(s.ptr + used, s.len - used));
+        if (s.len > 0 && s.ptr[0] == ',') {
+            s = skip_ws(kt_str_make(s.ptr + 1, s.len - 1));
+        }
+    }
+}
+
+bool kt_format_explain(struct kt_str prefix, void *const *states, char *why, size_t cap)
+{
+    struct explain ex;
+    memset(&ex, 0, sizeof(ex));
+    struct kt_str s = skip_ws(prefix);
+    if (s.len == 0 || cap == 0) {
+        return false;
+    }
+    if (kt_format_json_stream(prefix)) {
+        explain_stream(&ex, s, states);
+    } else {
+        const char *p = prefix.ptr, *end = prefix.ptr + prefix.len;
+        while (p < end && ex.lines < PROBE_LINES) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (nl == NULL && ex.lines > 0) {
+                break;
+            }
+            struct kt_str line =
+                kt_str_trim(kt_str_make(p, nl ? (size_t)(nl - p) : (size_t)(end - p)));
+            p = nl ? nl + 1 : end;
+            if (line.len > 0) {
+                explain_record(&ex, line, states);
+            }
+        }
+    }
+    /* The closest format: most records of its syntax, then fewest needs missing per record;
+     * ties go to the registry's order. */
+    size_t best = KT_ARRAY_LEN(registry);
+    for (size_t i = 0; i < KT_ARRAY_LEN(registry); i++) {
+        if (ex.records[i] * 2 <= ex.lines) {
+            continue;
+        }
+        if (best == KT_ARRAY_LEN(registry) || ex.records[i] > ex.records[best] ||
+            (ex.records[i] == ex.records[best] && ex.missing[i] < ex.missing[best])) {
+            best = i;
+        }
+    }
+    if (best == KT_ARRAY_LEN(registry)) {
+        return false;
+    }
+    /* Name what most of its records lack; if no need is missing from most, what any lacks. */
+    const struct kt_format *fmt = registry[best];
+    int cutoff = 0;
+    for (int b = 0; b < EXPLAIN_NEEDS && fmt->needs[b] != NULL; b++) {
+        if (ex.miss[best][b] * 2 > ex.records[best]) {
+            cutoff = ex.records[best] / 2;
+            break;
+        }
+    }
+    size_t n = 0;
+    int named = 0;
+    int w = snprintf(why, cap, "closest is %s, but", fmt->name);
+    n = w > 0 ? (size_t)w : 0;
+    for (int b = 0; b < EXPLAIN_NEEDS && fmt->needs[b] != NULL && n < cap; b++) {
+        if (ex.miss[best][b] <= cutoff) {
+            continue;
+        }
+        w = snprintf(why + n, cap - n, "%s no %s", named == 0 ? " its records have" : " and",
+                     fmt->needs[b]);
+        n += w > 0 ? (size_t)w : 0;
+        named++;
+    }
+    if (named == 0 && n < cap) {
+        /* Every record has what the format needs: it is the layout that did not fit. */
+        snprintf(why + n, cap - n, " too few of its first records parse as %s", fmt->name);
+    }
+    return true;
 }
 
 enum kt_rc kt_parser_init(struct kt_parser *p, const struct kt_format *fmt, void *state,

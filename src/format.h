@@ -61,6 +61,14 @@ struct kt_format {
     /* How well one record fits, 0 (not at all) .. 100. Must not touch the parser's scratch. */
     int (*probe)(void *state, struct kt_str record);
     /*
+     * Optional, for the message when no format fits: false when the record is not of this
+     * format's syntax at all, else true with *lacks holding a bit (1 << i) for each of needs[i]
+     * the record does not have. needs is a NULL-terminated list of what a record of this format
+     * must hold ("time", ...).
+     */
+    bool (*lacks)(void *state, struct kt_str record, unsigned *lacks);
+    const char *const *needs;
+    /*
      * Parses one record into ev (already reset). *consumed gets the bytes the record used (JSON
      * formats; for lines it is the whole text). Returns KT_BAD_NONE, a reason, or
      * KT_BAD_INCOMPLETE when an open JSON view ends inside the value.
@@ -95,6 +103,14 @@ const struct kt_format *kt_format_find(const char *name);
  */
 const struct kt_format *kt_format_detect(struct kt_str prefix, void *const *states,
                                          bool *json_stream);
+
+/*
+ * Why kt_format_detect found nothing in prefix, when a format comes close: writes "closest is
+ * jsonl, but its records have no time and no client address or credential field" (what most
+ * of the first records lack) into why (cap bytes, truncated) and returns true. Returns false
+ * when the first records are not of any format's syntax (a README, a binary file).
+ */
+bool kt_format_explain(struct kt_str prefix, void *const *states, char *why, size_t cap);
 
 /* Whether JSON content must be split as a stream of values (a top-level array, CloudTrail's
  * {"Records":[...]} wrapper, values spanning lines) rather than by lines. Layout only: no

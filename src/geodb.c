@@ -17,6 +17,12 @@
  * expected layout's fields, the other layout is tried, and the guess follows what was found.
  * Numbers are read whatever their stored type (double, float, integer or decimal string).
  *
+ * Precision. A record with a city is a point with its location.accuracy_radius (km); one with
+ * a subdivision (MaxMind subdivisions[0], flat state1) but no city is a region; one with only
+ * a country is not a point, whatever coordinates it carries (GeoLite2 gives the country's
+ * centroid with a radius of about 1000 km): has_location stays false, so no detector measures
+ * a travel speed from it; the centroid and radius are kept as the area's rough description. Flat layouts state no radius: KT_GEO_DEFAULT_CITY_KM / _REGION_KM.
+ *
  * Addresses. kt_addr_classify sorts what a log wrote into public, private, service names and
  * nothing; only IP addresses are looked up (private ones too: users map their own ranges with
  * mkgeo). IPv4, including IPv4-mapped IPv6, is looked up as IPv4.
@@ -371,16 +377,29 @@ static void set_country(struct kt_geo *g, const char *code)
     }
 }
 
-static void set_location(struct kt_geo *g, double lat, double lon, double radius)
+/*
+ * Sets the location at the precision the record has. A country-only match (no city, no
+ * subdivision) keeps no coordinates: they would be the country's centroid, not a point. A
+ * radius the record does not give (flat layouts have none) is the default of the precision.
+ */
+static void set_location(struct kt_geo *g, double lat, double lon, double radius,
+                         enum kt_geo_precision prec)
 {
-    if (lat < -90.0 || lat > 90.0 || lon < -180.0 || lon > 180.0) {
+    g->precision = g->country[0] != '\0' ? KT_GEO_PREC_COUNTRY : KT_GEO_PREC_NONE;
+    if (prec == KT_GEO_PREC_NONE || lat < -90.0 || lat > 90.0 || lon < -180.0 || lon > 180.0) {
         return;
     }
-    g->has_location = true;
+    /* A country's centroid describes an area: kept, but has_location stays false. */
+    g->has_location = prec >= KT_GEO_PREC_REGION;
+    g->precision = prec;
     g->lat = lat;
     g->lon = lon;
-    if (radius > 0 && radius <= UINT16_MAX) {
+    if (radius >= 1 && radius <= UINT16_MAX) {
         g->accuracy_km = (uint16_t)radius;
+    } else {
+        g->accuracy_km = prec == KT_GEO_PREC_CITY     ? KT_GEO_DEFAULT_CITY_KM
+                         : prec == KT_GEO_PREC_REGION ? KT_GEO_DEFAULT_REGION_KM
+                                                      : KT_GEO_DEFAULT_COUNTRY_KM;
     }
 }
 
@@ -390,10 +409,12 @@ static bool fill_maxmind(MMDB_entry_s *e, struct kt_geo *g)
     static const char *const iso[] = { "country", "iso_code", NULL };
     static const char *const reg_iso[] = { "registered_country", "iso_code", NULL };
     static const char *const city[] = { "city", "names", "en", NULL };
+    static const char *const sub_name[] = { "subdivisions", "0", "names", "en", NULL };
+    static const char *const sub_iso[] = { "subdivisions", "0", "iso_code", NULL };
     static const char *const lat[] = { "location", "latitude", NULL };
     static const char *const lon[] = { "location", "longitude", NULL };
     static const char *const radius[] = { "location", "accuracy_radius", NULL };
-    char code[4] = "";
+    char code[4] = "", region[48] = "";
     bool any = false;
     /* A network with no country of its own (anycast, satellite) keeps its registration. */
     if (get_string(e, iso, code, sizeof(code)) || get_string(e, reg_iso, code, sizeof(code))) {
@@ -403,23 +424,31 @@ static bool fill_maxmind(MMDB_entry_s *e, struct kt_geo *g)
     if (get_string(e, city, g->city, sizeof(g->city))) {
         any = true;
     }
-    double la, lo, r = 0;
-    if (get_number(e, lat, &la) && get_number(e, lon, &lo)) {
+    bool has_region = get_string(e, sub_name, region, sizeof(region)) ||
+                      get_string(e, sub_iso, region, sizeof(region));
+    enum kt_geo_precision prec = g->city[0] ? KT_GEO_PREC_CITY
+                                 : has_region ? KT_GEO_PREC_REGION
+                                              : KT_GEO_PREC_COUNTRY;
+    double la = 0, lo = 0, r = 0;
+    bool has_coords = get_number(e, lat, &la) && get_number(e, lon, &lo);
+    if (has_coords) {
         (void)get_number(e, radius, &r);
-        set_location(g, la, lo, r);
         any = true;
     }
-    return any;
+    set_location(g, la, lo, r, has_coords ? prec : KT_GEO_PREC_NONE);
+    return any || has_region;
 }
 
-/* Flat layout (ip-location-db); returns whether the record has any of its fields. */
+/* Flat layout (ip-location-db); returns whether the record has any of its fields. No radius:
+ * the precision's default. */
 static bool fill_flat(MMDB_entry_s *e, struct kt_geo *g)
 {
     static const char *const cc[] = { "country_code", NULL };
     static const char *const city[] = { "city", NULL };
+    static const char *const state[] = { "state1", NULL };
     static const char *const lat[] = { "latitude", NULL };
     static const char *const lon[] = { "longitude", NULL };
-    char code[4] = "";
+    char code[4] = "", region[48] = "";
     bool any = false;
     if (get_string(e, cc, code, sizeof(code))) {
         set_country(g, code);
@@ -428,11 +457,14 @@ static bool fill_flat(MMDB_entry_s *e, struct kt_geo *g)
     if (get_string(e, city, g->city, sizeof(g->city))) {
         any = true;
     }
-    double la, lo;
-    if (get_number(e, lat, &la) && get_number(e, lon, &lo)) {
-        set_location(g, la, lo, 0);
-        any = true;
-    }
+    bool has_region = get_string(e, state, region, sizeof(region)) && region[0] != '\0';
+    enum kt_geo_precision prec = g->city[0] ? KT_GEO_PREC_CITY
+                                 : has_region ? KT_GEO_PREC_REGION
+                                              : KT_GEO_PREC_COUNTRY;
+    double la = 0, lo = 0;
+    bool has_coords = get_number(e, lat, &la) && get_number(e, lon, &lo);
+    any = any || has_coords || has_region;
+    set_location(g, la, lo, 0, has_coords ? prec : KT_GEO_PREC_NONE);
     return any;
 }
 
@@ -445,7 +477,7 @@ static void fill_asn(MMDB_entry_s *e, struct kt_geo *g)
         g->asn = (uint32_t)asn;
     }
     (void)get_string(e, org, g->as_org, sizeof(g->as_org));
-    g->hosting = kt_as_org_is_hosting(g->as_org);
+    g->hosting = kt_asn_is_hosting(g->asn) || kt_as_org_is_hosting(g->as_org);
 }
 
 static bool lookup_entry(const MMDB_s *m, const struct kt_ip *ip, MMDB_entry_s *entry)

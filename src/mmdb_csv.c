@@ -8,7 +8,15 @@
  * spellings are accepted for the same columns (country_code, autonomous_system_number, ...);
  * other columns are ignored. Fields may be quoted, with "" for a quote inside; a quoted field
  * cannot span lines. Blank lines and lines starting with '#' are skipped; a UTF-8 byte order
- * mark and CRLF line ends are accepted.
+ * mark and CRLF line ends are accepted. AS organisation names longer than the entry holds (255
+ * bytes) are cut at a character boundary; other names over 63 bytes are refused.
+ *
+ * The ip-location-db layouts (sapics/ip-location-db, npm @ip-location-db/...) are recognised
+ * too: headerless files whose first two fields are addresses, ip_range_start,ip_range_end,
+ * then by field count: 3 = country (country_code), 4 = ASN (autonomous_system_number,
+ * autonomous_system_organization), 10 = city (country_code,state1,state2,city,postcode,
+ * latitude,longitude,timezone). Each inclusive range becomes the fewest CIDR networks that
+ * cover it exactly, whatever its alignment.
  *
  * It is strict because a silently misread row would put a network in the wrong country: the
  * first problem stops the read with the file, line and column in err (never the row's bytes).
@@ -37,6 +45,7 @@ enum col {
     COL_ASN,
     COL_AS_ORG,
     COL_ACCURACY,
+    COL_REGION,
     COL_COUNT,
 };
 
@@ -54,6 +63,7 @@ static const struct {
     { COL_ASN, "asn" },
     { COL_AS_ORG, "as_org" },
     { COL_ACCURACY, "accuracy_radius" },
+    { COL_REGION, "region" },
     /* aliases */
     { COL_NETWORK, "cidr" },
     { COL_COUNTRY, "country_code" },
@@ -65,11 +75,27 @@ static const struct {
     { COL_AS_ORG, "autonomous_system_organization" },
     { COL_AS_ORG, "as_organization" },
     { COL_ACCURACY, "accuracy_km" },
+    { COL_REGION, "subdivision" },
+    { COL_REGION, "state1" },
+    { COL_REGION, "subdivision_1_name" },
 };
 
 static const char *col_name(enum col c)
 {
     return header_names[c].name;
+}
+
+/* Column names of the ip-location-db layouts, for errors. */
+static const char *range_col_name(enum col c)
+{
+    switch (c) {
+    case COL_NETWORK: return "ip_range_start";
+    case COL_COUNTRY: return "country_code";
+    case COL_REGION: return "state1";
+    case COL_ASN: return "autonomous_system_number";
+    case COL_AS_ORG: return "autonomous_system_organization";
+    default: return col_name(c);
+    }
 }
 
 /* ---- bounded line reader ---- */
@@ -195,8 +221,9 @@ static const char *split_fields(const char *line, size_t len, char *out, struct 
     }
 }
 
-/* Copies a text field after checking it is UTF-8 without control characters and fits. */
-static const char *take_text(struct kt_str f, char *dst, size_t cap)
+/* Copies a text field after checking it is UTF-8 without control characters and fits; with
+ * cut, a field that does not fit is shortened at a character boundary instead. */
+static const char *take_text(struct kt_str f, char *dst, size_t cap, bool cut)
 {
     for (size_t i = 0; i < f.len; i++) {
         unsigned char c = (unsigned char)f.ptr[i];
@@ -207,8 +234,15 @@ static const char *take_text(struct kt_str f, char *dst, size_t cap)
     if (!kt_utf8_valid(f.ptr, f.len)) {
         return "not valid UTF-8";
     }
+    if (f.len >= cap && cut) {
+        size_t n = cap - 1;
+        while (n > 0 && ((unsigned char)f.ptr[n] & 0xC0) == 0x80) {
+            n--; /* f.ptr[n] would start the cut-off part: back to a lead byte */
+        }
+        f.len = n;
+    }
     if (f.len >= cap) {
-        return cap == 64 ? "longer than 63 bytes" : "longer than 127 bytes";
+        return "longer than 63 bytes";
     }
     kt_str_copy(dst, cap, f);
     return NULL;
@@ -354,14 +388,17 @@ static const char *parse_row(const struct kt_str *fields, const int *col_at,
     static const struct {
         enum col col;
         size_t off, cap;
+        bool cut;
     } texts[] = {
-        { COL_COUNTRY_NAME, offsetof(struct kt_mmdb_entry, country_name), 64 },
-        { COL_CITY, offsetof(struct kt_mmdb_entry, city), 64 },
-        { COL_AS_ORG, offsetof(struct kt_mmdb_entry, as_org), 128 },
+        { COL_COUNTRY_NAME, offsetof(struct kt_mmdb_entry, country_name), 64, false },
+        { COL_CITY, offsetof(struct kt_mmdb_entry, city), 64, false },
+        { COL_REGION, offsetof(struct kt_mmdb_entry, region), 64, false },
+        { COL_AS_ORG, offsetof(struct kt_mmdb_entry, as_org), 256, true },
     };
     for (size_t k = 0; k < KT_ARRAY_LEN(texts); k++) {
         *bad_col = texts[k].col;
-        if ((why = take_text(v[texts[k].col], (char *)e + texts[k].off, texts[k].cap)) != NULL) {
+        if ((why = take_text(v[texts[k].col], (char *)e + texts[k].off, texts[k].cap,
+                             texts[k].cut)) != NULL) {
             return why;
         }
     }
@@ -434,18 +471,185 @@ static const char *parse_header(const struct kt_str *fields, size_t nf, int *col
     return NULL;
 }
 
+/* ---- ip-location-db layouts ---- */
+
+static bool is_addr(struct kt_str f, struct kt_ip *ip)
+{
+    for (size_t i = 0; i < f.len; i++) {
+        char c = f.ptr[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+              c == ':' || c == '.')) {
+            return false;
+        }
+    }
+    return f.len > 0 && kt_ip_parse(f, ip);
+}
+
+/*
+ * Whether a first line is an ip-location-db row (two addresses first); if so *why is NULL or
+ * says the field count matches no layout, and col_at maps the layout's columns (the range
+ * start is read as the network: a bare address, one host).
+ */
+static bool ipldb_layout(const struct kt_str *fields, size_t nf, int *col_at, const char **why)
+{
+    struct kt_ip a, b;
+    if (nf < 2 || !is_addr(fields[0], &a) || !is_addr(fields[1], &b)) {
+        return false;
+    }
+    for (int c = 0; c < COL_COUNT; c++) {
+        col_at[c] = -1;
+    }
+    col_at[COL_NETWORK] = 0;
+    *why = NULL;
+    switch (nf) {
+    case 3: col_at[COL_COUNTRY] = 2; break;
+    case 4:
+        col_at[COL_ASN] = 2;
+        col_at[COL_AS_ORG] = 3;
+        break;
+    case 10:
+        col_at[COL_COUNTRY] = 2;
+        col_at[COL_REGION] = 3;
+        col_at[COL_CITY] = 5;
+        col_at[COL_LAT] = 7;
+        col_at[COL_LON] = 8;
+        break;
+    default:
+        *why = "ip-location-db layout with neither 3 (country), 4 (ASN) nor 10 (city) fields";
+        break;
+    }
+    return true;
+}
+
+struct u128 {
+    uint64_t hi, lo;
+};
+
+static struct u128 u128_load(const uint8_t *b)
+{
+    struct u128 v = { 0, 0 };
+    for (int i = 0; i < 8; i++) {
+        v.hi = v.hi << 8 | b[i];
+        v.lo = v.lo << 8 | b[8 + i];
+    }
+    return v;
+}
+
+static void u128_store(struct u128 v, uint8_t *b)
+{
+    for (int i = 7; i >= 0; i--) {
+        b[i] = (uint8_t)v.hi;
+        b[8 + i] = (uint8_t)v.lo;
+        v.hi >>= 8;
+        v.lo >>= 8;
+    }
+}
+
+/* a with its low k bits set (the last address of the 2^k block a starts). */
+static struct u128 u128_fill(struct u128 a, unsigned k)
+{
+    if (k >= 64) {
+        a.lo = UINT64_MAX;
+        a.hi |= k >= 128 ? UINT64_MAX : ((uint64_t)1 << (k - 64)) - 1;
+    } else {
+        a.lo |= ((uint64_t)1 << k) - 1;
+    }
+    return a;
+}
+
+static bool u128_le(struct u128 a, struct u128 b)
+{
+    return a.hi < b.hi || (a.hi == b.hi && a.lo <= b.lo);
+}
+
+static unsigned u128_ctz(struct u128 a)
+{
+    unsigned k = 0;
+    while (k < 128 && ((k < 64 ? a.lo >> k : a.hi >> (k - 64)) & 1u) == 0) {
+        k++;
+    }
+    return k;
+}
+
+struct entries {
+    struct kt_mmdb_entry *v;
+    size_t count, cap;
+};
+
+static enum kt_rc push_entry(struct entries *es, const struct kt_mmdb_entry *e)
+{
+    if (es->count == CSV_MAX_ROWS) {
+        return KT_ELIMIT;
+    }
+    if (es->count == es->cap) {
+        size_t ncap = es->cap ? es->cap * 2 : 64;
+        struct kt_mmdb_entry *nv = realloc(es->v, ncap * sizeof(*nv));
+        if (nv == NULL) {
+            return KT_ENOMEM;
+        }
+        es->v = nv;
+        es->cap = ncap;
+    }
+    es->v[es->count++] = *e;
+    return KT_OK;
+}
+
+/*
+ * Pushes the inclusive range from row->network to the address in f as the fewest CIDR
+ * networks covering it: at each step the largest block aligned at the start that ends within
+ * the range. Returns KT_OK, KT_EPARSE with *why, KT_ELIMIT or KT_ENOMEM.
+ */
+static enum kt_rc push_range(struct entries *es, struct kt_mmdb_entry *row, struct kt_str f,
+                             const char **why)
+{
+    struct kt_ip end;
+    if (!is_addr(f, &end)) {
+        *why = "range end is not an IP address";
+        return KT_EPARSE;
+    }
+    if (end.v4 != row->network.v4) {
+        *why = "range start and end are of different address families";
+        return KT_EPARSE;
+    }
+    struct u128 a = u128_load(row->network.b), z = u128_load(end.b);
+    if (!u128_le(a, z)) {
+        *why = "range end is before its start";
+        return KT_EPARSE;
+    }
+    unsigned max_bits = row->network.v4 ? 32 : 128;
+    for (;;) {
+        unsigned k = u128_ctz(a);
+        k = k < max_bits ? k : max_bits;
+        while (k > 0 && !u128_le(u128_fill(a, k), z)) {
+            k--;
+        }
+        u128_store(a, row->network.b);
+        row->prefix = 128 - k;
+        enum kt_rc rc = push_entry(es, row);
+        if (rc != KT_OK) {
+            return rc;
+        }
+        struct u128 last = u128_fill(a, k);
+        if (last.hi == z.hi && last.lo == z.lo) {
+            return KT_OK;
+        }
+        a.lo = last.lo + 1;
+        a.hi = last.hi + (a.lo == 0);
+    }
+}
+
 enum kt_rc kt_mmdb_read_csv(const char *path, struct kt_mmdb_entry **out, size_t *n,
                             struct kt_err *err)
 {
     enum kt_rc rc = KT_OK;
     struct lines r = { 0 };
     char *scratch = NULL;
-    struct kt_mmdb_entry *v = NULL;
-    size_t count = 0, cap = 0;
+    struct entries es = { 0 };
+    struct kt_mmdb_entry row;
     uint64_t lineno = 0;
     int col_at[COL_COUNT];
     size_t n_header = 0;
-    bool have_header = false;
+    bool have_header = false, ranges = false;
     struct kt_str fields[CSV_MAX_FIELDS];
 
     *out = NULL;
@@ -487,16 +691,26 @@ enum kt_rc kt_mmdb_read_csv(const char *path, struct kt_mmdb_entry **out, size_t
         size_t nf, bad;
         const char *why = split_fields(line, len, scratch, fields, &nf, &bad);
         if (!have_header) {
-            if (why == NULL) {
-                why = parse_header(fields, nf, col_at);
-            }
-            if (why != NULL) {
-                rc = kt_err_at(err, KT_EPARSE, path, lineno, "header: %s", why);
-                goto out;
+            if (why == NULL && ipldb_layout(fields, nf, col_at, &why)) {
+                if (why != NULL) {
+                    rc = kt_err_at(err, KT_EPARSE, path, lineno, "%s", why);
+                    goto out;
+                }
+                ranges = true; /* this line is data: fall through */
+            } else {
+                if (why == NULL) {
+                    why = parse_header(fields, nf, col_at);
+                }
+                if (why != NULL) {
+                    rc = kt_err_at(err, KT_EPARSE, path, lineno, "header: %s", why);
+                    goto out;
+                }
+                have_header = true;
+                n_header = nf;
+                continue;
             }
             have_header = true;
             n_header = nf;
-            continue;
         }
         if (why != NULL) {
             rc = kt_err_at(err, KT_EPARSE, path, lineno, "field %zu: %s", bad + 1, why);
@@ -521,46 +735,49 @@ enum kt_rc kt_mmdb_read_csv(const char *path, struct kt_mmdb_entry **out, size_t
                            missing, nf, n_header);
             goto out;
         }
-        if (count == CSV_MAX_ROWS) {
-            rc = kt_err_at(err, KT_ELIMIT, path, lineno, "more than %d networks", CSV_MAX_ROWS);
-            goto out;
-        }
-        if (count == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            struct kt_mmdb_entry *nv = realloc(v, ncap * sizeof(*v));
-            if (nv == NULL) {
-                rc = kt_err_at(err, KT_ENOMEM, path, lineno, "out of memory");
-                goto out;
-            }
-            v = nv;
-            cap = ncap;
-        }
         enum col bad_col;
-        why = parse_row(fields, col_at, &v[count], &bad_col);
+        why = parse_row(fields, col_at, &row, &bad_col);
         if (why != NULL) {
-            rc = kt_err_at(err, KT_EPARSE, path, lineno, "column %s: %s", col_name(bad_col),
-                           why);
+            rc = kt_err_at(err, KT_EPARSE, path, lineno, "column %s: %s",
+                           ranges ? range_col_name(bad_col) : col_name(bad_col), why);
             goto out;
         }
-        count++;
+        if (ranges && row.prefix != 128) {
+            rc = kt_err_at(err, KT_EPARSE, path, lineno, "ip_range_start: not a bare address");
+            goto out;
+        }
+        why = NULL;
+        rc = ranges ? push_range(&es, &row, fields[1], &why) : push_entry(&es, &row);
+        if (rc == KT_EPARSE) {
+            rc = kt_err_at(err, rc, path, lineno, "ip_range_end: %s", why);
+            goto out;
+        }
+        if (rc == KT_ELIMIT) {
+            rc = kt_err_at(err, rc, path, lineno, "more than %d networks", CSV_MAX_ROWS);
+            goto out;
+        }
+        if (rc != KT_OK) {
+            rc = kt_err_at(err, rc, path, lineno, "out of memory");
+            goto out;
+        }
     }
     if (!have_header) {
         rc = kt_err_at(err, KT_EPARSE, path, 0, "empty file: expected a header line");
         goto out;
     }
-    if (v == NULL) {
-        v = calloc(1, sizeof(*v));
-        if (v == NULL) {
+    if (es.v == NULL) {
+        es.v = calloc(1, sizeof(*es.v));
+        if (es.v == NULL) {
             rc = kt_err_at(err, KT_ENOMEM, path, 0, "out of memory");
             goto out;
         }
     }
-    *out = v;
-    *n = count;
-    v = NULL;
+    *out = es.v;
+    *n = es.count;
+    es.v = NULL;
 
 out:
-    free(v);
+    free(es.v);
     free(scratch);
     free(r.buf);
     fclose(r.f);

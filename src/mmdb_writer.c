@@ -202,6 +202,7 @@ static void put_names_en(struct buf *b, const char *name)
 /*
  * GeoIP2/GeoLite2-City layout:
  *   {"city":{"names":{"en":…}}, "country":{"iso_code":…,"names":{"en":…}},
+ *    "subdivisions":[{"names":{"en":…}}],
  *    "location":{"accuracy_radius":uint16,"latitude":double,"longitude":double}}
  */
 static size_t encode_maxmind_city(struct buf *b, const struct kt_mmdb_entry *e)
@@ -209,12 +210,20 @@ static size_t encode_maxmind_city(struct buf *b, const struct kt_mmdb_entry *e)
     bool has_city = e->city[0] != '\0';
     bool has_iso = e->country[0] != '\0';
     bool has_cname = e->country_name[0] != '\0';
-    size_t pairs = (size_t)has_city + (size_t)(has_iso || has_cname) + (size_t)e->has_location;
+    bool has_region = e->region[0] != '\0';
+    size_t pairs = (size_t)has_city + (size_t)(has_iso || has_cname) + (size_t)e->has_location +
+                   (size_t)has_region;
     put_ctrl(b, T_MAP, pairs);
     if (has_city) {
         put_string(b, "city");
         put_ctrl(b, T_MAP, 1);
         put_names_en(b, e->city);
+    }
+    if (has_region) {
+        put_string(b, "subdivisions");
+        put_ctrl(b, T_ARRAY, 1);
+        put_ctrl(b, T_MAP, 1);
+        put_names_en(b, e->region);
     }
     if (has_iso || has_cname) {
         put_string(b, "country");
@@ -228,7 +237,8 @@ static size_t encode_maxmind_city(struct buf *b, const struct kt_mmdb_entry *e)
         }
     }
     if (e->has_location) {
-        /* The radius MaxMind gives is tens of km for a city and hundreds for a country. */
+        /* The radius MaxMind gives is tens of km for a city and hundreds for a region or a
+         * country. */
         uint16_t radius = e->accuracy_km ? e->accuracy_km : (has_city ? 20 : 500);
         put_string(b, "location");
         put_ctrl(b, T_MAP, 3);
@@ -244,7 +254,7 @@ static size_t encode_maxmind_city(struct buf *b, const struct kt_mmdb_entry *e)
 
 /*
  * The flat layout of ip-location-db's City mmdb files (dbip-city-mmdb, geolite2-city-mmdb):
- * top-level "country_code", "city" (also "state1", "state2", "postcode", "timezone", which we
+ * top-level "country_code", "state1", "city" (also "state2", "postcode", "timezone", which we
  * have no data for) and "latitude"/"longitude" as 32-bit floats, which is what their readers
  * decode them as. (DB-IP's own lite .mmdb downloads use the GeoIP2 layout above.)
  */
@@ -252,11 +262,17 @@ static size_t encode_flat_city(struct buf *b, const struct kt_mmdb_entry *e)
 {
     bool has_city = e->city[0] != '\0';
     bool has_iso = e->country[0] != '\0';
-    size_t pairs = (size_t)has_city + (size_t)has_iso + (e->has_location ? 2u : 0u);
+    bool has_region = e->region[0] != '\0';
+    size_t pairs = (size_t)has_city + (size_t)has_iso + (size_t)has_region +
+                   (e->has_location ? 2u : 0u);
     put_ctrl(b, T_MAP, pairs);
     if (has_city) {
         put_string(b, "city");
         put_string(b, e->city);
+    }
+    if (has_region) {
+        put_string(b, "state1");
+        put_string(b, e->region);
     }
     if (has_iso) {
         put_string(b, "country_code");
@@ -346,7 +362,8 @@ static enum kt_rc check_entry(const struct kt_mmdb_entry *e, size_t i, uint8_t k
         return kt_err_set(err, KT_EINVAL, "entry %zu: country is not two letters A-Z", i);
     }
     if (!field_ok(e->country_name, sizeof(e->country_name)) ||
-        !field_ok(e->city, sizeof(e->city)) || !field_ok(e->as_org, sizeof(e->as_org))) {
+        !field_ok(e->city, sizeof(e->city)) || !field_ok(e->region, sizeof(e->region)) ||
+        !field_ok(e->as_org, sizeof(e->as_org))) {
         return kt_err_set(err, KT_EINVAL, "entry %zu: a name is not terminated UTF-8", i);
     }
     if (e->has_location && !(isfinite(e->lat) && isfinite(e->lon) && e->lat >= -90.0 &&

@@ -17,12 +17,13 @@ struct kt_mmdb_entry {
     unsigned prefix;      /* 0..128 (IPv4 /24 is prefix 120) */
     char country[3];
     char country_name[64];
+    char region[64];      /* subdivision (state, province) name */
     char city[64];
     bool has_location;
     double lat, lon;
     uint16_t accuracy_km;
     uint32_t asn;
-    char as_org[128];
+    char as_org[256];     /* longer names are cut at a character boundary by the CSV reader */
 };
 
 enum kt_mmdb_schema {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cred_cache.h"
+#include "jwt_verify.h"
 #include "prefetch.h"
 #include "textsniff.h"
 #include "splitter.h"
@@ -43,6 +44,7 @@ struct kt_pipeline {
     struct kt_parser parsers[MAX_FORMATS];
     bool parser_ready[MAX_FORMATS];
     struct kt_cred_cache *cache;
+    struct kt_jwt_keys *jwt_keys; /* --jwt-secret, owned; may be NULL */
     struct kt_run_stats stats;
     struct kt_event ev;
     kt_event_fn on_event;
@@ -123,6 +125,7 @@ void kt_pipeline_free(struct kt_pipeline *pl)
         }
     }
     kt_cred_cache_free(pl->cache);
+    kt_jwt_keys_free(pl->jwt_keys);
     kt_run_stats_fini(&pl->stats);
     free(pl);
 }
@@ -161,8 +164,16 @@ static void resolve_cand(struct kt_pipeline *pl, struct kt_event *ev, const stru
     }
     struct kt_cred *slot = &ev->creds[ev->n_creds];
     if (kt_cred_cache_resolve(pl->cache, cand, slot) && !same_key(ev, slot)) {
+        /* The raw token exists only now: its signature is checked while the record is. */
+        kt_jwt_keys_check(pl->jwt_keys, cand->value, slot);
         ev->n_creds++;
     }
+}
+
+void kt_pipeline_set_jwt_keys(struct kt_pipeline *pl, struct kt_jwt_keys *keys)
+{
+    kt_jwt_keys_free(pl->jwt_keys);
+    pl->jwt_keys = keys;
 }
 
 void kt_pipeline_resolve(struct kt_pipeline *pl, struct kt_parser *parser, struct kt_event *ev)
@@ -402,12 +413,22 @@ static enum kt_rc process_file(void *ctx, const char *path)
             if (kt_str_trim(prefix).len > 0) {
                 /* A folder of logs often holds a README or digests: name a few, not all. */
                 if (++pl->stats.files_unknown <= UNKNOWN_FORMAT_WARNINGS) {
-                    kt_err_at(&err, KT_EFORMAT, name, 0,
-                              "format not recognised, file skipped (use --format to force "
-                              "one)%s",
-                              pl->stats.files_unknown == UNKNOWN_FORMAT_WARNINGS
-                                  ? "; further such files are only counted"
-                                  : "");
+                    const char *more = pl->stats.files_unknown == UNKNOWN_FORMAT_WARNINGS
+                                           ? "; further such files are only counted"
+                                           : "";
+                    char closest[160];
+                    if (kt_format_explain(prefix, pl->states, closest, sizeof(closest))) {
+                        /* JSON that only looks like a log: say what it lacks. */
+                        kt_err_at(&err, KT_EFORMAT, name, 0,
+                                  "not a known format: %s; file skipped (use --format and "
+                                  "--field to read it)%s",
+                                  closest, more);
+                    } else {
+                        kt_err_at(&err, KT_EFORMAT, name, 0,
+                                  "format not recognised, file skipped (use --format to force "
+                                  "one)%s",
+                                  more);
+                    }
                     warn(pl, &err);
                 }
             }

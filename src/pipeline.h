@@ -57,4 +57,9 @@ const struct kt_run_stats *kt_pipeline_stats(const struct kt_pipeline *pl);
  */
 void kt_pipeline_resolve(struct kt_pipeline *pl, struct kt_parser *parser, struct kt_event *ev);
 
+struct kt_jwt_keys;
+/* Checks the signatures of JWTs of the issuers in keys (jwt_verify.h) as their records are
+ * resolved. The pipeline takes keys over (and frees any it had); NULL turns the checks off. */
+void kt_pipeline_set_jwt_keys(struct kt_pipeline *pl, struct kt_jwt_keys *keys);
+
 #endif

@@ -33,10 +33,44 @@ static void test_hosting_names(void **state)
     assert_false(kt_as_org_is_hosting(NULL));
 }
 
+/* From src/hosting_asn.c, for tests only. */
+const uint32_t *kt_hosting_asn_table(size_t *n);
+
+static void test_hosting_asns(void **state)
+{
+    (void)state;
+    static const uint32_t hosting[] = {
+        16509, 14618, 15169, 396982, 8075, 14061, 16276, 24940, 63949, 20473, 31898,
+        45102, 132203, 12876, 51167, 60781, 16265, 9009,
+    };
+    /* Cloudflare (13335) is left out: WARP users browse from it like from a VPN. */
+    static const uint32_t access[] = { 0, 3320, 7922, 3209, 13335, 64501, 64506, 4294967295u };
+    for (size_t i = 0; i < KT_ARRAY_LEN(hosting); i++) {
+        if (!kt_asn_is_hosting(hosting[i])) {
+            fail_msg("AS%u should be a hosting provider", (unsigned)hosting[i]);
+        }
+    }
+    for (size_t i = 0; i < KT_ARRAY_LEN(access); i++) {
+        if (kt_asn_is_hosting(access[i])) {
+            fail_msg("AS%u should not be a hosting provider", (unsigned)access[i]);
+        }
+    }
+    /* The binary search needs the table strictly ascending. */
+    size_t n = 0;
+    const uint32_t *t = kt_hosting_asn_table(&n);
+    assert_true(n > 40);
+    for (size_t i = 1; i < n; i++) {
+        if (t[i - 1] >= t[i]) {
+            fail_msg("hosting_asns not sorted at %zu (AS%u)", i, (unsigned)t[i]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hosting_names),
+        cmocka_unit_test(test_hosting_asns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,11 +126,9 @@ static void test_keyed_by_token(void **state)
     (void)state;
     static const char *const payloads[] = {
         "{}",
-        "{\"iss\":\"https://auth.example.com\"}",
         "{\"azp\":\"client-42\"}", /* no iss, no sub */
-        "{\"iss\":\"https://auth.example.com\",\"sub\":\"\"}",
-        "{\"iss\":\"https://auth.example.com\",\"sub\":42}", /* not a string */
-        "{\"iss\":\"x\",\"azp\":\"\",\"client_id\":\"\"}",
+        "{\"iss\":\"\",\"azp\":\"client-42\"}",
+        "{\"iss\":42,\"sub\":\"\"}", /* not a string */
         "{\"scope\":\"read\",\"exp\":1793620800}",
     };
     for (size_t i = 0; i < KT_ARRAY_LEN(payloads); i++) {
@@ -150,6 +148,51 @@ static void test_keyed_by_token(void **state)
     assert_int_equal(c.flags & KT_CRED_JWT_BY_TOKEN, 0);
     assert_string_equal(tc_keyid(&c.key, 0), "kt1-66427554bd3df39749807318");
     assert_string_equal(c.hint, "jwt sub=alice");
+}
+
+/* Only an issuer (Zoom-style API JWT: iss is the API key, minted per hour or request): every
+ * token of that issuer is one key, DOMAIN "jwt", DATA = iss 0x00. */
+static void test_issuer_key(void **state)
+{
+    (void)state;
+    static const char *const payloads[] = {
+        "{\"iss\":\"zK3pQ9vL2xR8tW5mN7bY1c\",\"exp\":1793620800}",
+        "{\"iss\":\"zK3pQ9vL2xR8tW5mN7bY1c\",\"exp\":1793624400,\"iat\":1793620800}",
+        "{\"iss\":\"zK3pQ9vL2xR8tW5mN7bY1c\",\"sub\":\"\"}",   /* empty sub: no principal */
+        "{\"iss\":\"zK3pQ9vL2xR8tW5mN7bY1c\",\"sub\":42}",       /* not a string */
+        "{\"iss\":\"zK3pQ9vL2xR8tW5mN7bY1c\",\"azp\":\"\",\"client_id\":\"\"}",
+    };
+    struct kt_keyid want;
+    assert_true(kt_cred_jwt_issuer_key(kt_str_cstr("zK3pQ9vL2xR8tW5mN7bY1c"), &want));
+    /* The documented derivation, spelled out. */
+    struct kt_str data[1] = {kt_str_make("zK3pQ9vL2xR8tW5mN7bY1c\0", 23)};
+    struct kt_keyid spelled;
+    assert_true(kt_cred_keyid_derive("jwt", data, 1, &spelled));
+    assert_true(kt_keyid_eq(&want, &spelled));
+    assert_false(kt_cred_jwt_issuer_key(KT_STR_LIT(""), &spelled));
+    struct kt_keyid tokens[KT_ARRAY_LEN(payloads)];
+    for (size_t i = 0; i < KT_ARRAY_LEN(payloads); i++) {
+        struct kt_cred c;
+        assert_true(jwt_recognise("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k7\"}",
+                                  payloads[i], SIG, &c));
+        assert_true(kt_keyid_eq(&c.key, &want));
+        assert_int_equal(c.flags & KT_CRED_JWT_BY_TOKEN, 0);
+        assert_false(kt_keyid_eq(&c.key, &c.token));
+        assert_string_equal(c.hint, "jwt iss=zK3pQ9vL2xR8tW5mN7bY1c");
+        assert_string_equal(c.jwt.kid, "k7"); /* kid stays an attribute, not part of the key */
+        tokens[i] = c.token;
+        for (size_t j = 0; j < i; j++) {
+            assert_false(kt_keyid_eq(&tokens[i], &tokens[j])); /* each token its own id */
+        }
+    }
+    /* With a sub it is that principal's key instead; another issuer is another key. */
+    struct kt_cred c;
+    assert_true(jwt_recognise(HS256, "{\"iss\":\"zK3pQ9vL2xR8tW5mN7bY1c\",\"sub\":\"u1\"}", SIG,
+                              &c));
+    assert_false(kt_keyid_eq(&c.key, &want));
+    assert_string_equal(c.hint, "jwt iss=zK3pQ9vL2xR8tW5mN7bY1c sub=u1");
+    assert_true(jwt_recognise(HS256, "{\"iss\":\"other-key\"}", SIG, &c));
+    assert_false(kt_keyid_eq(&c.key, &want));
 }
 
 static void test_alg_none(void **state)
@@ -449,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_same_principal_shares_key),
         cmocka_unit_test(test_principal_without_sub),
         cmocka_unit_test(test_keyed_by_token),
+        cmocka_unit_test(test_issuer_key),
         cmocka_unit_test(test_alg_none),
         cmocka_unit_test(test_audience),
         cmocka_unit_test(test_times),

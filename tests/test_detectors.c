@@ -46,6 +46,8 @@ struct fixture {
     char op[256];
     int found;
     struct kt_finding last;
+    bool no_geo;                                /* judge as if no database were loaded */
+    uint64_t det_state[KT_DET_STATE_MAX / 8];   /* the detector's per-key state */
 };
 
 static void make_event(struct kt_event *ev, int64_t t, const char *ip, const char *ua,
@@ -136,12 +138,14 @@ static int judge(struct fixture *fx, const char *detector, int64_t t, const char
         .mature = fx->base.days_active >= 3 && fx->base.events >= 20,
         .usual_client = ua[0] != '\0' && kt_baseline_has_agent(&fx->base, kt_str_cstr(ua)),
         .broad = false,
-        .has_geo = true,
-        .has_asn = true,
+        .has_geo = !fx->no_geo,
+        .has_asn = !fx->no_geo,
         .ip_list_label = NULL,
         .leak_ms = KT_TIME_NONE,
         .knobs = knobs,
+        .state = det->state_size > 0 ? fx->det_state : NULL,
     };
+    assert_true(det->state_size <= sizeof(fx->det_state));
     fx->found = 0;
     if (!det->needs_maturity || in.mature) {
         det->check(&in, collect, fx);
@@ -244,6 +248,75 @@ static void test_impossible_travel(void **state)
     assert_int_equal(judge(fx, "impossible_travel", last + 60000LL, "192.0.2.77", &POTSDAM,
                            "git/2.47.1", "GET", "/", 200),
                      0);
+}
+
+/*
+ * Real geography (issue 7): a country-only match is no point, wide accuracy circles that overlap
+ * give no speed, and real distant city points still fire.
+ */
+static void test_impossible_travel_precision(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    int64_t last = fx->base.last_place_ms;
+    /* Country-only matches carry a centroid at best; the US one is 7000 km from Berlin. */
+    static const struct kt_geo us_country = { .kind = KT_ADDR_PUBLIC, .country = "US",
+                                              .precision = KT_GEO_PREC_COUNTRY,
+                                              .has_location = true, .lat = 37.751,
+                                              .lon = -97.822, .accuracy_km = 1000 };
+    static const struct kt_geo us_none = { .kind = KT_ADDR_PUBLIC, .country = "US",
+                                           .precision = KT_GEO_PREC_COUNTRY };
+    assert_int_equal(judge(fx, "impossible_travel", last + 10 * 60000LL, "198.51.100.9",
+                           &us_country, "curl/8", "GET", "/", 200),
+                     0);
+    assert_int_equal(judge(fx, "impossible_travel", last + 10 * 60000LL, "198.51.100.9", &us_none,
+                           "curl/8", "GET", "/", 200),
+                     0);
+    /* ... but the country is still new. */
+    assert_int_equal(judge(fx, "new_country", last + 10 * 60000LL, "198.51.100.9", &us_none,
+                           "curl/8", "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    /* As geodb gives it: a centroid and a radius but no point. Even its nearest part was out
+     * of reach 10 minutes after Berlin, so new_country says so; three days later it is just a
+     * new country, and with the usual client a trip. */
+    static const struct kt_geo us_area = { .kind = KT_ADDR_PUBLIC, .country = "US",
+                                           .precision = KT_GEO_PREC_COUNTRY, .lat = 37.751,
+                                           .lon = -97.822, .accuracy_km = 1000 };
+    assert_int_equal(judge(fx, "impossible_travel", last + 10 * 60000LL, "198.51.100.9",
+                           &us_area, "curl/8", "GET", "/", 200),
+                     0);
+    assert_int_equal(judge(fx, "new_country", last + 10 * 60000LL, "198.51.100.9", &us_area,
+                           "curl/8", "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(judge(fx, "new_country", last + 3 * DAY_MS, "198.51.100.9", &us_area,
+                           "curl/8", "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_int_equal(judge(fx, "new_country", last + 3 * DAY_MS, "198.51.100.9", &us_area,
+                           "git/2.47.1", "GET", "/", 200),
+                     0);
+    /* Warsaw with a 600 km radius: 520 km from Berlin, the circles overlap, no speed. */
+    struct kt_geo wide = WARSAW;
+    wide.precision = KT_GEO_PREC_REGION;
+    wide.accuracy_km = 600;
+    wide.asn = 64530;
+    assert_int_equal(judge(fx, "impossible_travel", last + 10 * 60000LL, "203.0.113.200", &wide,
+                           "curl/8", "GET", "/", 200),
+                     0);
+    /* Bucharest with a 1000 km radius: 1300 km minus 1020 km is under the 300 km floor. */
+    struct kt_geo wide_ro = BUCHAREST;
+    wide_ro.accuracy_km = 1000;
+    assert_int_equal(judge(fx, "impossible_travel", last + 30 * 60000LL, "203.0.113.213",
+                           &wide_ro, "curl/8", "GET", "/", 200),
+                     0);
+    /* Sydney as a real city point 10 minutes later fires, speed from distance minus radii. */
+    struct kt_geo syd = SYDNEY;
+    syd.precision = KT_GEO_PREC_CITY;
+    assert_int_equal(judge(fx, "impossible_travel", last + 10 * 60000LL, "198.51.100.10", &syd,
+                           "curl/8", "GET", "/", 200),
+                     1);
 }
 
 /* ---- user agents, operations, hours ---- */
@@ -453,6 +526,121 @@ static void test_jwt_validity(void **state)
                      0);
 }
 
+static void test_jwt_bad_signature(void **state)
+{
+    struct fixture *fx = *state;
+    fx->cred.family = KT_FAM_JWT;
+    fx->cred.jwt.exp = NOW / 1000 + 3600;
+    fx->cred.jwt.nbf = fx->cred.jwt.iat = KT_TIME_NONE;
+    snprintf(fx->cred.jwt.alg, sizeof(fx->cred.jwt.alg), "HS256");
+    snprintf(fx->cred.jwt.iss, sizeof(fx->cred.jwt.iss), "zoom-api-key-1");
+    /* A verified signature is no finding. */
+    fx->cred.flags = KT_CRED_SIG_OK;
+    assert_int_equal(judge(fx, "jwt_validity", NOW, "192.0.2.14", &BERLIN, "svc", "GET", "/", 200),
+                     0);
+    /* A bad one is a forgery: critical, whatever the server said. */
+    fx->cred.flags = KT_CRED_SIG_BAD;
+    assert_int_equal(judge(fx, "jwt_validity", NOW, "192.0.2.14", &BERLIN, "svc", "GET", "/", 401),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_CRITICAL);
+    assert_int_equal(fx->last.score, 90);
+    assert_true(strncmp(fx->last.value, "bad_signature:", 14) == 0);
+    assert_non_null(strstr(fx->last.reason, "HS256 signature does not verify"));
+    assert_non_null(strstr(fx->last.reason, "zoom-api-key-1"));
+    /* alg none of a listed issuer: the forgery wins over the plain alg_none finding. */
+    fx->cred.flags = KT_CRED_SIG_BAD | KT_CRED_ALG_NONE;
+    snprintf(fx->cred.jwt.alg, sizeof(fx->cred.jwt.alg), "none");
+    assert_int_equal(judge(fx, "jwt_validity", NOW, "192.0.2.14", &BERLIN, "svc", "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_CRITICAL);
+    assert_non_null(strstr(fx->last.reason, "unsigned (alg none)"));
+}
+
+/* jwt_replay: the same token from a distant network or another client within its lifetime. */
+static void test_jwt_replay(void **state)
+{
+    struct fixture *fx = *state;
+    fx->cred.family = KT_FAM_JWT;
+    fx->cred.jwt.exp = KT_TIME_NONE; /* lifetime: one hour from its first use */
+    memset(fx->cred.token.b, 0x17, KT_KEYID_BYTES);
+    const int64_t min = 60000;
+    /* No baseline at all: the detector needs none. */
+    assert_int_equal(judge(fx, "jwt_replay", NOW, "192.0.2.14", &BERLIN, "okhttp/4.12.0", "GET",
+                           "/", 200),
+                     0);
+    /* Same token, same network, same client: nothing. */
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 5 * min, "192.0.2.15", &BERLIN, "okhttp/4.12.1",
+                           "GET", "/", 200),
+                     0);
+    /* Another /24 of the same ASN and country is not distant. */
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 6 * min, "192.0.7.1", &BERLIN, "okhttp/4.12.1",
+                           "GET", "/", 200),
+                     0);
+    /* Sydney, 10 minutes later: replayed. */
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 10 * min, "203.0.113.9", &SYDNEY,
+                           "okhttp/4.12.0", "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_true(strncmp(fx->last.value, "network:", 8) == 0);
+    assert_non_null(strstr(fx->last.reason, "10 min earlier from 192.0.2.0/24 (AS64501, DE)"));
+    assert_non_null(strstr(fx->last.reason, "203.0.113.0/24 (AS64520, AU)"));
+    assert_non_null(strstr(fx->last.reason, "50 min before it expires"));
+    /* Another client on the owner's network. */
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 11 * min, "192.0.2.14", &BERLIN,
+                           "python-requests/2.32.3", "GET", "/", 200),
+                     1);
+    assert_true(strncmp(fx->last.value, "client:", 7) == 0);
+    /* Past its lifetime the token is forgotten (jwt_validity judges expired tokens). */
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 61 * min, "203.0.113.9", &SYDNEY,
+                           "okhttp/4.12.0", "GET", "/", 200),
+                     0);
+    /* Different tokens from different networks: each is its own first use. */
+    for (int i = 0; i < 12; i++) {
+        memset(fx->cred.token.b, 0x30 + i, KT_KEYID_BYTES);
+        assert_int_equal(judge(fx, "jwt_replay", NOW + (70 + i) * min,
+                               i % 2 ? "203.0.113.9" : "192.0.2.14", i % 2 ? &SYDNEY : &BERLIN,
+                               "okhttp/4.12.0", "GET", "/", 200),
+                         0);
+    }
+    /* exp bounds the lifetime when present. */
+    memset(fx->cred.token.b, 0x55, KT_KEYID_BYTES);
+    fx->cred.jwt.exp = (NOW + 200 * min) / 1000;
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 100 * min, "192.0.2.14", &BERLIN, "okhttp/4",
+                           "GET", "/", 200),
+                     0);
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 190 * min, "203.0.113.9", &SYDNEY, "okhttp/4",
+                           "GET", "/", 200),
+                     1);
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 90 * min + 200 * min, "198.51.100.7",
+                           &SYDNEY, "okhttp/4", "GET", "/", 200),
+                     0);
+    /* Without a database: a different /16 is distant, the same /16 is not. */
+    fx->no_geo = true;
+    memset(fx->cred.token.b, 0x66, KT_KEYID_BYTES);
+    struct kt_geo none = { .kind = KT_ADDR_PUBLIC };
+    assert_int_equal(judge(fx, "jwt_replay", NOW, "192.0.2.14", &none, "", "GET", "/", 200), 0);
+    assert_int_equal(judge(fx, "jwt_replay", NOW + min, "192.0.9.14", &none, "", "GET", "/", 200),
+                     0);
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 2 * min, "198.51.100.7", &none, "", "GET", "/",
+                           200),
+                     1);
+    /* IPv6: /48 and /32. */
+    memset(fx->cred.token.b, 0x77, KT_KEYID_BYTES);
+    assert_int_equal(judge(fx, "jwt_replay", NOW, "2001:db8:1::1", &none, "", "GET", "/", 200), 0);
+    assert_int_equal(judge(fx, "jwt_replay", NOW + min, "2001:db8:2::1", &none, "", "GET", "/",
+                           200),
+                     0);
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 2 * min, "2001:db9::1", &none, "", "GET", "/",
+                           200),
+                     1);
+    assert_non_null(strstr(fx->last.reason, "2001:db8:1::/48"));
+    /* Not a JWT: nothing, and no state needed. */
+    fx->cred.family = KT_FAM_GITHUB;
+    assert_int_equal(judge(fx, "jwt_replay", NOW + 3 * min, "203.0.113.9", &none, "", "GET", "/",
+                           200),
+                     0);
+}
+
 static void test_leaked_and_listed(void **state)
 {
     struct fixture *fx = *state;
@@ -504,6 +692,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_country_waits_for_maturity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_asn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_impossible_travel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impossible_travel_precision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_user_agent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_op, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unusual_hour, setup, teardown),
@@ -511,6 +700,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_error_burst, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dormant_revived, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jwt_validity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jwt_bad_signature, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jwt_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaked_and_listed, setup, teardown),
         cmocka_unit_test(test_registry_and_knobs),
     };

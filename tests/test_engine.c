@@ -483,6 +483,57 @@ static void test_cap_evicts_rotate_keys_last(void **state)
     assert_int_equal(report.totals.rotate, 2);
 }
 
+/* ---- per-key detector state (jwt_replay) ---- */
+
+/* A use of JWT key k's token t from ip at T0 + n_min minutes. */
+static void use_jwt(struct fixture *fx, unsigned k, unsigned t, int64_t n_min, const char *ip)
+{
+    struct kt_event ev;
+    memset(&ev, 0, sizeof(ev));
+    kt_event_reset(&ev);
+    ev.time_ms = T0 + n_min * 60000;
+    ev.ip = kt_str_cstr(ip);
+    ev.user_agent = kt_str_cstr("zoom-sync/3.1");
+    ev.method = kt_str_cstr("GET");
+    ev.resource = kt_str_cstr("/v2/users");
+    ev.status = 200;
+    struct kt_cred *c = &ev.creds[0];
+    c->family = KT_FAM_JWT;
+    memset(c->key.b, 0x70 + (int)k, KT_KEYID_BYTES);
+    memset(c->token.b, 0x10 + (int)t, KT_KEYID_BYTES);
+    c->jwt.exp = c->jwt.iat = c->jwt.nbf = KT_TIME_NONE;
+    snprintf(c->hint, sizeof(c->hint), "jwt iss=k%u", k);
+    ev.n_creds = 1;
+    assert_int_equal(kt_engine_event(fx->engine, &ev), KT_OK);
+}
+
+static void test_jwt_replay_state_per_key(void **state)
+{
+    struct fixture *fx = *state;
+    /* Only JWT keys get state; a fresh key has none until it meets jwt_replay. */
+    use(fx, 1, 0, "192.0.2.14");
+    assert_null(state_n(fx, 1)->det_state);
+    use_jwt(fx, 1, 1, 0, "192.0.2.14");
+    struct kt_keyid k1;
+    memset(k1.b, 0x71, KT_KEYID_BYTES);
+    assert_non_null(kt_engine_keystate(fx->engine, &k1)->det_state);
+    /* Key 2 uses the same token id from far away: another key's token, not a replay. */
+    use_jwt(fx, 2, 1, 5, "203.0.113.9");
+    assert_int_equal(count_alerts(fx, "jwt_replay"), 0);
+    /* Key 1's token from far away, 10 minutes on: replayed, with no baseline to speak of. */
+    use_jwt(fx, 1, 1, 10, "203.0.113.9");
+    assert_int_equal(count_alerts(fx, "jwt_replay"), 1);
+    /* A fresh token of key 1 from there is a first use. */
+    use_jwt(fx, 1, 2, 11, "203.0.113.9");
+    assert_int_equal(count_alerts(fx, "jwt_replay"), 1);
+    /* Evicting JWT keys frees their state (the sanitizer build checks the leak). */
+    new_engine_capped(fx, 2);
+    for (unsigned k = 0; k < 6; k++) {
+        use_jwt(fx, k, k, k, "192.0.2.14");
+    }
+    assert_int_equal(kt_engine_keys(fx->engine), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +549,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cap_spares_keys_with_findings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cap_tiers_and_findings_cleanup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cap_evicts_rotate_keys_last, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jwt_replay_state_per_key, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

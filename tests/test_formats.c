@@ -197,6 +197,17 @@ static const struct row rows[] = {
     { .fmt = "cloudtrail", .text = CT_AT("0"), .bad = KT_BAD_TIME },
     { .fmt = "cloudtrail", .text = CT_AT("20261102"), .bad = KT_BAD_TIME },
     { .fmt = "cloudtrail", .text = CT_AT("\"1970-01-01T00:00:00Z\""), .bad = KT_BAD_TIME },
+    /* EventBridge: the detail object is the record; the wrapper's own time is not used */
+    { "cloudtrail",
+      "{\"version\":\"0\",\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":"
+      "\"aws.iam\",\"time\":\"2026-11-02T14:00:09Z\",\"region\":\"us-east-1\",\"detail\":{"
+      "\"eventVersion\":\"1.08\",\"userIdentity\":{\"arn\":\"arn:aws:iam::111122223333:user/ci\","
+      "\"accessKeyId\":\"AKIAEXAMPLEKEY\"},\"eventTime\":\"2026-11-02T14:00:05Z\","
+      "\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"ListUsers\",\"awsRegion\":"
+      "\"us-east-1\",\"sourceIPAddress\":\"203.0.113.9\",\"userAgent\":\"aws-cli/2.15\"}}",
+      KT_BAD_NONE, "203.0.113.9", "ListUsers", "", "", "aws-cli/2.15", "us-east-1",
+      "arn:aws:iam::111122223333:user/ci", "iam.amazonaws.com", NULL, 0, T_20261102_140005, 1,
+      KT_CAND_AWS_KEY_ID, "AKIAEXAMPLEKEY" },
 
     /* github audit log */
     { "github",
@@ -329,7 +340,22 @@ static const struct detect_case detect_cases[] = {
       "\"hashed_token\":\"x\"}\n", "github", false },
     { "{\"client_ip\":\"1.2.3.4\",\"started_at\":1793628005000,\"request\":{\"uri\":\"/\"}}\n",
       "jsonl", false },
-    { "{\n  \"time\": \"2026-11-02T14:00:05Z\",\n  \"path\": \"/x\"\n}\n", "jsonl", true },
+    { "{\n  \"time\": \"2026-11-02T14:00:05Z\",\n  \"path\": \"/x\",\n  \"ip\": \"1.2.3.4\"\n}\n",
+      "jsonl", true },
+    /* A time and a request but no client address or credential: nothing to follow. */
+    { "{\"time\":\"2026-11-02T14:00:05Z\",\"path\":\"/x\",\"status\":200}\n", NULL, false },
+    /* A credential without an address is enough. */
+    { "{\"time\":\"2026-11-02T14:00:05Z\",\"authorization\":\"Bearer x\"}\n", "jsonl", false },
+    /* GCP audit log and Okta system log lines look like JSON logs but are neither. */
+    { "{\"timestamp\":\"2026-11-02T14:00:05Z\",\"protoPayload\":{\"methodName\":\"x\","
+      "\"requestMetadata\":{\"callerIP\":\"1.2.3.4\"}}}\n", NULL, false },
+    { "{\"published\":\"2026-11-02 14:00:05.000\",\"client\":{\"ipAddress\":\"1.2.3.4\"}}\n",
+      NULL, false },
+    /* EventBridge-wrapped CloudTrail, one event per line. */
+    { "{\"detail-type\":\"AWS API Call via CloudTrail\",\"time\":\"2026-11-02T14:00:06Z\","
+      "\"detail\":{\"eventVersion\":\"1.08\",\"eventTime\":\"2026-11-02T14:00:05Z\","
+      "\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\"}}\n",
+      "cloudtrail", false },
     { "# keytrail samples\n\nThis folder holds logs.\n", NULL, false },
     { "{\"name\":\"not a log\",\"version\":3}\n", NULL, false },
     { "", NULL, false },
@@ -354,6 +380,50 @@ static void test_detect(void **state)
         /* The layout alone (used when --format is forced) says the same. */
         assert_int_equal(kt_format_json_stream(kt_str_cstr(detect_cases[i].prefix)), stream);
     }
+}
+
+struct explain_case {
+    const char *prefix;
+    const char *want; /* NULL: nothing close */
+};
+
+static const struct explain_case explain_cases[] = {
+    { "{\"timestamp\":\"2026-11-02T14:00:05Z\",\"protoPayload\":{}}\n"
+      "{\"timestamp\":\"2026-11-02T14:00:06Z\",\"protoPayload\":{}}\n",
+      "closest is jsonl, but its records have no client address or credential field" },
+    { "{\"published\":\"2026-11-02\",\"client\":{\"ipAddress\":\"1.2.3.4\"}}\n",
+      "closest is jsonl, but its records have no time and no client address or credential "
+      "field" },
+    /* What most records lack, not what one lacks. */
+    { "{\"ip\":\"1.2.3.4\"}\n{\"ip\":\"1.2.3.4\"}\n{\"time\":\"2026-11-02T14:00:05Z\"}\n",
+      "closest is jsonl, but its records have no time" },
+    /* A JSON array: its elements are the records. */
+    { "[{\"time\":\"2026-11-02T14:00:05Z\",\"a\":1},\n {\"time\":\"2026-11-02T14:00:06Z\"}]",
+      "closest is jsonl, but its records have no client address or credential field" },
+    { "# keytrail samples\n\nThis folder holds logs.\n", NULL },
+    { "", NULL },
+};
+
+static void test_explain(void **state)
+{
+    struct fixture *f = *state;
+    for (size_t i = 0; i < sizeof(explain_cases) / sizeof(explain_cases[0]); i++) {
+        struct kt_str prefix = kt_str_cstr(explain_cases[i].prefix);
+        bool stream;
+        assert_null(kt_format_detect(prefix, f->states, &stream));
+        char why[160];
+        bool got = kt_format_explain(prefix, f->states, why, sizeof(why));
+        if (got != (explain_cases[i].want != NULL) ||
+            (got && strcmp(why, explain_cases[i].want) != 0)) {
+            fail_msg("case %zu: got '%s', want '%s'", i, got ? why : "nothing",
+                     explain_cases[i].want ? explain_cases[i].want : "nothing");
+        }
+    }
+    /* A short buffer is truncated, never overrun. */
+    char small[12];
+    assert_true(kt_format_explain(kt_str_cstr(explain_cases[1].prefix), f->states, small,
+                                  sizeof(small)));
+    assert_string_equal(small, "closest is ");
 }
 
 static void test_registry(void **state)
@@ -388,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_field_override),
         cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_explain),
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_split_request_line),
     };

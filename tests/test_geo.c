@@ -144,7 +144,8 @@ static void check_geo(const struct want *w, const struct kt_geo *g, bool flat, b
         double tol = flat ? 1e-4 : 0;
         assert_true(fabs(g->lat - w->lat) <= tol);
         assert_true(fabs(g->lon - w->lon) <= tol);
-        assert_int_equal(g->accuracy_km, flat ? 0 : w->acc);
+        assert_int_equal(g->accuracy_km, flat ? KT_GEO_DEFAULT_CITY_KM : w->acc);
+        assert_int_equal(g->precision, KT_GEO_PREC_CITY);
     }
     assert_int_equal(g->asn, with_asn ? w->asn : 0);
     assert_string_equal(g->as_org, with_asn ? w->org : "");
@@ -529,6 +530,164 @@ static void test_hostile_values(void **state)
 
 /* ---- classification ---- */
 
+/* ---- precision of real-shaped records ---- */
+
+static struct kt_mmdb_entry entry(const char *addr, unsigned prefix, const char *cc,
+                                  const char *region, const char *city, double lat, double lon,
+                                  uint16_t acc)
+{
+    struct kt_mmdb_entry e;
+    memset(&e, 0, sizeof(e));
+    assert_true(kt_ip_parse(kt_str_cstr(addr), &e.network));
+    e.prefix = prefix;
+    snprintf(e.country, sizeof(e.country), "%s", cc);
+    snprintf(e.region, sizeof(e.region), "%s", region);
+    snprintf(e.city, sizeof(e.city), "%s", city);
+    e.has_location = true;
+    e.lat = lat;
+    e.lon = lon;
+    e.accuracy_km = acc;
+    return e;
+}
+
+static void test_precision(void **state)
+{
+    (void)state;
+    /* As GeoLite2-City has them: a city with its radius, a region without a city, a country
+     * centroid with a 1000 km radius. */
+    struct kt_mmdb_entry e[] = {
+        entry("192.0.2.0", 120, "DE", "Berlin", "Berlin", 52.52, 13.405, 7),
+        entry("192.0.2.128", 121, "US", "Virginia", "", 37.751, -78.0, 0),
+        entry("198.51.100.0", 120, "US", "", "", 37.751, -97.822, 1000),
+        entry("2001:db8::", 32, "JP", "", "", 35.69, 139.69, 0),
+    };
+    e[3].has_location = false; /* a Country database: no coordinates */
+    static const struct {
+        const char *addr;
+        enum kt_geo_precision prec;
+        bool loc;
+        uint16_t acc, flat_acc;
+    } want[] = {
+        { "192.0.2.1", KT_GEO_PREC_CITY, true, 7, KT_GEO_DEFAULT_CITY_KM },
+        { "192.0.2.200", KT_GEO_PREC_REGION, true, 500, KT_GEO_DEFAULT_REGION_KM },
+        { "198.51.100.9", KT_GEO_PREC_COUNTRY, false, 0, 0 },
+        { "2001:db8::1", KT_GEO_PREC_COUNTRY, false, 0, 0 },
+        { "203.0.113.1", KT_GEO_PREC_NONE, false, 0, 0 },
+    };
+    for (int flat = 0; flat < 2; flat++) {
+        const char *path = tmp(flat ? "prec-flat.mmdb" : "prec.mmdb");
+        assert_int_equal(kt_mmdb_write(path, flat ? KT_MMDB_FLAT_CITY : KT_MMDB_MAXMIND_CITY,
+                                       flat ? "t-City-Flat" : "t-City", e, KT_ARRAY_LEN(e), NULL),
+                         KT_OK);
+        struct kt_geodb *db = open_ok(path, NULL);
+        for (size_t k = 0; k < KT_ARRAY_LEN(want); k++) {
+            struct kt_geo g;
+            memset(&g, 0x5a, sizeof(g));
+            kt_geodb_lookup(db, kt_str_cstr(want[k].addr), &g);
+            if (g.precision != want[k].prec || g.has_location != want[k].loc) {
+                fail_msg("%s (%s): precision %d location %d", want[k].addr,
+                         flat ? "flat" : "maxmind", g.precision, g.has_location);
+            }
+            if (g.has_location) {
+                assert_int_equal(g.accuracy_km, flat ? want[k].flat_acc : want[k].acc);
+            }
+        }
+        /* The country stays known when the location is not a point. */
+        struct kt_geo g;
+        kt_geodb_lookup(db, kt_str_cstr("198.51.100.9"), &g);
+        assert_string_equal(g.country, "US");
+        kt_geodb_free(db);
+    }
+}
+
+/* GeoLite2-ASN layout, and ip-location-db's asn CSV through mkgeo's reader: hosting from the
+ * AS number even when the organisation name says nothing. */
+static void test_asn_hosting(void **state)
+{
+    (void)state;
+    static const char csv[] = "1.2.3.0,1.2.3.255,16509,\"Amazon.com, Inc.\"\n"
+                              "1.2.4.0,1.2.4.9,24940,Bland Networks Ltd\n"
+                              "1.2.5.0,1.2.5.255,3320,Deutsche Telekom AG\n"
+                              "1.2.6.0,1.2.6.255,64500,Example VPS Hosting SRL\n"
+                              "2001:db8::,2001:db8::ff,396982,GOOGLE-CLOUD-PLATFORM\n";
+    const char *path = tmp("asn-ipv4.csv");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(csv, 1, sizeof(csv) - 1, f), sizeof(csv) - 1);
+    fclose(f);
+    struct kt_mmdb_entry *e = NULL;
+    size_t n = 0;
+    struct kt_err err;
+    assert_int_equal(kt_mmdb_read_csv(path, &e, &n, &err), KT_OK);
+    const char *asn = tmp("ipldb-asn.mmdb");
+    assert_int_equal(kt_mmdb_write(asn, KT_MMDB_ASN, "ip-location-db ASN", e, n, &err), KT_OK);
+    free(e);
+    struct kt_geodb *db = open_ok(NULL, asn);
+    static const struct {
+        const char *addr;
+        uint32_t asn;
+        bool hosting;
+    } want[] = {
+        { "1.2.3.4", 16509, true },       { "1.2.4.9", 24940, true },
+        { "1.2.4.10", 0, false },         { "1.2.5.1", 3320, false },
+        { "1.2.6.1", 64500, true },       { "2001:db8::42", 396982, true },
+    };
+    for (size_t k = 0; k < KT_ARRAY_LEN(want); k++) {
+        struct kt_geo g;
+        kt_geodb_lookup(db, kt_str_cstr(want[k].addr), &g);
+        if (g.asn != want[k].asn || g.hosting != want[k].hosting) {
+            fail_msg("%s: AS%u hosting %d", want[k].addr, (unsigned)g.asn, g.hosting);
+        }
+    }
+    struct kt_geo g;
+    kt_geodb_lookup(db, kt_str_cstr("1.2.4.3"), &g);
+    assert_string_equal(g.as_org, "Bland Networks Ltd");
+    kt_geodb_free(db);
+}
+
+/* MaxMind's own test databases (tests/fixtures/geo/README.md): real GeoLite2 records. */
+static void test_real_geolite2(void **state)
+{
+    (void)state;
+    char *city = strdup(kt_test_path("tests/fixtures/geo/GeoLite2-City-Test.mmdb"));
+    char *asn = strdup(kt_test_path("tests/fixtures/geo/GeoLite2-ASN-Test.mmdb"));
+    struct kt_geodb *db = open_ok(city, asn);
+    free(city);
+    free(asn);
+    assert_string_equal(kt_geodb_describe(db),
+                        "GeoLite2-City (2026-02-04), GeoLite2-ASN (2026-02-04)");
+    struct kt_geo g;
+    kt_geodb_lookup(db, kt_str_cstr("81.2.69.142"), &g);
+    assert_string_equal(g.country, "GB");
+    assert_string_equal(g.city, "London");
+    assert_int_equal(g.precision, KT_GEO_PREC_CITY);
+    assert_true(g.has_location);
+    assert_int_equal(g.accuracy_km, 10);
+    kt_geodb_lookup(db, kt_str_cstr("216.160.83.57"), &g);
+    assert_int_equal(g.precision, KT_GEO_PREC_CITY);
+    assert_int_equal(g.accuracy_km, 22);
+    /* Country-only records carry a centroid and a radius of hundreds of km: not a point. */
+    kt_geodb_lookup(db, kt_str_cstr("67.43.156.1"), &g);
+    assert_string_equal(g.country, "BT");
+    assert_int_equal(g.precision, KT_GEO_PREC_COUNTRY);
+    assert_false(g.has_location);
+    assert_int_equal(g.asn, 35908);
+    kt_geodb_lookup(db, kt_str_cstr("2001:218::1"), &g);
+    assert_string_equal(g.country, "JP");
+    assert_false(g.has_location);
+    kt_geodb_lookup(db, kt_str_cstr("89.160.20.113"), &g);
+    assert_int_equal(g.asn, 29518);
+    assert_string_equal(g.as_org, "Bredband2 AB");
+    assert_false(g.hosting);
+    kt_geodb_lookup(db, kt_str_cstr("1.0.0.1"), &g);
+    assert_int_equal(g.asn, 15169);
+    assert_true(g.hosting);
+    kt_geodb_lookup(db, kt_str_cstr("12.81.100.1"), &g); /* a number without an organisation */
+    assert_int_equal(g.asn, 7018);
+    assert_string_equal(g.as_org, "");
+    kt_geodb_free(db);
+}
+
 static void test_classify(void **state)
 {
     (void)state;
@@ -729,6 +888,9 @@ int main(void)
         cmocka_unit_test(test_bad_paths),
         cmocka_unit_test(test_corrupt_fixtures),
         cmocka_unit_test(test_hostile_values),
+        cmocka_unit_test(test_precision),
+        cmocka_unit_test(test_asn_hosting),
+        cmocka_unit_test(test_real_geolite2),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_distance),

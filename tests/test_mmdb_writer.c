@@ -1003,6 +1003,145 @@ static void test_csv_hostile(void **state)
     free(base);
 }
 
+/* ---- ip-location-db CSV layouts ---- */
+
+static void expect_net(const struct kt_mmdb_entry *e, const char *cidr)
+{
+    struct kt_mmdb_entry want = net(cidr);
+    if (memcmp(e->network.b, want.network.b, 16) != 0 || e->prefix != want.prefix) {
+        fail_msg("expected %s (prefix %u), got prefix %u", cidr, want.prefix, e->prefix);
+    }
+}
+
+static void test_csv_ip_location_db_asn(void **state)
+{
+    (void)state;
+    /* Headerless asn-ipv4.csv / asn-ipv6.csv rows, ranges not aligned to CIDR boundaries. */
+    char org[400];
+    memset(org, 0, sizeof(org));
+    snprintf(org, sizeof(org), "%s", "Hetzner Online GmbH");
+    size_t o = strlen(org);
+    for (; o < 300; o++) {
+        org[o] = (char)('a' + o % 26);
+    }
+    memcpy(org + 252, "\xC3\xA9\xC3\xA9", 4); /* a 2-byte character across the 255 limit */
+    char csv[1024];
+    int len = snprintf(csv, sizeof(csv),
+                       "1.0.0.0,1.0.0.255,13335,CLOUDFLARENET\n"
+                       "1.0.4.1,1.0.4.200,24940,\"%s\"\n"
+                       "2001:db8::,2001:db8:0:ffff:ffff:ffff:ffff:ffff,64500,\"Example, v6\"\n"
+                       "2001:db8:1::1,2001:db8:1::1,64501,One host\n"
+                       "0.0.0.0,255.255.255.255,64502,Everything\n",
+                       org);
+    assert_true(len > 0 && (size_t)len < sizeof(csv));
+    char *path = write_tmp("asn-ipv4.csv", csv, (size_t)len);
+    struct kt_mmdb_entry *e = NULL;
+    size_t n = 0;
+    struct kt_err err;
+    kt_err_clear(&err);
+    if (kt_mmdb_read_csv(path, &e, &n, &err) != KT_OK) {
+        fail_msg("%s: %s", err.where, err.msg);
+    }
+    assert_int_equal(n, 1 + 10 + 1 + 1 + 1);
+    expect_net(&e[0], "1.0.0.0/24");
+    assert_int_equal(e[0].asn, 13335);
+    assert_string_equal(e[0].as_org, "CLOUDFLARENET");
+    static const char *const split[] = {
+        "1.0.4.1/32",  "1.0.4.2/31",   "1.0.4.4/30",   "1.0.4.8/29",   "1.0.4.16/28",
+        "1.0.4.32/27", "1.0.4.64/26",  "1.0.4.128/26", "1.0.4.192/29", "1.0.4.200/32",
+    };
+    for (size_t k = 0; k < KT_ARRAY_LEN(split); k++) {
+        expect_net(&e[1 + k], split[k]);
+        assert_int_equal(e[1 + k].asn, 24940);
+    }
+    /* The long name is kept up to the character that does not fit. */
+    assert_int_equal(strlen(e[1].as_org), 254);
+    assert_memory_equal(e[1].as_org, org, 254);
+    expect_net(&e[11], "2001:db8::/48");
+    assert_string_equal(e[11].as_org, "Example, v6");
+    expect_net(&e[12], "2001:db8:1::1/128");
+    expect_net(&e[13], "0.0.0.0/0");
+    /* And the writer takes the long name. */
+    assert_int_equal(kt_mmdb_write(tmp("ipldb-asn.mmdb"), KT_MMDB_ASN, "t-ASN", e, n, &err),
+                     KT_OK);
+    MMDB_s m;
+    assert_int_equal(MMDB_open(tmp("ipldb-asn.mmdb"), MMDB_MODE_MMAP, &m), MMDB_SUCCESS);
+    int gai = 0, merr = 0;
+    MMDB_lookup_result_s r = MMDB_lookup_string(&m, "1.0.4.150", &gai, &merr);
+    assert_true(r.found_entry);
+    MMDB_entry_data_s d;
+    assert_int_equal(MMDB_get_value(&r.entry, &d, "autonomous_system_organization", NULL),
+                     MMDB_SUCCESS);
+    assert_int_equal(d.data_size, 254);
+    MMDB_close(&m);
+    free(e);
+    free(path);
+}
+
+static void test_csv_ip_location_db_city(void **state)
+{
+    (void)state;
+    static const char csv[] =
+        "1.0.0.0,1.0.0.255,AU,Queensland,,South Brisbane,4101,-27.4767,153.017,"
+        "Australia/Brisbane\n"
+        "1.0.1.0,1.0.2.127,CN,Fujian,,,,26.0614,119.306,\n"
+        "2001:db8::,2001:db8::ffff,CN,,,,,35.0,105.0,\n";
+    char *path = write_tmp("city-ipv4.csv", csv, sizeof(csv) - 1);
+    struct kt_mmdb_entry *e = NULL;
+    size_t n = 0;
+    struct kt_err err;
+    kt_err_clear(&err);
+    if (kt_mmdb_read_csv(path, &e, &n, &err) != KT_OK) {
+        fail_msg("%s: %s", err.where, err.msg);
+    }
+    assert_int_equal(n, 1 + 2 + 1);
+    expect_net(&e[0], "1.0.0.0/24");
+    assert_string_equal(e[0].country, "AU");
+    assert_string_equal(e[0].region, "Queensland");
+    assert_string_equal(e[0].city, "South Brisbane");
+    assert_true(e[0].has_location);
+    assert_true(fabs(e[0].lat + 27.4767) < 1e-9);
+    expect_net(&e[1], "1.0.1.0/24");
+    expect_net(&e[2], "1.0.2.0/25");
+    assert_string_equal(e[2].region, "Fujian");
+    assert_string_equal(e[2].city, "");
+    expect_net(&e[3], "2001:db8::/112");
+    assert_string_equal(e[3].region, "");
+    free(e);
+    free(path);
+
+    /* Country layout, and what is refused. */
+    static const char country[] = "1.0.0.0,1.0.0.3,JP\n::1,::2,US\n";
+    path = write_tmp("country.csv", country, sizeof(country) - 1);
+    assert_int_equal(kt_mmdb_read_csv(path, &e, &n, &err), KT_OK);
+    assert_int_equal(n, 3); /* 1.0.0.0/30, ::1/128, ::2/128 */
+    expect_net(&e[0], "1.0.0.0/30");
+    expect_net(&e[2], "::2/128");
+    free(e);
+    free(path);
+    static const struct {
+        const char *csv, *msg;
+    } bad[] = {
+        { "1.0.0.9,1.0.0.3,JP\n", "before its start" },
+        { "1.0.0.0,::5,JP\n", "different address families" },
+        { "1.0.0.0,1.0.0.5,JP,x,y\n", "neither 3" },
+        { "1.0.0.0,1.0.0.5,JP\n1.0.0.0,nope,JP\n", "ip_range_end" },
+        { "1.0.0.0,1.0.0.5,JPN\n", "country_code" },
+        { "1.0.0.0,1.0.0.5,AS1x,org\n", "autonomous_system_number" },
+    };
+    for (size_t k = 0; k < KT_ARRAY_LEN(bad); k++) {
+        path = write_tmp("bad-ranges.csv", bad[k].csv, strlen(bad[k].csv));
+        e = NULL;
+        kt_err_clear(&err);
+        assert_int_equal(kt_mmdb_read_csv(path, &e, &n, &err), KT_EPARSE);
+        if (strstr(err.msg, bad[k].msg) == NULL) {
+            fail_msg("case %zu: '%s' does not say '%s'", k, err.msg, bad[k].msg);
+        }
+        assert_null(e);
+        free(path);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1025,6 +1164,8 @@ int main(void)
         cmocka_unit_test(test_csv_bad),
         cmocka_unit_test(test_csv_bad_files),
         cmocka_unit_test(test_csv_hostile),
+        cmocka_unit_test(test_csv_ip_location_db_asn),
+        cmocka_unit_test(test_csv_ip_location_db_city),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -60,11 +60,12 @@ struct kt_bl_place {
 };
 
 struct kt_bl_agent {
-    uint64_t id;                   /* fixed-key hash of the whole user agent */
+    uint64_t id;                   /* fixed-key hash of the normalised agent (product and major
+                                      version, useragent.h) */
     uint32_t count;
     int32_t last_day;
-    char name[KT_BL_AGENT_NAME];   /* its product token ("git/2.47.1"), for reasons; already
-                                      redacted, never a token */
+    char name[KT_BL_AGENT_NAME];   /* its first use's product token ("git/2.47.1"), for reasons;
+                                      already redacted, never a token */
 };
 
 /*

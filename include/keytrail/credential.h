@@ -17,6 +17,10 @@
  *     AWS access key ids      DOMAIN "aws"     DATA = the key id (AKIA.../ASIA...)
  *     Basic auth              DOMAIN "basic"   DATA = the user name (the password is never used)
  *     JWT principal           DOMAIN "jwt"     DATA = iss 0x00 sub   (or iss 0x00 client_id/azp)
+ *     JWT issuer only         DOMAIN "jwt"     DATA = iss 0x00       (no sub, azp or client_id:
+ *                                                                       the Zoom-style API JWT,
+ *                                                                       whose iss is the API key;
+ *                                                                       kid stays an attribute)
  *     JWT individual token    DOMAIN "secret"  DATA = SHA-256(token)   (the secondary id)
  */
 #ifndef KEYTRAIL_CREDENTIAL_H
@@ -72,18 +76,23 @@ enum kt_cred_flag {
     KT_CRED_CHECKSUM_OK = 1u << 3, /* the token's embedded checksum was verified */
     KT_CRED_FROM_HASH = 1u << 4,   /* seen only as a provider's hash (GitHub hashed_token) */
     KT_CRED_ALG_NONE = 1u << 5,    /* JWT with alg "none": unsigned */
-    KT_CRED_JWT_BY_TOKEN = 1u << 6 /* JWT without iss/sub: keyed by the token itself */
+    KT_CRED_JWT_BY_TOKEN = 1u << 6, /* JWT without iss/sub: keyed by the token itself */
+    KT_CRED_SIG_OK = 1u << 7,       /* JWT HMAC signature verified with --jwt-secret */
+    KT_CRED_SIG_BAD = 1u << 8       /* JWT of a --jwt-secret issuer whose signature does not
+                                       verify (or alg none / not HMAC): a forgery attempt */
 };
 
 /*
  * The stable name of one flag bit ("test", "publishable", "temporary", "checksum_ok",
- * "from_hash", "alg_none", "keyed_by_token"), as every output spells it; NULL for a bit that is
+ * "from_hash", "alg_none", "keyed_by_token", "signature_ok", "signature_bad"), as every output
+ * spells it; NULL for a bit that is
  * not a flag. KT_CRED_FLAG_ALL lists every bit, for iterating.
  */
 const char *kt_cred_flag_name(uint32_t bit);
 #define KT_CRED_FLAG_ALL                                                                       \
     (KT_CRED_TEST | KT_CRED_PUBLISHABLE | KT_CRED_TEMPORARY | KT_CRED_CHECKSUM_OK |           \
-     KT_CRED_FROM_HASH | KT_CRED_ALG_NONE | KT_CRED_JWT_BY_TOKEN)
+     KT_CRED_FROM_HASH | KT_CRED_ALG_NONE | KT_CRED_JWT_BY_TOKEN | KT_CRED_SIG_OK |            \
+     KT_CRED_SIG_BAD)
 
 /* Non-secret JWT header fields and claims. Strings are NUL-terminated, truncated if longer. */
 struct kt_jwt_info {
@@ -141,6 +150,13 @@ struct kt_cand {
  * outside the call; scratch copies are wiped.
  */
 bool kt_cred_recognise(const struct kt_cand *cand, struct kt_cred *out);
+
+/*
+ * The key id of the JWT issuer iss on its own (DOMAIN "jwt", DATA = iss 0x00): the key every
+ * token carrying only that iss is filed under (`keytrail fingerprint --jwt-iss`). Returns false
+ * for an empty iss.
+ */
+bool kt_cred_jwt_issuer_key(struct kt_str iss, struct kt_keyid *out);
 
 /* Shannon entropy of s in bits per byte (0 for an empty string). */
 double kt_entropy_bits(struct kt_str s);

@@ -5,7 +5,11 @@
  * Check first, then learn: the engine hands every detector the event and the key's baseline as
  * it was before this event, collects the findings, and only then folds the event into the
  * baseline. Detectors are pure functions of their input: no wall clock, no global state, so a
- * replay of the same logs gives the same findings. Novelty detectors (needs_maturity) are not
+ * replay of the same logs gives the same findings. A detector that must remember something the
+ * baseline does not (jwt_replay: which network first used each recent token) reserves a small
+ * fixed per-key state (state_size bytes, for keys of state_family): the engine allocates it
+ * zeroed the first time such a key meets the detector, hands it over in kt_det_input.state and
+ * frees it with the key. Only the detector reads or writes it, in check, on event time. Novelty detectors (needs_maturity) are not
  * asked until the key's baseline is mature (config: maturity.min_days, maturity.min_events).
  */
 #ifndef KEYTRAIL_DETECTOR_H
@@ -17,6 +21,7 @@
 #include <keytrail/event.h>
 #include <keytrail/finding.h>
 #include <keytrail/geo.h>
+#include <keytrail/recent.h>
 
 /* What a detector sees for one credential in one event. */
 struct kt_det_input {
@@ -24,6 +29,7 @@ struct kt_det_input {
     const struct kt_cred *cred;
     const struct kt_geo *geo;       /* where ev->ip is; kind SERVICE/NONE when not an address */
     const struct kt_baseline *base; /* the key's baseline before this event */
+    const struct kt_recent *recent; /* its last minutes and first use, before this event */
     struct kt_str op;               /* the operation key (kt_baseline_op_key) */
     bool mature;                    /* the baseline passed the maturity thresholds */
     bool broad;                     /* used widely by design (a publishable key, or already seen
@@ -35,6 +41,12 @@ struct kt_det_input {
     const char *ip_list_label;      /* the --ip-list entry ev->ip matched, or NULL */
     int64_t leak_ms;                /* --leaked: when this key leaked; KT_TIME_NONE if not */
     const double *knobs;            /* this detector's knob values, in its knob-table order */
+    void *state;                    /* this detector's per-key state, or NULL (see state_size) */
+    /* Credential chaining (credential_chain): when the event created a key (ev->created_key),
+     * the key's risk from its findings so far, this event's included; when judging the created
+     * key itself, parent is the key that created it and key_risk that key's risk. */
+    int key_risk;
+    const struct kt_cred *parent;
 };
 
 typedef void (*kt_emit_fn)(void *ctx, const struct kt_finding *f);
@@ -69,9 +81,13 @@ struct kt_detector {
     bool needs_geo;            /* needs a location or ASN database */
     const struct kt_knob *knobs;
     size_t n_knobs;
+    size_t state_size;            /* per-key state it keeps (0: none; at most KT_DET_STATE_MAX) */
+    enum kt_family state_family;  /* which keys get it (KT_FAM_NONE: every key) */
     /* Judges in; calls emit for each finding (zero or more). */
     void (*check)(const struct kt_det_input *in, kt_emit_fn emit, void *emit_ctx);
 };
+
+#define KT_DET_STATE_MAX 1024 /* per-key state of all detectors together, bytes */
 
 /* The registry, in a fixed order. */
 const struct kt_detector *const *kt_detectors(size_t *count);

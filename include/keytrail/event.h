@@ -27,6 +27,11 @@ struct kt_event {
     struct kt_str error;      /* provider error code (CloudTrail errorCode) */
     struct kt_str user_agent;
     struct kt_str actor;      /* the principal the provider names (user name, ARN, GitHub actor) */
+    struct kt_str created_key;/* an access key id the request created (CloudTrail CreateAccessKey
+                                 responseElements.accessKey.accessKeyId); not a secret */
+    struct kt_str grant;      /* what the request grants or shares: a policy document, policy
+                                 ARN, bucket policy or ACL, or the accounts a snapshot or image
+                                 is shared with (raw JSON text when an object) */
     int status;               /* HTTP status; 0 when not logged */
 
     struct kt_cand cands[KT_EVENT_MAX_CANDS];

@@ -19,18 +19,48 @@ enum kt_addr_kind {
     KT_ADDR_NONE,       /* empty or unparseable */
 };
 
+/*
+ * How precise a location is. A city match is a point with an uncertainty radius; a region
+ * (subdivision) match is a wider one; a country-only match is not a point at all (the
+ * coordinates a database gives for it are the country's centroid), so it has no location:
+ * has_location is false and travel speeds are never computed from it. When the record gives a
+ * centroid, lat/lon/accuracy_km still hold it, as a rough description of the country's area
+ * (used only to judge whether a trip there was possible at all).
+ */
+enum kt_geo_precision {
+    KT_GEO_PREC_NONE = 0, /* nothing known */
+    KT_GEO_PREC_COUNTRY,  /* country only: has_location false */
+    KT_GEO_PREC_REGION,   /* subdivision (state, province), no city */
+    KT_GEO_PREC_CITY,     /* a city */
+};
+
+/* Radii (km) given to a location whose database states none (DB-IP lite, ip-location-db):
+ * about what GeoLite2 itself reports for such matches. */
+#define KT_GEO_DEFAULT_CITY_KM 50
+#define KT_GEO_DEFAULT_REGION_KM 200
+#define KT_GEO_DEFAULT_COUNTRY_KM 1000
+
 struct kt_geo {
     enum kt_addr_kind kind;
     char country[3];    /* ISO 3166-1 alpha-2, "" when unknown */
     char city[48];      /* English name, "" when unknown */
     bool has_location;
-    double lat, lon;    /* degrees, valid when has_location */
-    uint16_t accuracy_km; /* radius of the location's uncertainty; 0 when not given */
+    double lat, lon;    /* degrees, valid when has_location (or a country's centroid) */
+    enum kt_geo_precision precision;
+    uint16_t accuracy_km; /* radius of the location's uncertainty (the database's own
+                             location.accuracy_radius, else a default per precision) */
     uint32_t asn;       /* 0 when unknown */
     char as_org[64];    /* "" when unknown */
-    bool hosting;       /* the network is a hosting or cloud provider (judged by its AS
-                           organisation, see kt_as_org_is_hosting) */
+    bool hosting;       /* the network is a hosting or cloud provider (its AS number is in
+                           the list of kt_asn_is_hosting, else its organisation name says so) */
 };
+
+/*
+ * Whether an AS number belongs to a major cloud or hosting provider (AWS, Google, Microsoft,
+ * Cloudflare, DigitalOcean, OVH, Hetzner, ...), from a table shipped with keytrail
+ * (src/hosting_asn.c). Decides even when the organisation name is bland.
+ */
+bool kt_asn_is_hosting(uint32_t asn);
 
 /*
  * Whether an AS organisation name belongs to a hosting, VPS or cloud provider ("Hetzner Online

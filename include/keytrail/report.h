@@ -49,6 +49,9 @@ struct kt_report_key {
     char account[16];
     enum kt_verdict verdict;
     int risk; /* 0..100 */
+    bool learning;        /* ok, but its baseline is not mature yet: "nothing suspicious seen",
+                             not "checked" (the baseline-free rules did run) */
+    int64_t history_days; /* days between its first and last use */
     int64_t first_ms, last_ms;
     uint64_t events, errors;
     uint64_t ips; /* distinct client addresses (exact up to the baseline's cap, then a floor) */
@@ -67,6 +70,7 @@ struct kt_report_key {
 
 struct kt_report_totals {
     uint64_t keys, rotate, investigate, ok;
+    uint64_t learning; /* of the ok keys, those whose baseline is not mature yet */
     uint64_t files, damaged_files, records, events, malformed;
     uint64_t findings, alerts;
     /* The key cap (--max-keys; 0 = none), the keys evicted at it, and how many of those were

@@ -1,0 +1,27 @@
+/*
+ * The one user-agent normaliser: what "the same client" means everywhere (the baseline's agent
+ * set, the usual-client test, new_user_agent's names).
+ *
+ * Clients are compared by product and major version: "Boto3/1.26.165 Python/3.10.6 ..." and
+ * "[Boto3/1.26.170 ...]" are both "Boto3/1". CloudTrail wraps some agents in [...] and lists
+ * several products separated by commas ("[S3Console/0.4, aws-internal/3 aws-sdk-java/...]"):
+ * the first one names the client. SDK parts (exe/, md/, api/, os/, lang/, ua/, cfg/) never do.
+ * Browsers are named by browser, major version and OS ("Firefox/114 (Linux)"), not by
+ * "Mozilla/5.0". Attack and simulation tooling is named by what it is, whatever its version or
+ * run id ("Stratus Red Team", "Pacu", "ScoutSuite", "Prowler", "TruffleHog", "CloudFox"), and a
+ * client on a Kali or Parrot build gets "(Kali)" or "(Parrot)" appended.
+ *
+ * The result is plain ASCII without the raw agent's secrets only as far as the agent held none
+ * in its product token: callers that store or print it still redact it.
+ */
+#ifndef KEYTRAIL_USERAGENT_H
+#define KEYTRAIL_USERAGENT_H
+
+#include <keytrail/common.h>
+
+#define KT_UA_NORM_MAX 48
+
+/* Normalises ua into out (capacity cap, NUL-terminated); returns its length (0 for none). */
+size_t kt_ua_normalise(struct kt_str ua, char *out, size_t cap);
+
+#endif
