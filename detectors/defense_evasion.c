@@ -152,7 +152,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     const char *name = hit->label;
-    bool ok = ev->error.len == 0 && (ev->status == 0 || ev->status < 400);
+    bool ok = !kt_event_failed(ev);
     if (hit->kind == OFF || hit->kind == CUT) {
         bool off = hit->kind == OFF;
         enum kt_severity sev = off && ok && factor == 1.0 ? KT_SEV_CRITICAL : KT_SEV_HIGH;

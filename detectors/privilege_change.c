@@ -88,15 +88,10 @@ static bool grants_admin(struct kt_str grant)
     return all && everywhere && !has(buf, n, "\"Effect\":\"Deny\"");
 }
 
-static bool accepted(const struct kt_event *ev)
-{
-    return ev->error.len == 0 && (ev->status == 0 || ev->status < 400);
-}
-
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_event *ev = in->ev;
-    if (in->op.len == 0 || !accepted(ev) || (in->mature && in->usual_client)) {
+    if (in->op.len == 0 || kt_event_failed(ev) || (in->mature && in->usual_client)) {
         return;
     }
     const struct op *hit = NULL;

@@ -148,7 +148,7 @@ enum kt_rc kt_inventory_add(struct kt_inventory *inv, const struct kt_event *ev)
             k->first_ms = KT_MIN(k->first_ms, ev->time_ms);
             k->last_ms = KT_MAX(k->last_ms, ev->time_ms);
         }
-        if (ev->status >= 400 || ev->error.len > 0) {
+        if (kt_event_failed(ev)) {
             k->errors++;
         }
         if (ev->ip.len > 0 && !kt_distinct_add(&k->ips, kt_hash(ev->ip.ptr, ev->ip.len))) {

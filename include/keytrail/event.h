@@ -51,4 +51,12 @@ void kt_event_reset(struct kt_event *ev);
 /* Appends a candidate if there is room; returns false when the event is full. */
 bool kt_event_add_cand(struct kt_event *ev, enum kt_cand_kind kind, struct kt_str value);
 
+/* The one definition of a request that did not succeed: an HTTP status of 400 or more, or an
+ * error code the provider logged (CloudTrail errorCode). Logs without either count as
+ * accepted. */
+static inline bool kt_event_failed(const struct kt_event *ev)
+{
+    return ev->status >= 400 || ev->error.len > 0;
+}
+
 #endif
