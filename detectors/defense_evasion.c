@@ -122,6 +122,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_event *ev = in->ev;
     double factor = in->mature && in->usual_client ? in->knobs[K_MATURE] : 1.0;
+    if (ev->service.len == 0) {
+        return; /* every operation watched here is an AWS API call */
+    }
     struct kt_finding f;
     char n[32];
     kt_fmt_count(in->base->events, n, sizeof(n));
@@ -144,7 +147,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     const struct op *hit = NULL;
     for (size_t i = 0; i < KT_ARRAY_LEN(ops) && hit == NULL; i++) {
-        if (kt_str_eq_cstr(in->op, ops[i].name)) {
+        if (in->op.len > 0 && ops[i].name[0] == in->op.ptr[0] &&
+            kt_str_eq_cstr(in->op, ops[i].name)) {
             hit = &ops[i];
         }
     }

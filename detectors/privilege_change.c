@@ -96,7 +96,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     const struct op *hit = NULL;
     for (size_t i = 0; i < KT_ARRAY_LEN(ops) && hit == NULL; i++) {
-        if (kt_str_eq_cstr(in->op, ops[i].name)) {
+        if (in->op.len > 0 && ops[i].name[0] == in->op.ptr[0] &&
+            kt_str_eq_cstr(in->op, ops[i].name)) {
             hit = &ops[i];
         }
     }

@@ -38,6 +38,7 @@
 #include <stddef.h>
 
 #include "baseline_int.h"
+#include "hash.h"
 #include "ipaddr.h"
 
 _Static_assert(sizeof(struct kt_baseline) <= KT_BASELINE_MAX_BYTES,
@@ -346,10 +347,30 @@ static void agent_name(struct kt_str ua, char out[KT_BL_AGENT_NAME])
 
 /* An agent's identity: the hash of its normalised form (product and major version, see
  * useragent.h), into norm; the raw agent's when it normalises to nothing. */
+/* Agents repeat from line to line: the last few normalisations are kept, keyed by the
+ * process's seeded hash of the raw agent (so nobody can aim a crafted agent at a slot). */
+#define AGENT_CACHE 64
+
+static struct {
+    uint64_t raw;
+    uint64_t id;
+    char norm[KT_UA_NORM_MAX];
+} agent_cache[AGENT_CACHE];
+
 static uint64_t agent_id(struct kt_str ua, char norm[KT_UA_NORM_MAX])
 {
+    uint64_t raw = kt_hash(ua.ptr, ua.len) | 1u;
+    size_t slot = (size_t)(raw >> 32) % AGENT_CACHE;
+    if (agent_cache[slot].raw == raw) {
+        memcpy(norm, agent_cache[slot].norm, KT_UA_NORM_MAX);
+        return agent_cache[slot].id;
+    }
     size_t n = kt_ua_normalise(ua, norm, KT_UA_NORM_MAX);
-    return n > 0 ? kt_bl_hash(norm, n) : kt_bl_hash(ua.ptr, ua.len);
+    uint64_t id = n > 0 ? kt_bl_hash(norm, n) : kt_bl_hash(ua.ptr, ua.len);
+    agent_cache[slot].raw = raw;
+    agent_cache[slot].id = id;
+    memcpy(agent_cache[slot].norm, norm, KT_UA_NORM_MAX);
+    return id;
 }
 
 static void agent_add(struct kt_baseline *b, struct kt_str ua, int32_t today)

@@ -11,26 +11,47 @@
  */
 #include <keytrail/useragent.h>
 
-static bool has_nocase(struct kt_str s, const char *needle)
+/* Where needle starts in s, or NULL (case-sensitive; needle non-empty). The first byte is found
+ * with memchr, so a miss costs about one pass over s. */
+static const char *find_bytes(struct kt_str s, const char *needle, size_t n)
 {
-    for (size_t i = 0; i < s.len; i++) {
-        if (kt_str_has_prefix_nocase(kt_str_make(s.ptr + i, s.len - i), needle)) {
-            return true;
+    const char *p = s.ptr;
+    const char *end = s.ptr + s.len;
+    while ((size_t)(end - p) >= n) {
+        const char *c = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+        if (c == NULL) {
+            return NULL;
         }
-    }
-    return false;
-}
-
-/* Where needle starts in s, or NULL (case-sensitive). */
-static const char *find(struct kt_str s, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= s.len; i++) {
-        if (memcmp(s.ptr + i, needle, n) == 0) {
-            return s.ptr + i;
+        if (memcmp(c, needle, n) == 0) {
+            return c;
         }
+        p = c + 1;
     }
     return NULL;
+}
+
+/* The agent in lower case, for the markers (which are lower case). Agents longer than the
+ * buffer are looked at in their first LOWER_MAX bytes: tooling names itself early. */
+#define LOWER_MAX 1024
+
+static struct kt_str lower_copy(struct kt_str s, char *buf)
+{
+    size_t n = KT_MIN(s.len, (size_t)LOWER_MAX);
+    for (size_t i = 0; i < n; i++) {
+        char c = s.ptr[i];
+        buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    return kt_str_make(buf, n);
+}
+
+static bool has_marker(struct kt_str lower, const char *marker)
+{
+    return find_bytes(lower, marker, strlen(marker)) != NULL;
+}
+
+static const char *find(struct kt_str s, const char *needle)
+{
+    return find_bytes(s, needle, strlen(needle));
 }
 
 /* "114.0.1" -> "114": the digits at p, within end. */
@@ -112,13 +133,16 @@ size_t kt_ua_normalise(struct kt_str ua, char *out, size_t cap)
     }
     out[0] = '\0';
     struct kt_str t = kt_str_trim(ua);
+    char buf[LOWER_MAX];
+    struct kt_str lower = lower_copy(t, buf);
     for (size_t i = 0; i < KT_ARRAY_LEN(tools); i++) {
-        if (has_nocase(t, tools[i].marker)) {
+        if (has_marker(lower, tools[i].marker)) {
             return put(out, cap, 0, kt_str_cstr(tools[i].name));
         }
     }
-    const char *distro = has_nocase(t, "kali") ? " (Kali)" : has_nocase(t, "parrot") ? " (Parrot)"
-                                                                                    : NULL;
+    const char *distro = has_marker(lower, "kali")     ? " (Kali)"
+                         : has_marker(lower, "parrot") ? " (Parrot)"
+                                                       : NULL;
     if (t.len > 0 && t.ptr[0] == '[') {
         t = kt_str_make(t.ptr + 1, t.len - 1);
         if (t.len > 0 && t.ptr[t.len - 1] == ']') {
