@@ -19,10 +19,10 @@
 enum { K_MIN_RISK, K_ROTATE_RISK, K_SCORE_PARENT };
 
 static const struct kt_knob knobs[] = {
-    [K_MIN_RISK] = { "min_risk", 35, "risk of the creating key from which the link is reported" },
-    [K_ROTATE_RISK] = { "rotate_risk", 70,
-                        "risk of the creating key from which the created key is critical" },
-    [K_SCORE_PARENT] = { "score_parent", 40, "score of the finding on the creating key" },
+    [K_MIN_RISK] = {"min_risk", 35, "risk of the creating key from which the link is reported"},
+    [K_ROTATE_RISK] = {"rotate_risk", 70,
+                       "risk of the creating key from which the created key is critical"},
+    [K_SCORE_PARENT] = {"score_parent", 40, "score of the finding on the creating key"},
 };
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
@@ -40,13 +40,13 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         bool rotate = in->key_risk >= in->knobs[K_ROTATE_RISK];
         kt_finding_start(&f, in, "credential_chain", rotate ? KT_SEV_CRITICAL : KT_SEV_HIGH,
                          in->key_risk, "created by %s", id);
-        kt_finding_reason(&f, "created by %s (%s) with %s while that key was at risk %d",
-                          id, in->parent->hint, name, in->key_risk);
+        kt_finding_reason(&f, "created by %s (%s) with %s while that key was at risk %d", id,
+                          in->parent->hint, name, in->key_risk);
         kt_finding_extra(&f, "parent_risk", in->key_risk);
         emit(ctx, &f);
         return;
     }
-    struct kt_cand cand = { .kind = KT_CAND_AWS_KEY_ID, .value = ev->created_key };
+    struct kt_cand cand = {.kind = KT_CAND_AWS_KEY_ID, .value = ev->created_key};
     struct kt_cred child;
     if (!kt_cred_recognise(&cand, &child) || kt_keyid_eq(&child.key, &in->cred->key)) {
         return;
@@ -54,8 +54,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     kt_keyid_format(&child.key, id);
     kt_finding_start(&f, in, "credential_chain", KT_SEV_HIGH, (int)in->knobs[K_SCORE_PARENT],
                      "created %s", id);
-    kt_finding_reason(&f, "created another key, %s (%s), with %s while at risk %d: rotate both",
-                      id, child.hint, name, in->key_risk);
+    kt_finding_reason(&f, "created another key, %s (%s), with %s while at risk %d: rotate both", id,
+                      child.hint, name, in->key_risk);
     emit(ctx, &f);
 }
 

@@ -15,10 +15,10 @@
 enum { K_SCORE, K_MAX_HOURS };
 
 static const struct kt_knob knobs[] = {
-    [K_SCORE] = { "score", 90, "score of a compute-role key used away from its service" },
-    [K_MAX_HOURS] = { "max_hours", 12,
-                      "hours after the first use within which the session key can still be "
-                      "the same credential (role sessions last at most 12 hours)" },
+    [K_SCORE] = {"score", 90, "score of a compute-role key used away from its service"},
+    [K_MAX_HOURS] = {"max_hours", 12,
+                     "hours after the first use within which the session key can still be "
+                     "the same credential (role sessions last at most 12 hours)"},
 };
 
 static bool on_behalf(const struct kt_event *ev)
@@ -26,8 +26,7 @@ static bool on_behalf(const struct kt_event *ev)
     struct kt_str ip = ev->ip;
     static const char suffix[] = ".amazonaws.com";
     size_t n = sizeof(suffix) - 1;
-    return kt_str_eq_cstr(ev->user_agent, "AWS Internal") ||
-           kt_str_eq_cstr(ip, "AWS Internal") ||
+    return kt_str_eq_cstr(ev->user_agent, "AWS Internal") || kt_str_eq_cstr(ip, "AWS Internal") ||
            (ip.len > n && memcmp(ip.ptr + ip.len - n, suffix, n) == 0);
 }
 
@@ -50,8 +49,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     struct kt_finding f;
     kt_finding_start(&f, in, "credential_exfil", KT_SEV_CRITICAL, (int)in->knobs[K_SCORE],
                      "outside its service");
-    kt_finding_reason(&f, "session credentials first used by a compute service's own agent, now "
-                          "used with %s%s after %s requests by the service",
+    kt_finding_reason(&f,
+                      "session credentials first used by a compute service's own agent, now "
+                      "used with %s%s after %s requests by the service",
                       agent[0] ? agent : "no user agent",
                       kt_baseline_has_net(in->base, ev->ip) ? "" : " from a new network", n);
     emit(ctx, &f);

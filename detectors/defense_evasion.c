@@ -22,15 +22,14 @@
 enum { K_SCORE_OFF, K_SCORE_CUT, K_SCORE_SHARE, K_SCORE_SECRETS, K_MIN_SECRETS, K_MATURE };
 
 static const struct kt_knob knobs[] = {
-    [K_SCORE_OFF] = { "score_logging_off", 90, "score of turning logging or detection off" },
-    [K_SCORE_CUT] = { "score_logging_cut", 60, "score of narrowing what a trail logs" },
-    [K_SCORE_SHARE] = { "score_share", 65,
-                        "score of sharing a bucket, snapshot or image outside the account" },
-    [K_SCORE_SECRETS] = { "score_secret_burst", 55, "score of a burst of secret reads" },
-    [K_MIN_SECRETS] = { "min_secret_reads", 10,
-                        "secret or password reads within 15 minutes that make a burst" },
-    [K_MATURE] = { "mature_factor", 0.5,
-                   "score factor on a mature key used with its usual client" },
+    [K_SCORE_OFF] = {"score_logging_off", 90, "score of turning logging or detection off"},
+    [K_SCORE_CUT] = {"score_logging_cut", 60, "score of narrowing what a trail logs"},
+    [K_SCORE_SHARE] = {"score_share", 65,
+                       "score of sharing a bucket, snapshot or image outside the account"},
+    [K_SCORE_SECRETS] = {"score_secret_burst", 55, "score of a burst of secret reads"},
+    [K_MIN_SECRETS] = {"min_secret_reads", 10,
+                       "secret or password reads within 15 minutes that make a burst"},
+    [K_MATURE] = {"mature_factor", 0.5, "score factor on a mature key used with its usual client"},
 };
 
 enum kind { OFF, CUT, SHARE_POLICY, SHARE_ACL, SHARE_ATTR };
@@ -42,21 +41,21 @@ struct op {
 };
 
 static const struct op ops[] = {
-    { "cloudtrail.amazonaws.com:StopLogging", OFF, "StopLogging" },
-    { "cloudtrail.amazonaws.com:DeleteTrail", OFF, "DeleteTrail" },
-    { "guardduty.amazonaws.com:DeleteDetector", OFF, "GuardDuty DeleteDetector" },
-    { "ec2.amazonaws.com:DeleteFlowLogs", OFF, "DeleteFlowLogs" },
-    { "config.amazonaws.com:StopConfigurationRecorder", OFF, "Config recorder stopped" },
-    { "config.amazonaws.com:DeleteConfigurationRecorder", OFF, "Config recorder deleted" },
-    { "securityhub.amazonaws.com:DisableSecurityHub", OFF, "DisableSecurityHub" },
-    { "cloudtrail.amazonaws.com:PutEventSelectors", CUT, "PutEventSelectors" },
-    { "cloudtrail.amazonaws.com:UpdateTrail", CUT, "UpdateTrail" },
-    { "s3.amazonaws.com:PutBucketPolicy", SHARE_POLICY, "S3 bucket (policy)" },
-    { "s3.amazonaws.com:PutBucketAcl", SHARE_ACL, "S3 bucket (ACL)" },
-    { "ec2.amazonaws.com:ModifySnapshotAttribute", SHARE_ATTR, "EBS snapshot" },
-    { "ec2.amazonaws.com:ModifyImageAttribute", SHARE_ATTR, "AMI" },
-    { "rds.amazonaws.com:ModifyDBSnapshotAttribute", SHARE_ATTR, "RDS snapshot" },
-    { "rds.amazonaws.com:ModifyDBClusterSnapshotAttribute", SHARE_ATTR, "RDS cluster snapshot" },
+    {"cloudtrail.amazonaws.com:StopLogging", OFF, "StopLogging"},
+    {"cloudtrail.amazonaws.com:DeleteTrail", OFF, "DeleteTrail"},
+    {"guardduty.amazonaws.com:DeleteDetector", OFF, "GuardDuty DeleteDetector"},
+    {"ec2.amazonaws.com:DeleteFlowLogs", OFF, "DeleteFlowLogs"},
+    {"config.amazonaws.com:StopConfigurationRecorder", OFF, "Config recorder stopped"},
+    {"config.amazonaws.com:DeleteConfigurationRecorder", OFF, "Config recorder deleted"},
+    {"securityhub.amazonaws.com:DisableSecurityHub", OFF, "DisableSecurityHub"},
+    {"cloudtrail.amazonaws.com:PutEventSelectors", CUT, "PutEventSelectors"},
+    {"cloudtrail.amazonaws.com:UpdateTrail", CUT, "UpdateTrail"},
+    {"s3.amazonaws.com:PutBucketPolicy", SHARE_POLICY, "S3 bucket (policy)"},
+    {"s3.amazonaws.com:PutBucketAcl", SHARE_ACL, "S3 bucket (ACL)"},
+    {"ec2.amazonaws.com:ModifySnapshotAttribute", SHARE_ATTR, "EBS snapshot"},
+    {"ec2.amazonaws.com:ModifyImageAttribute", SHARE_ATTR, "AMI"},
+    {"rds.amazonaws.com:ModifyDBSnapshotAttribute", SHARE_ATTR, "RDS snapshot"},
+    {"rds.amazonaws.com:ModifyDBClusterSnapshotAttribute", SHARE_ATTR, "RDS cluster snapshot"},
 };
 
 static const char *find(struct kt_str s, size_t from, const char *needle)
@@ -136,8 +135,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         if (now.secret_reads >= in->knobs[K_MIN_SECRETS]) {
             kt_finding_start(&f, in, "defense_evasion", KT_SEV_HIGH,
                              (int)(in->knobs[K_SCORE_SECRETS] * factor), "secret read burst");
-            kt_finding_reason(&f, "%u secret or password reads within 15 minutes (%.*s), on a "
-                                  "key with %s earlier requests",
+            kt_finding_reason(&f,
+                              "%u secret or password reads within 15 minutes (%.*s), on a "
+                              "key with %s earlier requests",
                               (unsigned)now.secret_reads, (int)KT_MIN(ev->method.len, (size_t)40),
                               ev->method.ptr, n);
             kt_finding_extra(&f, "count", now.secret_reads);

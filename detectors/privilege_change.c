@@ -18,12 +18,14 @@
  */
 #include <keytrail/detector.h>
 
+#include <stdio.h>
+
 enum { K_SCORE_ADMIN, K_SCORE_PERSIST };
 
 static const struct kt_knob knobs[] = {
-    [K_SCORE_ADMIN] = { "score_admin", 90, "score of an administrator grant (critical)" },
-    [K_SCORE_PERSIST] = { "score_persist", 55,
-                          "score of new credentials, users, logins, trust or policy changes" },
+    [K_SCORE_ADMIN] = {"score_admin", 90, "score of an administrator grant (critical)"},
+    [K_SCORE_PERSIST] = {"score_persist", 55,
+                         "score of new credentials, users, logins, trust or policy changes"},
 };
 
 enum kind { POLICY, PERSIST };
@@ -34,27 +36,27 @@ struct op {
 };
 
 static const struct op ops[] = {
-    { "iam.amazonaws.com:PutUserPolicy", POLICY },
-    { "iam.amazonaws.com:AttachUserPolicy", POLICY },
-    { "iam.amazonaws.com:PutRolePolicy", POLICY },
-    { "iam.amazonaws.com:AttachRolePolicy", POLICY },
-    { "iam.amazonaws.com:PutGroupPolicy", POLICY },
-    { "iam.amazonaws.com:AttachGroupPolicy", POLICY },
-    { "iam.amazonaws.com:CreatePolicyVersion", POLICY },
-    { "iam.amazonaws.com:CreateAccessKey", PERSIST },
-    { "iam.amazonaws.com:CreateUser", PERSIST },
-    { "iam.amazonaws.com:CreateLoginProfile", PERSIST },
-    { "iam.amazonaws.com:UpdateLoginProfile", PERSIST },
-    { "iam.amazonaws.com:UpdateAssumeRolePolicy", PERSIST },
-    { "github:public_key.create", PERSIST },
-    { "github:deploy_key.create", PERSIST },
-    { "github:personal_access_token.create", PERSIST },
-    { "github:personal_access_token.request_created", PERSIST },
-    { "github:oauth_authorization.create", PERSIST },
-    { "github:oauth_access.create", PERSIST },
-    { "github:org.add_member", PERSIST },
-    { "github:org.invite_member", PERSIST },
-    { "github:team.add_member", PERSIST },
+    {"iam.amazonaws.com:PutUserPolicy", POLICY},
+    {"iam.amazonaws.com:AttachUserPolicy", POLICY},
+    {"iam.amazonaws.com:PutRolePolicy", POLICY},
+    {"iam.amazonaws.com:AttachRolePolicy", POLICY},
+    {"iam.amazonaws.com:PutGroupPolicy", POLICY},
+    {"iam.amazonaws.com:AttachGroupPolicy", POLICY},
+    {"iam.amazonaws.com:CreatePolicyVersion", POLICY},
+    {"iam.amazonaws.com:CreateAccessKey", PERSIST},
+    {"iam.amazonaws.com:CreateUser", PERSIST},
+    {"iam.amazonaws.com:CreateLoginProfile", PERSIST},
+    {"iam.amazonaws.com:UpdateLoginProfile", PERSIST},
+    {"iam.amazonaws.com:UpdateAssumeRolePolicy", PERSIST},
+    {"github:public_key.create", PERSIST},
+    {"github:deploy_key.create", PERSIST},
+    {"github:personal_access_token.create", PERSIST},
+    {"github:personal_access_token.request_created", PERSIST},
+    {"github:oauth_authorization.create", PERSIST},
+    {"github:oauth_access.create", PERSIST},
+    {"github:org.add_member", PERSIST},
+    {"github:org.invite_member", PERSIST},
+    {"github:team.add_member", PERSIST},
 };
 
 static bool has(const char *s, size_t n, const char *needle)
@@ -105,23 +107,27 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     const char *name = strchr(hit->name, ':') + 1;
-    char n[32], days[32];
+    char n[32], days[32], span[48];
     kt_fmt_count(in->base->events, n, sizeof(n));
-    kt_fmt_count((uint64_t)kt_baseline_days(in->base), days, sizeof(days));
+    int64_t d = kt_baseline_days(in->base);
+    kt_fmt_count((uint64_t)d, days, sizeof(days));
+    snprintf(span, sizeof(span), d < 1 ? "all within its first day" : "over %s days", days);
     struct kt_finding f;
     if (hit->kind == POLICY && grants_admin(ev->grant)) {
-        kt_finding_start(&f, in, "privilege_change", KT_SEV_CRITICAL,
-                         (int)in->knobs[K_SCORE_ADMIN], "admin grant (%s)", name);
-        kt_finding_reason(&f, "%s granted administrator access (all actions on all resources) "
-                              "on a key with %s earlier requests over %s days",
-                          name, n, days);
+        kt_finding_start(&f, in, "privilege_change", KT_SEV_CRITICAL, (int)in->knobs[K_SCORE_ADMIN],
+                         "admin grant (%s)", name);
+        kt_finding_reason(&f,
+                          "%s granted administrator access (all actions on all resources) "
+                          "on a key with %s earlier requests %s",
+                          name, n, span);
     } else {
-        kt_finding_start(&f, in, "privilege_change", KT_SEV_HIGH,
-                         (int)in->knobs[K_SCORE_PERSIST], "%s", name);
-        kt_finding_reason(&f, "%s (a new credential, user, login, trust or permission) on a key "
-                              "%s, with %s earlier requests over %s days",
+        kt_finding_start(&f, in, "privilege_change", KT_SEV_HIGH, (int)in->knobs[K_SCORE_PERSIST],
+                         "%s", name);
+        kt_finding_reason(&f,
+                          "%s (a new credential, user, login, trust or permission) on a key "
+                          "%s, with %s earlier requests %s",
                           name, in->mature ? "used with a new client" : "without a mature baseline",
-                          n, days);
+                          n, span);
     }
     emit(ctx, &f);
 }

@@ -17,12 +17,11 @@
 enum { K_MIN_OPS, K_MIN_DENIED, K_SCORE, K_WHOAMI_BONUS, K_MATURE };
 
 static const struct kt_knob knobs[] = {
-    [K_MIN_OPS] = { "min_operations", 6, "distinct listing calls within 15 minutes" },
-    [K_MIN_DENIED] = { "min_denied", 3, "refused requests within the same 15 minutes" },
-    [K_SCORE] = { "score", 55, "score of a reconnaissance burst" },
-    [K_WHOAMI_BONUS] = { "whoami_bonus", 10, "added when the burst includes GetCallerIdentity" },
-    [K_MATURE] = { "mature_factor", 0.5,
-                   "score factor on a mature key used with its usual client" },
+    [K_MIN_OPS] = {"min_operations", 6, "distinct listing calls within 15 minutes"},
+    [K_MIN_DENIED] = {"min_denied", 3, "refused requests within the same 15 minutes"},
+    [K_SCORE] = {"score", 55, "score of a reconnaissance burst"},
+    [K_WHOAMI_BONUS] = {"whoami_bonus", 10, "added when the burst includes GetCallerIdentity"},
+    [K_MATURE] = {"mature_factor", 0.5, "score factor on a mature key used with its usual client"},
 };
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
@@ -54,10 +53,11 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     char n[32];
     kt_fmt_count(in->base->events, n, sizeof(n));
     struct kt_finding f;
-    kt_finding_start(&f, in, "recon_burst", KT_SEV_HIGH, (int)KT_MIN(score, 100.0),
-                     "enumeration%s", now.whoami ? " after GetCallerIdentity" : "");
-    kt_finding_reason(&f, "%s%u distinct listing calls and %u refused requests within 15 minutes, "
-                          "on a key with %s earlier requests",
+    kt_finding_start(&f, in, "recon_burst", KT_SEV_HIGH, (int)KT_MIN(score, 100.0), "enumeration%s",
+                     now.whoami ? " after GetCallerIdentity" : "");
+    kt_finding_reason(&f,
+                      "%s%u distinct listing calls and %u refused requests within 15 minutes, "
+                      "on a key with %s earlier requests",
                       now.whoami ? "GetCallerIdentity, then " : "", (unsigned)now.n_ops,
                       (unsigned)now.denied, n);
     kt_finding_extra(&f, "count", now.n_ops);

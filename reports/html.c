@@ -355,6 +355,10 @@ static void html_key_section(FILE *out, size_t rank, const struct kt_report_key 
     html_counts(out, k->asns, k->n_asns, KT_REPORT_TOP);
     fputs("</dd><dt>Top agents</dt><dd>", out);
     html_counts(out, k->agents, k->n_agents, KT_REPORT_TOP);
+    if (KT_REP_FIELD(k->note).len > 0) {
+        fputs("</dd><dt>Note</dt><dd>", out);
+        html_text(out, KT_REP_FIELD(k->note));
+    }
     fputs("</dd></dl>\n", out);
     html_timeline(out, k);
     html_findings(out, k);

@@ -174,6 +174,9 @@ static void put_key(struct json_out *o, const struct kt_report_key *k)
         kt_jw_bool(w, true);
         kt_jw_kint(w, "history_days", (int)KT_MIN(k->history_days, (int64_t)INT32_MAX));
     }
+    if (KT_REP_FIELD(k->note).len > 0) {
+        kt_jw_kstr(w, "note", KT_REP_FIELD(k->note));
+    }
     put_time(w, "first_seen", k->first_ms);
     put_time(w, "last_seen", k->last_ms);
     put_u64(w, "events", k->events);

@@ -179,6 +179,10 @@ static void md_key_section(FILE *out, size_t rank, const struct kt_report_key *k
     md_counts(out, k->asns, k->n_asns, true, KT_REPORT_TOP);
     fputs("\n- **Top agents:** ", out);
     md_counts(out, k->agents, k->n_agents, true, KT_REPORT_TOP);
+    if (KT_REP_FIELD(k->note).len > 0) {
+        fputs("\n- **Note:** ", out);
+        md_text(out, KT_REP_FIELD(k->note));
+    }
     fputs("\n- **Findings:**", out);
     size_t n = 0;
     for (size_t i = 0; k->findings != NULL && i < k->n_findings; i++) {

@@ -163,6 +163,9 @@ static void print_verdicts(const struct kt_report *r)
         kt_keyid_format(&k->key, id);
         fprintf(stderr, "  %-11s %s  %s  %s  risk %d\n", kt_verdict_name(k->verdict), k->hint,
                 kt_family_name(k->family), id, k->risk);
+        if (k->note[0] != '\0') {
+            fprintf(stderr, "      %s\n", k->note);
+        }
         /* The strongest finding of each of up to three detectors: the story in brief. */
         const char *shown[3];
         size_t n_shown = 0;

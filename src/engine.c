@@ -26,6 +26,12 @@
  * Scoring: a key's findings combine like independent evidence, risk = 1 - prod(1 - score_i),
  * with a bonus when several different detectors agree (a thief rarely trips just one), and any
  * critical finding forces rotate. The thresholds come from the config.
+ *
+ * Hindsight: alerts judge the findings so far (stream_risk); the final verdict (kt_engine_risk)
+ * may also look back over the run. A key's first new place is followed in struct kt_move; when
+ * only that place speaks for rotate and, in hindsight, it carried on the key's own client,
+ * operations and volume while the old place fell silent, it is a move: at most investigate,
+ * with a note for the report (kt_engine_move_note).
  */
 #include "engine.h"
 
@@ -35,6 +41,7 @@
 
 #include "hash.h"
 #include "keytab.h"
+#include "timefmt.h"
 
 struct dedup_slot {
     uint32_t finding; /* index + 1; 0 = empty */
@@ -44,6 +51,9 @@ struct dedup_slot {
 
 struct kt_engine;
 static struct kt_keystate *key_at(const struct kt_engine *e, size_t i);
+static int stream_risk(const struct kt_engine *e, const struct kt_keystate *ks,
+                       enum kt_verdict *verdict);
+static enum kt_aspect aspect_of(const struct kt_finding *f);
 
 struct kt_engine {
     struct kt_engine_opts opts;
@@ -350,6 +360,8 @@ static struct kt_keystate *key_state(struct kt_engine *e, const struct kt_cred *
     ks->last_day = INT32_MIN;
     ks->first_ms = INT64_MAX;
     ks->last_ms = INT64_MIN;
+    ks->move.since_ms = KT_TIME_NONE;
+    ks->move.old_last_ms = ks->move.new_last_ms = KT_TIME_NONE;
     lru_push_front(e, idx, 0);
     return ks;
 }
@@ -403,6 +415,7 @@ struct emit_ctx {
     const struct kt_event *ev;
     enum kt_rc rc;
     bool quarantine; /* a high or critical finding: keep the event out of the baseline */
+    bool where_new;  /* a first where-finding of medium or worse (kt_move) */
 };
 
 static void on_finding(void *ctx, const struct kt_finding *f)
@@ -449,8 +462,9 @@ static void on_finding(void *ctx, const struct kt_finding *f)
     ec->ks->findings[ec->ks->n_findings++] = (uint32_t)e->n_findings;
     e->n_findings++;
     e->alerts++;
+    ec->where_new |= stored->severity >= KT_SEV_MEDIUM && aspect_of(stored) == KT_ASPECT_WHERE;
     enum kt_verdict v;
-    int risk = kt_engine_risk(e, ec->ks, &v);
+    int risk = stream_risk(e, ec->ks, &v);
     ec->ks->at_rotate = v == KT_VERDICT_ROTATE;
     /* A key with findings, or at rotate, moves up a tier: evicting it would lose a verdict. */
     uint32_t slot;
@@ -517,14 +531,14 @@ static void timeline_add(struct kt_keystate *ks, int64_t time_ms)
 }
 
 static double window_risk(const struct kt_engine *e, const struct kt_keystate *ks,
-                          const struct kt_finding *anchor);
+                          const struct kt_finding *anchor, unsigned skip);
 
 /* A key's risk as it stands at time t: its findings within the risk window of t (a critical
  * accepted one there counts 95), not its worst window ever. */
 static int risk_now(const struct kt_engine *e, const struct kt_keystate *ks, int64_t t)
 {
     struct kt_finding anchor = { .time_ms = t };
-    double risk = ks->n_findings > 0 ? window_risk(e, ks, &anchor) : 0;
+    double risk = ks->n_findings > 0 ? window_risk(e, ks, &anchor, 0) : 0;
     for (size_t i = 0; i < ks->n_findings; i++) {
         const struct kt_finding *f = &e->findings[ks->findings[i]];
         int64_t gap = f->time_ms > t ? f->time_ms - t : t - f->time_ms;
@@ -533,6 +547,82 @@ static int risk_now(const struct kt_engine *e, const struct kt_keystate *ks, int
         }
     }
     return (int)lround(KT_MIN(risk, 100.0));
+}
+
+/* ---- hindsight: a new place that may be a move ---- */
+
+/* The baseline's most used country and network: where the key lived before the new place. */
+static void usual_place(const struct kt_baseline *b, char country[2], uint32_t *asn)
+{
+    uint32_t best = 0;
+    memset(country, 0, 2);
+    for (size_t i = 0; i < KT_BL_COUNTRIES; i++) {
+        if (b->countries[i].code[0] != '\0' && b->countries[i].count > best) {
+            best = b->countries[i].count;
+            memcpy(country, b->countries[i].code, 2);
+        }
+    }
+    best = 0;
+    *asn = 0;
+    for (size_t i = 0; i < KT_BL_ASNS; i++) {
+        if (b->asns[i].id != 0 && b->asns[i].count > best) {
+            best = b->asns[i].count;
+            *asn = (uint32_t)b->asns[i].id;
+        }
+    }
+}
+
+/*
+ * Follows the key's first new place (kt_move): called for every event after the detectors and
+ * before learning, so "new client" and "new operation" mean new to the baseline as it was.
+ * where_new: this event raised a first where-finding of medium or worse. Unlocated events and
+ * events without a time say nothing about places.
+ */
+static void move_track(struct kt_keystate *ks, const struct kt_event *ev,
+                       const struct kt_geo *geo, struct kt_str op, bool where_new)
+{
+    struct kt_move *m = &ks->move;
+    if (ev->time_ms == KT_TIME_NONE || (geo->country[0] == '\0' && geo->asn == 0)) {
+        return;
+    }
+    if (m->since_ms == KT_TIME_NONE) {
+        if (!where_new) {
+            return;
+        }
+        const struct kt_baseline *b = &ks->base;
+        m->since_ms = ev->time_ms;
+        m->by_country = geo->country[0] != '\0' &&
+                        (!kt_baseline_has_country(b, geo->country) || geo->asn == 0 ||
+                         kt_baseline_has_asn(b, geo->asn));
+        memcpy(m->country, geo->country, 2);
+        m->asn = geo->asn;
+        usual_place(b, m->old_country, &m->old_asn);
+        m->old_last_ms = b->last_ms > 0 ? b->last_ms : KT_TIME_NONE;
+        m->before_events = (uint32_t)KT_MIN(b->events, (uint64_t)UINT32_MAX);
+        m->before_days = b->days_active;
+        m->new_last_day = INT32_MIN;
+    }
+    bool here = m->by_country ? memcmp(geo->country, m->country, 2) == 0 : geo->asn == m->asn;
+    if (!here) {
+        if (where_new) {
+            m->spoiled |= KT_MOVE_ELSEWHERE;
+        }
+        m->old_last_ms = KT_MAX(m->old_last_ms, ev->time_ms);
+        return;
+    }
+    if (ev->user_agent.len > 0 && !kt_baseline_has_agent(&ks->base, ev->user_agent)) {
+        m->spoiled |= KT_MOVE_NEW_CLIENT;
+    }
+    if (op.len > 0 && !kt_baseline_has_op(&ks->base, op)) {
+        m->spoiled |= KT_MOVE_NEW_OP;
+    }
+    m->new_events += m->new_events < UINT32_MAX;
+    m->new_last_ms = KT_MAX(m->new_last_ms, ev->time_ms);
+    int32_t day = (int32_t)(ev->time_ms / 86400000);
+    if (day > m->new_last_day) {
+        m->new_last_day = day;
+        m->new_days += m->new_days < UINT16_MAX;
+    }
 }
 
 /* Findings credential_chain raises on a created key, held until it is known there are any. */
@@ -677,6 +767,7 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
             ks->first_ms = KT_MIN(ks->first_ms, ev->time_ms);
             ks->last_ms = KT_MAX(ks->last_ms, ev->time_ms);
         }
+        move_track(ks, ev, &geo, op, ec.where_new);
         if (ec.quarantine) {
             ks->quarantined++;
         } else {
@@ -714,7 +805,7 @@ static enum kt_aspect aspect_of(const struct kt_finding *f)
  * (a trip, later a new laptop) do not add up; a thief's many anomalies within hours do.
  */
 static double window_risk(const struct kt_engine *e, const struct kt_keystate *ks,
-                          const struct kt_finding *anchor)
+                          const struct kt_finding *anchor, unsigned skip)
 {
     double best[KT_ASPECT__COUNT] = { 0 };
     for (size_t i = 0; i < ks->n_findings; i++) {
@@ -727,7 +818,9 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
             continue;
         }
         enum kt_aspect a = aspect_of(f);
-        best[a] = KT_MAX(best[a], weight(f));
+        if (!(skip & (1u << a))) {
+            best[a] = KT_MAX(best[a], weight(f));
+        }
     }
     double keep = 1.0;
     int agreeing = 0;
@@ -739,24 +832,126 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
     return risk + (agreeing >= 3 ? 25 : agreeing == 2 ? 15 : 0);
 }
 
-int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
-                   enum kt_verdict *verdict)
+/* Risk of a key's findings, leaving out the aspects in skip (a bit mask); *critical: an
+ * accepted critical finding among them. */
+static double findings_risk(const struct kt_engine *e, const struct kt_keystate *ks,
+                            unsigned skip, bool *critical)
 {
     double risk = 0;
-    bool critical = false;
+    *critical = false;
     for (size_t i = 0; i < ks->n_findings; i++) {
         const struct kt_finding *f = &e->findings[ks->findings[i]];
-        risk = KT_MAX(risk, window_risk(e, ks, f));
-        critical |= f->severity == KT_SEV_CRITICAL && f->accepted > 0;
+        if (skip & (1u << aspect_of(f))) {
+            continue;
+        }
+        risk = KT_MAX(risk, window_risk(e, ks, f, skip));
+        *critical |= f->severity == KT_SEV_CRITICAL && f->accepted > 0;
     }
-    int r = (int)lround(KT_MIN(risk, 100.0));
+    return risk;
+}
+
+static enum kt_verdict verdict_of(const struct kt_engine *e, int r, bool critical)
+{
+    return critical || r >= e->cfg->rotate_at ? KT_VERDICT_ROTATE
+           : r >= e->cfg->investigate_at      ? KT_VERDICT_INVESTIGATE
+                                              : KT_VERDICT_OK;
+}
+
+/* The risk and verdict of the findings so far, without hindsight: what alerts and quarantine
+ * use while the logs are read. */
+static int stream_risk(const struct kt_engine *e, const struct kt_keystate *ks,
+                       enum kt_verdict *verdict)
+{
+    bool critical;
+    int r = (int)lround(KT_MIN(findings_risk(e, ks, 0, &critical), 100.0));
     if (critical) {
         r = KT_MAX(r, 95);
     }
     if (verdict != NULL) {
-        *verdict = critical || r >= e->cfg->rotate_at ? KT_VERDICT_ROTATE
-                   : r >= e->cfg->investigate_at      ? KT_VERDICT_INVESTIGATE
-                                                      : KT_VERDICT_OK;
+        *verdict = verdict_of(e, r, critical);
+    }
+    return r;
+}
+
+static bool is_place_detector(const char *name)
+{
+    return strcmp(name, "new_country") == 0 || strcmp(name, "new_asn") == 0 ||
+           strcmp(name, "impossible_travel") == 0;
+}
+
+/* A place for a reason: the country, else the network ("AS64511"). */
+static void place_name(char *out, size_t cap, bool by_country, const char country[2],
+                       uint32_t asn)
+{
+    if (by_country && country[0] != '\0') {
+        snprintf(out, cap, "%.2s", country);
+    } else {
+        snprintf(out, cap, "AS%lu", (unsigned long)asn);
+    }
+}
+
+bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks, char *note,
+                         size_t cap)
+{
+    const struct kt_move *m = &ks->move;
+    if (note != NULL && cap > 0) {
+        note[0] = '\0';
+    }
+    if (m->since_ms == KT_TIME_NONE || m->spoiled != 0 || m->new_days < KT_MOVE_MIN_DAYS ||
+        m->before_days == 0 || m->before_events == 0 || ks->dropped_findings > 0) {
+        return false;
+    }
+    /* Only the new place speaks for rotate: every where-finding is about places, and the
+     * other aspects alone stay below rotate. */
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[ks->findings[i]];
+        if (aspect_of(f) == KT_ASPECT_WHERE && !is_place_detector(f->detector)) {
+            return false;
+        }
+    }
+    bool critical;
+    int rest = (int)lround(findings_risk(e, ks, 1u << KT_ASPECT_WHERE, &critical));
+    if (critical || rest >= e->cfg->rotate_at) {
+        return false;
+    }
+    /* The old place fell silent within the overlap, and the new one carried on alone. */
+    if (m->old_last_ms != KT_TIME_NONE && (m->old_last_ms > m->since_ms + KT_MOVE_OVERLAP_MS ||
+                                           m->new_last_ms < m->old_last_ms + KT_MOVE_SILENT_MS)) {
+        return false;
+    }
+    /* Comparable volume: uses per active day within a factor of the key's old habit. */
+    double before = (double)m->before_events / m->before_days;
+    double now = (double)m->new_events / m->new_days;
+    if (now * KT_MOVE_VOLUME < before || now > before * KT_MOVE_VOLUME) {
+        return false;
+    }
+    if (note != NULL && cap > 0) {
+        char from[16], to[16], since[KT_TIME_STRLEN] = "";
+        place_name(from, sizeof(from), m->by_country, m->old_country, m->old_asn);
+        place_name(to, sizeof(to), m->by_country, m->country, m->asn);
+        if (m->old_last_ms != KT_TIME_NONE) {
+            kt_time_format(m->old_last_ms, since);
+        }
+        snprintf(note, cap,
+                 "looks like a move from %s to %s: same client and operations, %u uses on %u "
+                 "days (%.0f a day, %.0f before), %s silent since %.10s",
+                 from, to, m->new_events, (unsigned)m->new_days, now, before, from,
+                 since[0] != '\0' ? since : "before");
+    }
+    return true;
+}
+
+int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
+                   enum kt_verdict *verdict)
+{
+    enum kt_verdict v;
+    int r = stream_risk(e, ks, &v);
+    if (v == KT_VERDICT_ROTATE && kt_engine_move_note(e, ks, NULL, 0)) {
+        r = KT_MIN(r, e->cfg->rotate_at - 1);
+        v = verdict_of(e, r, false);
+    }
+    if (verdict != NULL) {
+        *verdict = v;
     }
     return r;
 }
@@ -880,6 +1075,7 @@ static const struct kt_report_key *fill_key(const void *src, const struct kt_rep
     }
     summarise(ks, rk);
     if (ks->n_findings > 0) {
+        kt_engine_move_note(e, ks, rk->note, sizeof(rk->note));
         rk->findings = e->report_findings + ks->report_at;
         rk->n_findings = ks->n_findings;
     }

@@ -36,6 +36,40 @@
 #define KT_KEY_FINDINGS 32 /* distinct findings kept per key; more are counted as dropped */
 #define KT_RISK_WINDOW_MS (24LL * 3600 * 1000) /* findings this close in time corroborate */
 
+#define KT_MOVE_OVERLAP_MS (7 * 86400000LL) /* old and new place both in use at most this long */
+#define KT_MOVE_SILENT_MS (2 * 86400000LL)  /* the new place alone for at least this long */
+#define KT_MOVE_MIN_DAYS 3                  /* days of use from the new place */
+#define KT_MOVE_VOLUME 3.0                  /* new place's uses per day within this factor */
+
+/* kt_move.spoiled: what the key did at or besides the new place that a moving service does not. */
+enum kt_move_spoil {
+    KT_MOVE_NEW_CLIENT = 1u << 0, /* a client the key had not used */
+    KT_MOVE_NEW_OP = 1u << 1,     /* an operation the key had not called */
+    KT_MOVE_ELSEWHERE = 1u << 2,  /* a second new place */
+};
+
+/*
+ * Hindsight for the final verdict: a service moving to another region or country looks, in the
+ * stream, like a key used from a new place. Kept from the key's first where-finding (medium or
+ * worse) on: that place, its uses, whether they brought a new client or operation, and the last
+ * use from anywhere else. 56 bytes a key.
+ */
+struct kt_move {
+    int64_t since_ms;      /* the first where-finding's event; KT_TIME_NONE: none yet */
+    int64_t old_last_ms;   /* last located use from anywhere but the new place */
+    int64_t new_last_ms;   /* last use from the new place */
+    uint32_t asn;          /* the new place: its network, or its country when by_country */
+    uint32_t old_asn;      /* the key's most used network and country before it */
+    uint32_t before_events, before_days; /* the baseline's uses and active days before it */
+    uint32_t new_events;
+    int32_t new_last_day;
+    uint16_t new_days;
+    char country[2];
+    char old_country[2];
+    uint8_t by_country;
+    uint8_t spoiled;       /* enum kt_move_spoil */
+};
+
 /* Per-key state: identity, baseline, its findings and a daily timeline. */
 struct kt_keystate {
     struct kt_keyid key;
@@ -53,6 +87,7 @@ struct kt_keystate {
     uint16_t n_findings;
     uint16_t dropped_findings;
     bool at_rotate;               /* its findings so far add up to "rotate" */
+    struct kt_move move;          /* hindsight on a new place (kt_engine_risk) */
     int32_t last_day;             /* newest day of the timeline ring */
     uint16_t days[KT_REPORT_DAYS];/* uses per day, ring indexed by day % KT_REPORT_DAYS */
     /* Eviction: the key's place in its tier's least-recently-used list (slot indices,
@@ -112,8 +147,24 @@ const struct kt_engine_evictions *kt_engine_evictions(const struct kt_engine *e)
 /* The key states (for tests and state files). */
 const struct kt_keystate *kt_engine_keystate(const struct kt_engine *e, const struct kt_keyid *key);
 
-/* Risk and verdict of one key from its findings (exposed for tests). */
+/*
+ * Final risk and verdict of one key from its findings, with hindsight over the whole run: a key
+ * whose rotate-level evidence is only a new place (new_country, new_asn, impossible_travel),
+ * where the new place carried on with the usual client, no new operations and comparable
+ * volume while the old place fell silent within KT_MOVE_OVERLAP_MS, looks like a service that
+ * moved: at most investigate (risk rotate_at - 1). The alerts in the stream never use
+ * hindsight: they judge the findings so far.
+ */
 int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
                    enum kt_verdict *verdict);
+
+/*
+ * Whether hindsight says the key's new place is a move (see kt_engine_risk); if so, writes the
+ * explanation into note ("looks like a move from DE to IE: same client and operations, 672 uses
+ * on 14 days (48 a day, 46 before), DE silent since 2026-10-14") and returns true. note may be
+ * NULL.
+ */
+bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks, char *note,
+                         size_t cap);
 
 #endif

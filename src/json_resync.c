@@ -31,15 +31,13 @@ enum byte_class {
 };
 
 static const unsigned char classes[256] = {
-    [' '] = C_WS,     ['\t'] = C_WS,    ['\r'] = C_WS,    ['\n'] = C_WS,
-    ['"'] = C_QUOTE,  ['{'] = C_OBJ,    ['['] = C_ARR,    ['}'] = C_END_OBJ,
-    [']'] = C_END_ARR, [','] = C_COMMA, [':'] = C_COLON,  ['0'] = C_BARE,
-    ['1'] = C_BARE,   ['2'] = C_BARE,   ['3'] = C_BARE,   ['4'] = C_BARE,
-    ['5'] = C_BARE,   ['6'] = C_BARE,   ['7'] = C_BARE,   ['8'] = C_BARE,
-    ['9'] = C_BARE,   ['-'] = C_BARE,   ['+'] = C_BARE,   ['.'] = C_BARE,
-    ['e'] = C_BARE,   ['E'] = C_BARE,   ['t'] = C_BARE,   ['r'] = C_BARE,
-    ['u'] = C_BARE,   ['f'] = C_BARE,   ['a'] = C_BARE,   ['l'] = C_BARE,
-    ['s'] = C_BARE,   ['n'] = C_BARE,
+    [' '] = C_WS,    ['\t'] = C_WS,  ['\r'] = C_WS,     ['\n'] = C_WS,     ['"'] = C_QUOTE,
+    ['{'] = C_OBJ,   ['['] = C_ARR,  ['}'] = C_END_OBJ, [']'] = C_END_ARR, [','] = C_COMMA,
+    [':'] = C_COLON, ['0'] = C_BARE, ['1'] = C_BARE,    ['2'] = C_BARE,    ['3'] = C_BARE,
+    ['4'] = C_BARE,  ['5'] = C_BARE, ['6'] = C_BARE,    ['7'] = C_BARE,    ['8'] = C_BARE,
+    ['9'] = C_BARE,  ['-'] = C_BARE, ['+'] = C_BARE,    ['.'] = C_BARE,    ['e'] = C_BARE,
+    ['E'] = C_BARE,  ['t'] = C_BARE, ['r'] = C_BARE,    ['u'] = C_BARE,    ['f'] = C_BARE,
+    ['a'] = C_BARE,  ['l'] = C_BARE, ['s'] = C_BARE,    ['n'] = C_BARE,
 };
 
 void kt_resync_init(struct kt_resync *rs, enum kt_resync_ctx ctx, bool damaged)
@@ -241,9 +239,8 @@ enum kt_resync_stop kt_resync_step(struct kt_resync *rs, const char *p, size_t n
         if (rs->first == 0) {
             const char *name;
             size_t len;
-            enum name_found f = c == '{' && rs->damaged
-                                    ? first_name(p + i, n - i, final, &name, &len)
-                                    : NAME_NO;
+            enum name_found f =
+                c == '{' && rs->damaged ? first_name(p + i, n - i, final, &name, &len) : NAME_NO;
             if (f == NAME_MORE) {
                 goto out; /* learn the name when more bytes are there */
             }

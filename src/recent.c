@@ -104,12 +104,11 @@ void kt_recent_peek(const struct kt_recent *r, const struct kt_event *ev, struct
 {
     *out = *r;
     if (out->origin == KT_ORIGIN_UNKNOWN) {
-        out->origin = kt_recent_is_service_agent(ev->user_agent) ? KT_ORIGIN_SERVICE
-                                                                 : KT_ORIGIN_OTHER;
+        out->origin =
+            kt_recent_is_service_agent(ev->user_agent) ? KT_ORIGIN_SERVICE : KT_ORIGIN_OTHER;
     }
-    if (ev->time_ms != KT_TIME_NONE &&
-        (out->win_start_ms == KT_TIME_NONE ||
-         ev->time_ms - out->win_start_ms > KT_RECENT_WINDOW_MS)) {
+    if (ev->time_ms != KT_TIME_NONE && (out->win_start_ms == KT_TIME_NONE ||
+                                        ev->time_ms - out->win_start_ms > KT_RECENT_WINDOW_MS)) {
         int origin = out->origin;
         kt_recent_init(out);
         out->origin = (uint8_t)origin;

@@ -134,7 +134,7 @@ static void set_insert(struct kt_str s)
     for (size_t k = 0; k < SET_PROBES; k++) {
         struct secret_slot *sl = &set_slots[(home + k) & (SET_SLOTS - 1)];
         if (sl->head == 0) {
-            *sl = (struct secret_slot){ h, c, (uint32_t)s.len };
+            *sl = (struct secret_slot){h, c, (uint32_t)s.len};
             set_count++;
             return;
         }
@@ -143,8 +143,7 @@ static void set_insert(struct kt_str s)
         }
     }
     set_victim = (set_victim + 1) % SET_PROBES;
-    set_slots[(home + set_victim) & (SET_SLOTS - 1)] = (struct secret_slot){ h, c,
-                                                                             (uint32_t)s.len };
+    set_slots[(home + set_victim) & (SET_SLOTS - 1)] = (struct secret_slot){h, c, (uint32_t)s.len};
 }
 
 /* The secret whose window starts at p, if any: returns its length (0 for none; SIZE_MAX for a
@@ -244,9 +243,8 @@ static void note_basic(struct kt_str encoded)
     uint8_t plain[512];
     size_t n = 0;
     kt_redact_note_secret(encoded);
-    if (encoded.len > 600 ||
-        !kt_base64_decode(encoded, KT_B64_STD | KT_B64_URL | KT_B64_PAD_OK, plain, sizeof(plain),
-                          &n)) {
+    if (encoded.len > 600 || !kt_base64_decode(encoded, KT_B64_STD | KT_B64_URL | KT_B64_PAD_OK,
+                                               plain, sizeof(plain), &n)) {
         goto out;
     }
     const uint8_t *colon = memchr(plain, ':', n);
@@ -268,15 +266,11 @@ void kt_redact_note_cand(const struct kt_cand *cand)
     case KT_CAND_AWS_KEY_ID:
     case KT_CAND_HASHED_TOKEN:
     case KT_CAND_BASIC_USER:
-    case KT_CAND__COUNT:
-        return;
+    case KT_CAND__COUNT: return;
     case KT_CAND_TOKEN:
     case KT_CAND_TOKEN_WEAK:
-    case KT_CAND_EXPLICIT:
-        kt_redact_note_secret(v);
-        return;
-    case KT_CAND_AUTHORIZATION:
-        break;
+    case KT_CAND_EXPLICIT: kt_redact_note_secret(v); return;
+    case KT_CAND_AUTHORIZATION: break;
     }
     while (v.len > 0 && (v.ptr[0] == ' ' || v.ptr[0] == '\t')) {
         v.ptr++;
@@ -369,7 +363,7 @@ static void span_add(struct spans *sp, size_t s, size_t e, enum span_kind kind)
         sp->v = v;
         sp->cap = cap;
     }
-    sp->v[sp->n++] = (struct span){ s, e, kind };
+    sp->v[sp->n++] = (struct span){s, e, kind};
 }
 
 static inline bool secret_byte(unsigned char c)
@@ -834,7 +828,7 @@ struct decoded {
  */
 static void decode(struct kt_str src, struct decoded *out)
 {
-    *out = (struct decoded){ src.ptr, src.len, NULL, NULL };
+    *out = (struct decoded){src.ptr, src.len, NULL, NULL};
     if (!has_escape(src.ptr, src.len, '%') && !has_escape(src.ptr, src.len, '\\')) {
         return;
     }
@@ -875,7 +869,7 @@ static void decode(struct kt_str src, struct decoded *out)
             break;
         }
     }
-    *out = (struct decoded){ d, len, map, d };
+    *out = (struct decoded){d, len, map, d};
 }
 
 static void decoded_fini(struct decoded *dv)
@@ -953,7 +947,7 @@ static void sink_text(struct sink *k, const char *p, size_t n)
         sink_raw(k, p + i - run, run);
         run = 0;
         static const char hex[] = "0123456789abcdef";
-        char esc[4] = { '\\', 'x', hex[u[0] >> 4], hex[u[0] & 15] };
+        char esc[4] = {'\\', 'x', hex[u[0] >> 4], hex[u[0] & 15]};
         sink_raw(k, esc, 4);
         i++;
     }
@@ -1069,7 +1063,7 @@ static size_t redact_fixed(struct kt_str text, char *out, size_t cap, bool escap
     if (out == NULL || cap == 0) {
         return 0;
     }
-    struct sink k = { .buf = out, .cap = cap, .escape = escape, .families_only = families_only };
+    struct sink k = {.buf = out, .cap = cap, .escape = escape, .families_only = families_only};
     redact_into(text, &k);
     out[k.len] = '\0';
     return k.len;
@@ -1099,7 +1093,7 @@ const char *kt_redact_name_cstr(const char *s, char *out, size_t cap)
 bool kt_redact_append(struct kt_rbuf *rb, struct kt_str text)
 {
     size_t before = rb->len;
-    struct sink k = { .rb = rb };
+    struct sink k = {.rb = rb};
     redact_into(text, &k);
     if (k.oom) {
         rb->len = before;

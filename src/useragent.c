@@ -77,10 +77,14 @@ static size_t put(char *out, size_t cap, size_t n, struct kt_str s)
 static const struct {
     const char *marker, *name;
 } tools[] = {
-    { "stratus-red-team", "Stratus Red Team" }, { "pacu", "Pacu" },
-    { "scoutsuite", "ScoutSuite" },             { "prowler", "Prowler" },
-    { "trufflehog", "TruffleHog" },             { "cloudfox", "CloudFox" },
-    { "cloudsploit", "CloudSploit" },           { "nuclei", "nuclei" },
+    {"stratus-red-team", "Stratus Red Team"},
+    {"pacu", "Pacu"},
+    {"scoutsuite", "ScoutSuite"},
+    {"prowler", "Prowler"},
+    {"trufflehog", "TruffleHog"},
+    {"cloudfox", "CloudFox"},
+    {"cloudsploit", "CloudSploit"},
+    {"nuclei", "nuclei"},
 };
 
 /* Browser and OS of a Mozilla/5.0 agent into out; false when it names no known browser. */
@@ -90,8 +94,8 @@ static size_t browser(struct kt_str ua, char *out, size_t cap)
         const char *token, *name;
     } browsers[] = {
         /* most specific first: Edge and Opera also say Chrome, Chrome also says Safari */
-        { "Edg/", "Edge" },       { "OPR/", "Opera" },       { "Firefox/", "Firefox" },
-        { "CriOS/", "Chrome" },   { "Chrome/", "Chrome" },   { "Version/", "Safari" },
+        {"Edg/", "Edge"},     {"OPR/", "Opera"},     {"Firefox/", "Firefox"},
+        {"CriOS/", "Chrome"}, {"Chrome/", "Chrome"}, {"Version/", "Safari"},
     };
     const char *end = ua.ptr + ua.len;
     for (size_t i = 0; i < KT_ARRAY_LEN(browsers); i++) {
@@ -103,9 +107,9 @@ static size_t browser(struct kt_str ua, char *out, size_t cap)
         static const struct {
             const char *token, *name;
         } systems[] = {
-            { "Android", "Android" }, { "iPhone", "iOS" },      { "iPad", "iOS" },
-            { "Windows", "Windows" }, { "Mac OS X", "macOS" },  { "CrOS", "ChromeOS" },
-            { "Linux", "Linux" },
+            {"Android", "Android"}, {"iPhone", "iOS"},     {"iPad", "iOS"},
+            {"Windows", "Windows"}, {"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"},
+            {"Linux", "Linux"},
         };
         const char *os = NULL;
         for (size_t k = 0; k < KT_ARRAY_LEN(systems) && os == NULL; k++) {
@@ -174,8 +178,8 @@ size_t kt_ua_normalise(struct kt_str ua, char *out, size_t cap)
                                   : kt_str_make(slash + 1, (size_t)(t.ptr + word - slash - 1)));
         } else {
             const char *paren = memchr(t.ptr, '(', t.len);
-            struct kt_str head = kt_str_trim(
-                kt_str_make(t.ptr, paren != NULL ? (size_t)(paren - t.ptr) : t.len));
+            struct kt_str head =
+                kt_str_trim(kt_str_make(t.ptr, paren != NULL ? (size_t)(paren - t.ptr) : t.len));
             /* "GitHub CLI 2.62.0" -> "GitHub CLI 2" */
             const char *sp = NULL;
             for (size_t i = head.len; i > 0 && sp == NULL; i--) {

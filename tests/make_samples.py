@@ -449,6 +449,10 @@ class Keys:
         self.akia_backup = public_id("aws-key-id", aws_key_id(r, "AKIA"))
         self.akia_ci = public_id("aws-key-id", aws_key_id(r, "AKIA"))
         self.akia_jsilva = public_id("aws-key-id", aws_key_id(r, "AKIA"))
+        # legacy-reports: a forgotten key, used only by the thief, who mints a second one
+        r2 = rng("aws-legacy-reports")
+        self.akia_legacy = public_id("aws-key-id", aws_key_id(r2, "AKIA"))
+        self.akia_legacy_minted = public_id("aws-key-id", aws_key_id(r2, "AKIA"))
         # Basic user names (not secrets: the server logs them in %u / $remote_user)
         for u in ("mkoch", "x-access-token", "ops-readonly", "deploy", "jsmith", "reports",
                   "admin", "root", "test"):
@@ -1626,7 +1630,8 @@ class CloudTrail:
                       "ec2-app-role": "AROA" + rand_str(rng("aroa2"), B32[:26] + "234567", 17)}
         self.users = {"backup-agent": "AIDA" + rand_str(rng("aida1"), B32, 17),
                       "ci-deployer": "AIDA" + rand_str(rng("aida2"), B32, 17),
-                      "j.silva": "AIDA" + rand_str(rng("aida3"), B32, 17)}
+                      "j.silva": "AIDA" + rand_str(rng("aida3"), B32, 17),
+                      "legacy-reports": "AIDA" + rand_str(rng("aida4"), B32, 17)}
 
     def user_identity(self, user, key):
         return {"type": "IAMUser", "principalId": self.users[user],
@@ -1920,6 +1925,96 @@ class CloudTrail:
             self.s3obj(t, ident, ip, KALI_UA % "s3.cp", "GetObject", "acme-db-backups",
                        "pg/ledger/2026-11-03T19/part-%04d.zst" % part)
 
+    def escalation(self):
+        """2026-11-04 01:37Z: legacy-reports' key, never used in three weeks, from the Bucharest
+        VPS: whoami, enumeration (mostly refused), an inline "*" on "*" policy on itself, a
+        second access key, and that key reading the backups bucket."""
+        r, k = rng("attack-aws-escalation"), self.k
+        user = "legacy-reports"
+        ident = self.user_identity(user, k.akia_legacy)
+        ip = ip_in(r, "attacker", 12)         # 203.0.113.220
+        ua = ("Boto3/1.34.144 md/Botocore#1.34.144 ua/2.0 os/linux#6.8.0-45-generic "
+              "md/arch#x86_64 lang/python#3.12.3 md/pyimpl#CPython cfg/retry-mode#legacy "
+              "Botocore/1.34.144")
+        arn = "arn:aws:iam::%d:user/%s" % (ACCOUNT, user)
+        t = datetime(2026, 11, 4, 1, 37, 12, tzinfo=UTC)
+
+        def deny(action, resource):
+            return ("AccessDenied", "User: %s is not authorized to perform: %s on resource: %s "
+                    "because no identity-based policy allows the %s action" % (
+                        arn, action, resource, action))
+
+        def ec2_deny(action):
+            return ("Client.UnauthorizedOperation", "You are not authorized to perform this "
+                    "operation. User: %s is not authorized to perform: %s because no "
+                    "identity-based policy allows the %s action. Encoded authorization failure "
+                    "message: %s" % (arn, action, action, rand_str(r, URLSAFE, 140)))
+
+        def host_of(source):
+            if source in ("iam.amazonaws.com", "sts.amazonaws.com"):
+                return source
+            return source.replace(".amazonaws.com", ".us-east-1.amazonaws.com")
+
+        # (source, name, request, error, readOnly); the key's own policy lets it read one
+        # reports bucket and manage its own user (keys, inline policies) and nothing else
+        recon = [
+            ("sts.amazonaws.com", "GetCallerIdentity", None, None),
+            ("iam.amazonaws.com", "ListUsers", None,
+             deny("iam:ListUsers", "arn:aws:iam::%d:user/" % ACCOUNT)),
+            ("iam.amazonaws.com", "ListRoles", None,
+             deny("iam:ListRoles", "arn:aws:iam::%d:role/" % ACCOUNT)),
+            ("iam.amazonaws.com", "ListPolicies", {"scope": "Local", "onlyAttached": False},
+             deny("iam:ListPolicies", "arn:aws:iam::%d:policy/" % ACCOUNT)),
+            ("s3.amazonaws.com", "ListBuckets", {"Host": "s3.amazonaws.com"}, None),
+            ("ec2.amazonaws.com", "DescribeInstances", {"instancesSet": {}, "filterSet": {}},
+             ec2_deny("ec2:DescribeInstances")),
+            ("lambda.amazonaws.com", "ListFunctions20150331", None,
+             deny("lambda:ListFunctions", "*")),
+            ("iam.amazonaws.com", "ListUserPolicies", {"userName": user}, None),
+            ("iam.amazonaws.com", "GetUserPolicy",
+             {"userName": user, "policyName": "self-service-keys"}, None),
+            ("iam.amazonaws.com", "ListAttachedUserPolicies", {"userName": user}, None),
+        ]
+        for source, name, req, err in recon:
+            t += timedelta(seconds=r.uniform(2, 19))
+            self.ev(t, ident, source, name, ip, ua, req=req, error=err, host=host_of(source))
+        # the self-service policy allows iam:PutUserPolicy on the user itself: make it admin
+        t += timedelta(seconds=r.uniform(40, 80))
+        doc = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", '
+               '"Resource": "*"}]}')
+        self.ev(t, ident, "iam.amazonaws.com", "PutUserPolicy", ip, ua,
+                req={"userName": user, "policyName": "s3-reports-compat", "policyDocument": doc},
+                read_only=False, host="iam.amazonaws.com")
+        for source, name, req in (("iam.amazonaws.com", "ListUsers", None),
+                                  ("iam.amazonaws.com", "ListRoles", None),
+                                  ("ec2.amazonaws.com", "DescribeInstances",
+                                   {"instancesSet": {}, "filterSet": {}})):
+            t += timedelta(seconds=r.uniform(3, 12))
+            self.ev(t, ident, source, name, ip, ua, req=req, host=host_of(source))
+        # a second key, so that rotating the first one does not lock the thief out
+        t += timedelta(seconds=r.uniform(20, 50))
+        self.ev(t, ident, "iam.amazonaws.com", "CreateAccessKey", ip, ua,
+                req={"userName": user},
+                resp={"accessKey": {"accessKeyId": k.akia_legacy_minted, "status": "Active",
+                                    "userName": user,
+                                    "createDate": t.strftime("%b %-d, %Y %-I:%M:%S %p")}},
+                read_only=False, host="iam.amazonaws.com")
+        # the new key, from another host of the same block
+        ident2 = self.user_identity(user, k.akia_legacy_minted)
+        ip2 = ip_in(r, "attacker", 13)        # 203.0.113.221
+        t += timedelta(minutes=r.uniform(6, 9))
+        self.ev(t, ident2, "sts.amazonaws.com", "GetCallerIdentity", ip2, ua,
+                host="sts.amazonaws.com")
+        t += timedelta(seconds=r.uniform(2, 6))
+        self.ev(t, ident2, "s3.amazonaws.com", "ListBuckets", ip2, ua,
+                req={"Host": "s3.amazonaws.com"}, host="s3.amazonaws.com")
+        t += timedelta(seconds=r.uniform(5, 15))
+        self.s3obj(t, ident2, ip2, ua, "ListObjects", "acme-db-backups", "pg/ledger/")
+        for part in range(1, 6):
+            t += timedelta(seconds=r.uniform(15, 70))
+            self.s3obj(t, ident2, ip2, ua, "GetObject", "acme-db-backups",
+                       "pg/ledger/2026-11-03T19/part-%04d.zst" % part)
+
     def build(self):
         for d in days():
             self.backup(d)
@@ -1927,6 +2022,7 @@ class CloudTrail:
             self.jsilva(d)
             self.platform(d)
         self.attack()
+        self.escalation()
         self.events.sort(key=lambda x: (x[0], x[1]))
 
     def write(self, out):
@@ -2051,7 +2147,7 @@ key has about three weeks of baseline before the last day.
 | `kong/` | Kong 3.8 file-log of api.acme.example (Acme's payments API, Stripe-style keys): `kong-YYYY-MM-DD.json.gz`, one per day (the last one partial). Keys in `request.headers.authorization` (`Bearer sk_live_...`, `pk_live_`, `sk_test_`, JWTs) and `request.headers.apikey` (`rk_live_`), a publishable key in one query string. Slashes escaped as `\\/` (lua-cjson). Until 2026-10-12 09:30Z `authorization` is `"REDACTED"` (Kong's default). JWT clients: `svc-ledger` (HS256, 1 h tokens, expired token reused on 2026-10-29 14:06Z -> 401), `kestrel-logistics` (RS256, kid `auth-2026-09`), `svc-reporting` (RS256, 15 min tokens); two unsigned `alg: none`/`None` tokens on 2026-10-30 -> 401. Malformed: interleaved writes on 2026-10-17, an empty line and a cut line on 2026-10-24. |
 | `traefik/` | Traefik JSON access log of egress.acme.internal, the gateway internal services (10.x) use to call SaaS APIs: OpenAI `sk-proj-`, Anthropic `x-api-key`, Slack `xoxb-`, SendGrid `SG.`, Twilio API key via Basic. Weekly rotation; `access.log-20261026.zst` is zstd. Go's JSON escaping (`\\u0026`). |
 | `envoy/` | `partners-ingress.log.gz`: Envoy JSON access log of partners.acme.example, opaque bearer tokens of three partners (one rotates its token on 2026-10-28), ext_authz denials (`UAEX`), `null` fields. |
-| `cloudtrail/` | `AWSLogs/111122223333/CloudTrail/us-east-1/YYYY/MM/DD/111122223333_CloudTrail_us-east-1_YYYYMMDDTHHMMZ_<16>.json.gz`, one-line `{"Records":[...]}` files, one with zero records (2026-10-14). IAM users `backup-agent` (24/7 from Frankfurt, S3 data events), `ci-deployer` (weekday deploys from Ashburn, AssumeRole into `deploy-role` giving ASIA keys and logged session tokens), `j.silva` (São Paulo laptop, an occasional `Client.UnauthorizedOperation`); EC2 instance-profile and CloudTrail service events (`sourceIPAddress` a service name), `AWS Internal` calls. All key ids decode to account 111122223333. |
+| `cloudtrail/` | `AWSLogs/111122223333/CloudTrail/us-east-1/YYYY/MM/DD/111122223333_CloudTrail_us-east-1_YYYYMMDDTHHMMZ_<16>.json.gz`, one-line `{"Records":[...]}` files, one with zero records (2026-10-14). IAM users `backup-agent` (24/7 from Frankfurt, S3 data events), `ci-deployer` (weekday deploys from Ashburn, AssumeRole into `deploy-role` giving ASIA keys and logged session tokens), `j.silva` (São Paulo laptop, an occasional `Client.UnauthorizedOperation`), `legacy-reports` (retired reporting job: its key appears only in the attack below); EC2 instance-profile and CloudTrail service events (`sourceIPAddress` a service name), `AWS Internal` calls. All key ids decode to account 111122223333. |
 | `github/` | Audit log of the `acme` enterprise: `export-acme-1760486400.json` (an export: one pretty-printed JSON array, 2026-10-12..14) and `stream/YYYY/MM/DD/<uuid>.json.log.gz` (streaming, JSON lines, 2026-10-15..11-04). Token events carry `hashed_token` = base64(SHA-256(token)), `programmatic_access_type`, `token_id`, `token_scopes`; `api.request` events mirror the API calls in the nginx log, `git.fetch`/`git.push` the git traffic. |
 | `geo/networks.csv` | The geolocation source for tests and the demo: one row per network (CIDR) with country, city, coordinates, ASN and AS organisation, covering every address used here. |
 
@@ -2091,6 +2187,20 @@ source/x86_64.kali.2024`: `GetCallerIdentity`, `ListBuckets`, then `ListUsers`,
 `ListFunctions` (**AccessDenied**), `DescribeInstances`, `DescribeRegions`
 (**Client.UnauthorizedOperation**), and finally `ListObjects` + three `GetObject` of the newest
 database backup.
+
+An hour earlier, **01:37–01:52 UTC**, a key with no history at all is used: that of IAM user
+**legacy-reports**, left behind when its reporting job was retired, whose only permissions were
+one reports bucket and self-service on its own user (keys and inline policies). It appears in
+the logs only in the thief's hands, from **203.0.113.220** (same Bucharest block) with
+`Boto3/1.34.144`: `GetCallerIdentity`, then `ListUsers`, `ListRoles`, `ListPolicies`,
+`ListFunctions` (**AccessDenied**), `DescribeInstances` (**Client.UnauthorizedOperation**),
+`ListBuckets`, `ListUserPolicies`, `GetUserPolicy`, `ListAttachedUserPolicies` (allowed);
+`PutUserPolicy` of an inline policy `s3-reports-compat` allowing `"Action": "*"` on
+`"Resource": "*"` on itself; the refused listings again, now allowed; `CreateAccessKey` for
+itself (`responseElements.accessKey.accessKeyId` a second AKIA key), so that rotating the first
+key does not lock the thief out. Seven minutes later that second key is used from
+**203.0.113.221**: `GetCallerIdentity`, `ListBuckets`, `ListObjects` and five `GetObject` of the
+database backups. Neither key has a baseline: what they did is the evidence.
 """
 
 

@@ -80,15 +80,17 @@ static int setup(void **state)
              (int)getpid());
     snprintf(fx->asn_path, sizeof(fx->asn_path), "/tmp/keytrail-engine-asn-%d.mmdb",
              (int)getpid());
-    struct kt_mmdb_entry nets[3];
+    struct kt_mmdb_entry nets[5];
     add_net(&nets[0], "192.0.2.0", 26, "DE", "Berlin", 52.52, 13.405, 64501, "Example Office ISP");
     add_net(&nets[1], "192.0.2.64", 26, "DE", "Berlin", 52.52, 13.405, 64502, "Example Home ISP");
     add_net(&nets[2], "203.0.113.0", 24, "RO", "Bucharest", 44.43, 26.10, 64511,
             "Example VPS Hosting SRL");
+    add_net(&nets[3], "198.51.100.0", 25, "DE", "Frankfurt", 50.11, 8.68, 16509, "Amazon.com");
+    add_net(&nets[4], "198.51.100.128", 25, "IE", "Dublin", 53.35, -6.26, 15169, "Google LLC");
     struct kt_err err;
-    assert_int_equal(kt_mmdb_write(fx->city_path, KT_MMDB_MAXMIND_CITY, "test-City", nets, 3, &err),
+    assert_int_equal(kt_mmdb_write(fx->city_path, KT_MMDB_MAXMIND_CITY, "test-City", nets, 5, &err),
                      KT_OK);
-    assert_int_equal(kt_mmdb_write(fx->asn_path, KT_MMDB_ASN, "test-ASN", nets, 3, &err), KT_OK);
+    assert_int_equal(kt_mmdb_write(fx->asn_path, KT_MMDB_ASN, "test-ASN", nets, 5, &err), KT_OK);
     assert_int_equal(kt_geodb_open(&fx->geo, fx->city_path, fx->asn_path, &err), KT_OK);
     assert_int_equal(kt_config_init(&fx->cfg), KT_OK);
     new_engine(fx);
@@ -285,6 +287,105 @@ static void test_refused_requests_weigh_less(void **state)
     int accepted = kt_engine_risk(fx->engine, state_of(fx), &v);
     assert_true(refused > 0);
     assert_true(refused < accepted);
+}
+
+/*
+ * A service moving to another region and provider: hourly, around the clock, with its own
+ * client and two endpoints, from a Frankfurt cloud address; from day `move` it also runs in
+ * Dublin (on another provider), both for `overlap` days, then Frankfurt falls silent — unless
+ * old_keeps_going. The Dublin side may bring a client or an endpoint the key never used.
+ */
+struct move_case {
+    int overlap;          /* days both places are used */
+    bool old_keeps_going; /* Frankfurt goes on to the end */
+    const char *new_ua;   /* the client used from Dublin */
+    const char *new_path; /* the second endpoint called from Dublin */
+    int new_every;        /* Dublin is used every this many hours (0: every hour) */
+};
+
+#define MOVE_DAY 21
+#define MOVE_END 35
+
+static void service_move(struct fixture *fx, const struct move_case *mc)
+{
+    const char *ua = "acme-sync/3.2.0";
+    for (int d = 0; d < MOVE_END; d++) {
+        for (int h = 0; h < 24; h++) {
+            int64_t t = T0 + d * DAY + h * HOUR;
+            bool old = d < MOVE_DAY + mc->overlap || mc->old_keeps_going;
+            bool moved = d >= MOVE_DAY && h % (mc->new_every > 0 ? mc->new_every : 1) == 0;
+            if (old) {
+                feed(fx, t, "198.51.100.20", ua, "GET", "/api/v3/repos/acme/api/issues", 200);
+                feed(fx, t + 60000, "198.51.100.20", ua, "POST", "/api/v3/repos/acme/api/statuses",
+                     201);
+            }
+            if (moved) {
+                feed(fx, t + 120000, "198.51.100.140", mc->new_ua, "GET",
+                     "/api/v3/repos/acme/api/issues", 200);
+                feed(fx, t + 180000, "198.51.100.140", mc->new_ua, "POST", mc->new_path, 201);
+            }
+        }
+    }
+}
+
+static const struct kt_report_key *only_key(struct fixture *fx, struct kt_report_key *buf)
+{
+    struct kt_report report;
+    assert_int_equal(kt_engine_report(fx->engine, true, &report), KT_OK);
+    assert_int_equal(report.n_keys, 1);
+    return kt_report_key_get(&report, 0, buf);
+}
+
+static void test_region_move_is_investigate(void **state)
+{
+    struct fixture *fx = *state;
+    struct move_case mc = { 3, false, "acme-sync/3.2.1", "/api/v3/repos/acme/api/statuses", 0 };
+    service_move(fx, &mc);
+    /* In the stream the new place was news, at the rotate level. */
+    assert_true(count_alerts(fx, "new_country") == 1);
+    bool high = false;
+    for (int i = 0; i < fx->n_alerts; i++) {
+        high |= fx->alerts[i].severity >= KT_SEV_HIGH;
+    }
+    assert_true(high);
+    assert_true(state_of(fx)->at_rotate);
+    /* In hindsight: the same client and operations, Frankfurt silent since day 23. */
+    struct kt_report_key buf;
+    const struct kt_report_key *rk = only_key(fx, &buf);
+    assert_int_equal(rk->verdict, KT_VERDICT_INVESTIGATE);
+    assert_true(rk->risk < fx->cfg.rotate_at);
+    assert_non_null(strstr(rk->note, "looks like a move from DE to IE: same client"));
+    assert_non_null(strstr(rk->note, "DE silent since 2026-10-14"));
+    enum kt_verdict v;
+    kt_engine_risk(fx->engine, state_of(fx), &v);
+    assert_int_equal(v, KT_VERDICT_INVESTIGATE);
+}
+
+static void test_region_move_negatives_stay_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    static const struct move_case cases[] = {
+        /* the old place keeps going: a second place alongside the owner */
+        { 3, true, "acme-sync/3.2.1", "/api/v3/repos/acme/api/statuses", 0 },
+        /* a client the key never used */
+        { 3, false, "python-requests/2.32.3", "/api/v3/repos/acme/api/statuses", 0 },
+        /* an operation the key never called */
+        { 3, false, "acme-sync/3.2.1", "/api/v3/user/keys", 0 },
+        /* both places for longer than the overlap window */
+        { 9, false, "acme-sync/3.2.1", "/api/v3/repos/acme/api/statuses", 0 },
+        /* a fraction of the volume: not the service carrying on */
+        { 3, false, "acme-sync/3.2.1", "/api/v3/repos/acme/api/statuses", 8 },
+    };
+    for (size_t i = 0; i < KT_ARRAY_LEN(cases); i++) {
+        new_engine(fx);
+        service_move(fx, &cases[i]);
+        struct kt_report_key buf;
+        const struct kt_report_key *rk = only_key(fx, &buf);
+        if (rk->verdict != KT_VERDICT_ROTATE || rk->note[0] != '\0') {
+            fail_msg("case %zu: %s, risk %d, note \"%s\"", i, kt_verdict_name(rk->verdict),
+                     rk->risk, rk->note);
+        }
+    }
 }
 
 static void test_report_without_all_keys(void **state)
@@ -550,6 +651,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cap_tiers_and_findings_cleanup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cap_evicts_rotate_keys_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jwt_replay_state_per_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_region_move_is_investigate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_region_move_negatives_stay_rotate, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

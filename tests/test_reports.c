@@ -1672,6 +1672,42 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Hindsight's note on a key ("looks like a move ..."): in every format, escaped, and absent
+ * when empty. */
+static void test_note(void **state)
+{
+    (void)state;
+    struct tmodel m;
+    tm_init(&m, 2, 2);
+    struct kt_report_key *k = tm_key(&m, 1, KT_VERDICT_INVESTIGATE, 69, KT_FAM_GITHUB, "ghp",
+                                     "ghp_…note");
+    snprintf(k->note, sizeof(k->note), "looks like a move from DE to IE: <b>\"same\"</b> | *x*");
+    tm_finding(&m, k, "new_country", KT_SEV_HIGH, 70, "IE", "first use from IE");
+    tm_key(&m, 2, KT_VERDICT_INVESTIGATE, 40, KT_FAM_GITHUB, "ghp", "ghp_…none");
+    tm_finding(&m, &m.keys[1], "new_asn", KT_SEV_MEDIUM, 40, "AS15169", "first use from AS15169");
+
+    struct rendered out = render_ok("json", &m.r);
+    struct json_object *o = parse_whole(&out);
+    struct json_object *keys = get(o, "keys");
+    expect_str(json_object_array_get_idx(keys, 0), "note", k->note);
+    struct json_object *none;
+    assert_false(json_object_object_get_ex(json_object_array_get_idx(keys, 1), "note", &none));
+    json_object_put(o);
+    free(out.buf);
+
+    out = render_ok("md", &m.r);
+    assert_non_null(strstr(out.buf, "- **Note:** looks like a move from DE to IE"));
+    assert_null(strstr(out.buf, "<b>"));
+    assert_int_equal(count_str(out.buf, "**Note:**"), 1);
+    free(out.buf);
+
+    out = render_ok("html", &m.r);
+    assert_non_null(strstr(out.buf, "<dt>Note</dt><dd>looks like a move from DE to IE: &lt;b&gt;"));
+    assert_int_equal(count_str(out.buf, "<dt>Note</dt>"), 1);
+    free(out.buf);
+    tm_fini(&m);
+}
+
 static void test_big(void **state)
 {
     (void)state;
@@ -1788,6 +1824,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_markdown_hostile),
         cmocka_unit_test(test_html_basic),
         cmocka_unit_test(test_html_hostile),
+        cmocka_unit_test(test_note),
         cmocka_unit_test(test_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

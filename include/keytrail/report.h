@@ -33,6 +33,7 @@ const char *kt_verdict_name(enum kt_verdict v);
 
 #define KT_REPORT_DAYS 90 /* timeline length: the last 90 days of the key's use */
 #define KT_REPORT_TOP 8   /* countries, networks and agents listed per key */
+#define KT_REPORT_NOTE 200
 
 /* A named count: a country code, "AS64501 Example ISP", a user agent name. */
 struct kt_report_count {
@@ -52,6 +53,7 @@ struct kt_report_key {
     bool learning;        /* ok, but its baseline is not mature yet: "nothing suspicious seen",
                              not "checked" (the baseline-free rules did run) */
     int64_t history_days; /* days between its first and last use */
+    char note[KT_REPORT_NOTE]; /* hindsight over the run ("looks like a move: ..."), "" none */
     int64_t first_ms, last_ms;
     uint64_t events, errors;
     uint64_t ips; /* distinct client addresses (exact up to the baseline's cap, then a floor) */

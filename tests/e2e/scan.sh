@@ -11,13 +11,18 @@ golden="$KT_TESTS/fixtures/golden/samples-verdicts.tsv"
 pat=$(awk '!/^#/ && /^ghp_/ { print; exit }' "$KT_TESTS/fixtures/known_tokens.txt")
 pat_id=$("$KT_BIN" fingerprint "$pat" | awk '{print $1}')
 aws_id=$("$KT_BIN" fingerprint AKIARTX3GSDS5CZLCV7N | awk '{print $1}')
+# legacy-reports: a key seen only in the thief's hands, and the key it minted
+esc_id=$("$KT_BIN" fingerprint AKIARTX3GSDSQOUP4RD6 | awk '{print $1}')
+minted_id=$("$KT_BIN" fingerprint AKIARTX3GSDSWGV5VKLP | awk '{print $1}')
 
 run s1 scan "${GEO[@]}" --alerts "$WORK/a1.jsonl" --report "$WORK/r1.json" "$KT_SAMPLES"
 # 1 (a key to rotate) + 4 (samples/ holds a truncated archive on purpose)
 expect_rc s1 5
-expect_grep s1.err "keys seen: 2 to rotate"
+expect_grep s1.err "keys seen: 4 to rotate"
 expect_grep s1.err "rotate .*ghp_…"
 expect_grep s1.err "rotate .*AKIARTX3GSDS5CZLCV7N"
+expect_grep s1.err "rotate .*AKIARTX3GSDSQOUP4RD6"
+expect_grep s1.err "rotate .*AKIARTX3GSDSWGV5VKLP"
 
 # Deterministic: a second run gives the same bytes.
 run s2 scan "${GEO[@]}" --alerts "$WORK/a2.jsonl" --report "$WORK/r2.json" "$KT_SAMPLES"
@@ -46,6 +51,15 @@ first_high=$(jq -r --arg k "$pat_id" 'select(.key == $k and .time >= "2026-11-04
 jq -e --arg k "$aws_id" '.keys[] | select(.key == $k) | .verdict == "rotate" and
         ([.findings[].detector] | index("impossible_travel") and index("sensitive_op"))' \
     "$WORK/r1.json" >/dev/null || fail "the AWS key's findings"
+# Without any baseline: the forgotten key is caught by what it does (enumeration, an
+# administrator grant, a second key), and the key it minted is rotated with it.
+jq -e --arg k "$esc_id" '.keys[] | select(.key == $k) | .verdict == "rotate" and
+        ([.findings[].detector] | index("recon_burst") and index("privilege_change")
+         and index("credential_chain"))' "$WORK/r1.json" >/dev/null ||
+    fail "the legacy-reports key's findings"
+jq -e --arg k "$minted_id" '.keys[] | select(.key == $k) | .verdict == "rotate" and
+        ([.findings[].detector] | index("credential_chain"))' "$WORK/r1.json" >/dev/null ||
+    fail "the minted key's findings"
 # Alerts are well-formed and explain themselves.
 jq -e -s 'length > 10 and all(.[]; has("time") and has("key") and has("detector") and
         (.severity | test("^(low|medium|high|critical)$")) and (.reason | length > 20))' \
