@@ -96,13 +96,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     if (in->op.len == 0 || kt_event_failed(ev) || (in->mature && in->usual_client)) {
         return;
     }
-    const struct op *hit = NULL;
-    for (size_t i = 0; i < KT_ARRAY_LEN(ops) && hit == NULL; i++) {
-        if (in->op.len > 0 && ops[i].name[0] == in->op.ptr[0] &&
-            kt_str_eq_cstr(in->op, ops[i].name)) {
-            hit = &ops[i];
-        }
-    }
+    const struct op *hit = kt_det_find_op(in->op, ops, KT_ARRAY_LEN(ops), sizeof(ops[0]));
     if (hit == NULL) {
         return;
     }

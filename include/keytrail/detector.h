@@ -118,4 +118,21 @@ const char *kt_fmt_asn(uint32_t asn, char *out, size_t cap);
 /* The product token of a user agent ("python-requests/2.32.3"), redacted, into out. */
 const char *kt_fmt_agent_name(struct kt_str user_agent, char *out, size_t cap);
 
+/*
+ * The row of an operation table whose first member, a `const char *`, names op exactly
+ * ("iam.amazonaws.com:PutUserPolicy"); NULL when none does. stride is sizeof(row).
+ */
+static inline const void *kt_det_find_op(struct kt_str op, const void *table, size_t n,
+                                         size_t stride)
+{
+    for (size_t i = 0; i < n && op.len > 0; i++) {
+        const void *row = (const char *)table + i * stride;
+        const char *name = *(const char *const *)row;
+        if (name[0] == op.ptr[0] && kt_str_eq_cstr(op, name)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
 #endif
