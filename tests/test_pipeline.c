@@ -316,6 +316,20 @@ static size_t build(enum layout lay, int n, int bad, char *buf, size_t cap, uint
     return len;
 }
 
+/* Runs a pipeline with default options over one path, collecting events and keeping warnings
+ * (n_warned starts at 0). The caller frees the pipeline. */
+static struct kt_pipeline *run_collect(char *path, struct collected *c)
+{
+    struct kt_pipeline_opts opts = { .warn = keep_warning };
+    struct kt_pipeline *pl;
+    struct kt_err err;
+    assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
+    char *paths[] = { path };
+    n_warned = 0;
+    assert_int_equal(kt_pipeline_run(pl, paths, 1, collect, c, &err), KT_OK);
+    return pl;
+}
+
 static void test_bad_record_in_every_layout(void **state)
 {
     (void)state;
@@ -329,14 +343,8 @@ static void test_bad_record_in_every_layout(void **state)
             uint64_t line = 0, offset = 0;
             size_t len = build((enum layout)lay, N, positions[k], buf, cap, &line, &offset);
             char *path = kt_test_tmpfile(buf, len);
-            struct kt_pipeline_opts opts = { .warn = keep_warning };
-            struct kt_pipeline *pl;
-            struct kt_err err;
-            assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
             struct collected c = { 0 };
-            char *paths[] = { path };
-            n_warned = 0;
-            assert_int_equal(kt_pipeline_run(pl, paths, 1, collect, &c, &err), KT_OK);
+            struct kt_pipeline *pl = run_collect(path, &c);
             const struct kt_run_stats *st = kt_pipeline_stats(pl);
             char want[700];
             /* JSON lines are split by lines unless the very first line is broken. */
@@ -382,14 +390,8 @@ static void test_missing_comma(void **state)
         }
     }
     char *path = kt_test_tmpfile(buf, len);
-    struct kt_pipeline_opts opts = { .warn = keep_warning };
-    struct kt_pipeline *pl;
-    struct kt_err err;
-    assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
     struct collected c = { 0 };
-    char *paths[] = { path };
-    n_warned = 0;
-    assert_int_equal(kt_pipeline_run(pl, paths, 1, collect, &c, &err), KT_OK);
+    struct kt_pipeline *pl = run_collect(path, &c);
     assert_int_equal(c.events, N - 1);
     assert_int_equal(kt_pipeline_stats(pl)->bad[KT_BAD_JSON], 1);
     assert_int_equal(n_warned, 1);
@@ -413,14 +415,8 @@ static void test_truncated_gzip_every_offset(void **state)
     /* From 2 bytes: one byte (0x1f) cannot be told from a one-byte plain file. */
     for (size_t keep = 2; keep < gz_len; keep++) {
         write_file(dir, "cut.log.gz", gz, keep);
-        struct kt_pipeline_opts opts = { .warn = keep_warning };
-        struct kt_pipeline *pl;
-        struct kt_err err;
-        assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
         struct collected c = { 0 };
-        char *paths[] = { dir };
-        n_warned = 0;
-        assert_int_equal(kt_pipeline_run(pl, paths, 1, collect, &c, &err), KT_OK);
+        struct kt_pipeline *pl = run_collect(dir, &c);
         const struct kt_run_stats *st = kt_pipeline_stats(pl);
         if (st->files_damaged != 1 || !kt_run_stats_damaged(st) || st->files_unknown != 0) {
             fail_msg("cut at %zu of %zu: damaged %llu, unknown %llu", keep, gz_len,
