@@ -147,6 +147,68 @@ const struct kt_engine_evictions *kt_engine_evictions(const struct kt_engine *e)
 /* The key states (for tests and state files). */
 const struct kt_keystate *kt_engine_keystate(const struct kt_engine *e, const struct kt_keyid *key);
 
+/* ---- persistence and retention (state.c, keystate_io.c) ---- */
+
+/* What the engine counted over its life, beyond its keys: saved and restored with a state. */
+struct kt_engine_history {
+    uint64_t alerts;
+    struct kt_engine_evictions evicted;
+    int64_t from_ms, to_ms; /* event time covered; KT_TIME_NONE when no event yet */
+};
+
+void kt_engine_history_get(const struct kt_engine *e, struct kt_engine_history *out);
+/* Adds h to the engine's counters and widens its time range (restoring, merging). */
+void kt_engine_history_add(struct kt_engine *e, const struct kt_engine_history *h);
+
+/*
+ * Calls fn for every key in restore order: the least recently used first, lowest tier first,
+ * so restoring the keys in this order rebuilds the same eviction lists. Stops at, and returns,
+ * the first non-OK return.
+ */
+typedef enum kt_rc (*kt_engine_key_fn)(void *ctx, const struct kt_keystate *ks);
+enum kt_rc kt_engine_each_key(const struct kt_engine *e, kt_engine_key_fn fn, void *ctx);
+
+/* The i-th finding of a key (i < ks->n_findings). */
+const struct kt_finding *kt_engine_key_finding(const struct kt_engine *e,
+                                               const struct kt_keystate *ks, size_t i);
+
+/*
+ * The layout of detectors' per-key state (ks->det_state, kt_engine_det_state_size bytes):
+ * detector d's part is at *offset, *size bytes; false when d keeps none.
+ */
+size_t kt_engine_det_state_size(const struct kt_engine *e);
+size_t kt_engine_n_detectors(const struct kt_engine *e);
+bool kt_engine_det_layout(const struct kt_engine *e, size_t d, const char **name, size_t *offset,
+                          size_t *size);
+
+/*
+ * Adds a key as saved: ks with its identity, counters, baseline, recent, move and timeline
+ * (its findings, lru and det_state fields are ignored), findings[0, n) (more than
+ * KT_KEY_FINDINGS are dropped), and det_state (kt_engine_det_state_size bytes in this engine's
+ * layout, or NULL). A key already held is merged into: counts add, baselines merge, findings
+ * unite (kt_baseline_merge; a finding held twice keeps the earliest and adds the counts). At
+ * max_keys the least recently used key is evicted as for an event. KT_OK or KT_ENOMEM.
+ */
+enum kt_rc kt_engine_restore_key(struct kt_engine *e, const struct kt_keystate *ks,
+                                 const struct kt_finding *findings, size_t n,
+                                 const void *det_state);
+
+/* Drops a key and its findings (`keytrail state forget`). Returns whether it was held. */
+bool kt_engine_forget(struct kt_engine *e, const struct kt_keyid *key);
+
+/* Retention: how long unused state is kept, in days of event time (0: forever). */
+struct kt_retention {
+    uint32_t key_days;   /* a key unused this long before the newest event is dropped */
+    uint32_t entry_days; /* baseline entries (addresses, places, agents...) unused this long
+                            are dropped, and the hour and weekday profiles decay */
+};
+
+/*
+ * Applies retention at now_ms (event time: the newest event seen, so a replay ages the same
+ * way). Returns the number of keys dropped (their findings go with them).
+ */
+uint64_t kt_engine_age(struct kt_engine *e, int64_t now_ms, const struct kt_retention *r);
+
 /*
  * Final risk and verdict of one key from its findings, with hindsight over the whole run: a key
  * whose rotate-level evidence is only a new place (new_country, new_asn, impossible_travel),
