@@ -1157,3 +1157,282 @@ enum kt_rc kt_engine_report(struct kt_engine *e, bool all_keys, struct kt_report
     out->to_ms = e->to_ms == INT64_MIN ? KT_TIME_NONE : e->to_ms;
     return KT_OK;
 }
+
+/* ---- persistence and retention ---- */
+
+void kt_engine_history_get(const struct kt_engine *e, struct kt_engine_history *out)
+{
+    out->alerts = e->alerts;
+    out->evicted = e->evicted;
+    out->from_ms = e->from_ms == INT64_MAX ? KT_TIME_NONE : e->from_ms;
+    out->to_ms = e->to_ms == INT64_MIN ? KT_TIME_NONE : e->to_ms;
+}
+
+void kt_engine_history_add(struct kt_engine *e, const struct kt_engine_history *h)
+{
+    e->alerts += h->alerts;
+    e->evicted.keys += h->evicted.keys;
+    e->evicted.rotate += h->evicted.rotate;
+    e->evicted.investigate += h->evicted.investigate;
+    e->evicted.findings += h->evicted.findings;
+    if (h->from_ms != KT_TIME_NONE) {
+        e->from_ms = KT_MIN(e->from_ms, h->from_ms);
+    }
+    if (h->to_ms != KT_TIME_NONE) {
+        e->to_ms = KT_MAX(e->to_ms, h->to_ms);
+    }
+}
+
+enum kt_rc kt_engine_each_key(const struct kt_engine *e, kt_engine_key_fn fn, void *ctx)
+{
+    for (size_t t = 0; t < KT_ARRAY_LEN(e->lru); t++) {
+        for (uint32_t s = e->lru[t].tail; s != KT_ENGINE_NO_SLOT; s = key_at(e, s)->lru_prev) {
+            enum kt_rc rc = fn(ctx, key_at(e, s));
+            if (rc != KT_OK) {
+                return rc;
+            }
+        }
+    }
+    return KT_OK;
+}
+
+const struct kt_finding *kt_engine_key_finding(const struct kt_engine *e,
+                                               const struct kt_keystate *ks, size_t i)
+{
+    return &e->findings[ks->findings[i]];
+}
+
+size_t kt_engine_det_state_size(const struct kt_engine *e)
+{
+    return e->state_size;
+}
+
+size_t kt_engine_n_detectors(const struct kt_engine *e)
+{
+    return e->n_dets;
+}
+
+bool kt_engine_det_layout(const struct kt_engine *e, size_t d, const char **name, size_t *offset,
+                          size_t *size)
+{
+    if (d >= e->n_dets || e->state_off[d] == SIZE_MAX) {
+        return false;
+    }
+    *name = e->dets[d]->name;
+    *offset = e->state_off[d];
+    *size = e->dets[d]->state_size;
+    return true;
+}
+
+/* Adds a saved finding to ks, or folds it into the one it repeats. */
+static enum kt_rc restore_finding(struct kt_engine *e, struct kt_keystate *ks,
+                                  const struct kt_finding *f)
+{
+    if ((e->n_findings + 1) * 10 > e->dedup_cap * 7 && grow_dedup(e) != KT_OK) {
+        return KT_ENOMEM;
+    }
+    size_t s = finding_hash(&f->key, f->detector, f->value) & (e->dedup_cap - 1);
+    for (; e->dedup[s].finding != 0; s = (s + 1) & (e->dedup_cap - 1)) {
+        struct kt_finding *old = &e->findings[e->dedup[s].finding - 1];
+        if (same_finding(old, f)) {
+            if (f->time_ms < old->time_ms) {
+                /* The earlier occurrence tells the story (its reason, its address). */
+                uint64_t count = old->count, accepted = old->accepted;
+                int64_t last = old->last_ms;
+                *old = *f;
+                old->count = count;
+                old->accepted = accepted;
+                old->last_ms = last;
+            }
+            old->count += f->count;
+            old->accepted += f->accepted;
+            old->last_ms = KT_MAX(old->last_ms, f->last_ms);
+            return KT_OK;
+        }
+    }
+    if (ks->n_findings == KT_KEY_FINDINGS) {
+        ks->dropped_findings++;
+        return KT_OK;
+    }
+    if (e->n_findings == e->cap_findings) {
+        size_t ncap = e->cap_findings ? e->cap_findings * 2 : 256;
+        struct kt_finding *nf = realloc(e->findings, ncap * sizeof(*nf));
+        if (nf == NULL) {
+            return KT_ENOMEM;
+        }
+        e->findings = nf;
+        e->cap_findings = ncap;
+    }
+    e->findings[e->n_findings] = *f;
+    e->dedup[s].finding = (uint32_t)e->n_findings + 1;
+    ks->findings[ks->n_findings++] = (uint32_t)e->n_findings;
+    e->n_findings++;
+    return KT_OK;
+}
+
+/* Folds the counters and timeline of a saved copy of a key into the one held. */
+static void merge_keystate(struct kt_keystate *dst, const struct kt_keystate *src)
+{
+    kt_baseline_merge(&dst->base, &src->base);
+    if (src->recent.win_start_ms != KT_TIME_NONE &&
+        (dst->recent.win_start_ms == KT_TIME_NONE ||
+         src->recent.win_start_ms > dst->recent.win_start_ms)) {
+        dst->recent = src->recent;
+    }
+    if (src->move.since_ms != KT_TIME_NONE &&
+        (dst->move.since_ms == KT_TIME_NONE || src->move.since_ms < dst->move.since_ms)) {
+        dst->move = src->move;
+    }
+    dst->first_ms = KT_MIN(dst->first_ms, src->first_ms);
+    dst->last_ms = KT_MAX(dst->last_ms, src->last_ms);
+    dst->events += src->events;
+    dst->quarantined += src->quarantined;
+    dst->dropped_findings = (uint16_t)KT_MIN(dst->dropped_findings + src->dropped_findings,
+                                             UINT16_MAX);
+    if (src->last_day != INT32_MIN) {
+        int32_t newest = dst->last_day == INT32_MIN ? src->last_day
+                                                    : KT_MAX(dst->last_day, src->last_day);
+        uint16_t days[KT_REPORT_DAYS] = { 0 };
+        const struct kt_keystate *both[2] = { dst, src };
+        for (int k = 0; k < 2; k++) {
+            if (both[k]->last_day == INT32_MIN) {
+                continue;
+            }
+            for (int64_t d = (int64_t)newest - (KT_REPORT_DAYS - 1); d <= newest; d++) {
+                if (d > both[k]->last_day || both[k]->last_day - d >= KT_REPORT_DAYS) {
+                    continue;
+                }
+                size_t i = (size_t)(((d % KT_REPORT_DAYS) + KT_REPORT_DAYS) % KT_REPORT_DAYS);
+                days[i] = (uint16_t)KT_MIN((uint32_t)days[i] + both[k]->days[i], UINT16_MAX);
+            }
+        }
+        memcpy(dst->days, days, sizeof(days));
+        dst->last_day = newest;
+    }
+}
+
+enum kt_rc kt_engine_restore_key(struct kt_engine *e, const struct kt_keystate *saved,
+                                 const struct kt_finding *findings, size_t n,
+                                 const void *det_state)
+{
+    struct kt_cred id = { .family = saved->family, .flags = saved->flags, .key = saved->key };
+    memcpy(id.kind, saved->kind, sizeof(id.kind));
+    memcpy(id.hint, saved->hint, sizeof(id.hint));
+    memcpy(id.account, saved->account, sizeof(id.account));
+    bool held = kt_engine_keystate(e, &saved->key) != NULL;
+    struct kt_keystate *ks = key_state(e, &id);
+    if (ks == NULL) {
+        return KT_ENOMEM;
+    }
+    if (held) {
+        merge_keystate(ks, saved);
+    } else {
+        ks->base = saved->base;
+        ks->recent = saved->recent;
+        ks->first_ms = saved->first_ms;
+        ks->last_ms = saved->last_ms;
+        ks->events = saved->events;
+        ks->quarantined = saved->quarantined;
+        ks->dropped_findings = saved->dropped_findings;
+        ks->move = saved->move;
+        ks->last_day = saved->last_day;
+        memcpy(ks->days, saved->days, sizeof(ks->days));
+    }
+    if (det_state != NULL && e->state_size > 0 && ks->det_state == NULL) {
+        if ((ks->det_state = malloc(e->state_size)) == NULL) {
+            return KT_ENOMEM;
+        }
+        memcpy(ks->det_state, det_state, e->state_size);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct kt_finding f = findings[i];
+        f.key = ks->key;
+        if (restore_finding(e, ks, &f) != KT_OK) {
+            return KT_ENOMEM;
+        }
+    }
+    enum kt_verdict v;
+    stream_risk(e, ks, &v);
+    ks->at_rotate = v == KT_VERDICT_ROTATE;
+    uint32_t slot;
+    if (kt_keytab_get(&e->index, &ks->key, &slot)) {
+        lru_touch(e, slot, tier_of(ks));
+    }
+    return KT_OK;
+}
+
+/* Removes the key in slot: its findings, its table entry, and its slot (the last key moves
+ * into it, so the array stays dense). */
+static void drop_slot(struct kt_engine *e, uint32_t slot)
+{
+    struct kt_keystate *ks = key_at(e, slot);
+    lru_unlink(e, slot);
+    uint32_t *f = ks->findings;
+    for (size_t i = 1; i < ks->n_findings; i++) { /* highest index first, as in evict */
+        uint32_t x = f[i];
+        size_t j = i;
+        for (; j > 0 && f[j - 1] < x; j--) {
+            f[j] = f[j - 1];
+        }
+        f[j] = x;
+    }
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        remove_finding(e, f[i]);
+    }
+    kt_keytab_del(&e->index, &ks->key, NULL);
+    free(ks->det_state);
+    uint32_t last = (uint32_t)e->n_keys - 1;
+    if (slot != last) {
+        struct kt_keystate *mv = key_at(e, last);
+        *ks = *mv;
+        kt_keytab_set(&e->index, &ks->key, slot);
+        if (ks->lru_prev != KT_ENGINE_NO_SLOT) {
+            key_at(e, ks->lru_prev)->lru_next = slot;
+        } else {
+            e->lru[ks->tier].head = slot;
+        }
+        if (ks->lru_next != KT_ENGINE_NO_SLOT) {
+            key_at(e, ks->lru_next)->lru_prev = slot;
+        } else {
+            e->lru[ks->tier].tail = slot;
+        }
+    }
+    e->n_keys--;
+}
+
+bool kt_engine_forget(struct kt_engine *e, const struct kt_keyid *key)
+{
+    uint32_t slot;
+    if (!kt_keytab_get(&e->index, key, &slot)) {
+        return false;
+    }
+    drop_slot(e, slot);
+    return true;
+}
+
+uint64_t kt_engine_age(struct kt_engine *e, int64_t now_ms, const struct kt_retention *r)
+{
+    uint64_t dropped = 0;
+    if (now_ms == KT_TIME_NONE || r == NULL) {
+        return 0;
+    }
+    int64_t key_cut = r->key_days ? now_ms - (int64_t)r->key_days * 86400000 : INT64_MIN;
+    for (size_t i = e->n_keys; i-- > 0;) {
+        struct kt_keystate *ks = key_at(e, i);
+        /* A key with findings is kept as long as one is within the window: its verdict
+         * still stands. */
+        int64_t last = ks->last_ms;
+        for (size_t k = 0; k < ks->n_findings; k++) {
+            last = KT_MAX(last, e->findings[ks->findings[k]].last_ms);
+        }
+        if (r->key_days && last != INT64_MIN && last < key_cut) {
+            drop_slot(e, (uint32_t)i);
+            dropped++;
+            continue;
+        }
+        if (r->entry_days) {
+            kt_baseline_age(&ks->base, now_ms, r->entry_days);
+        }
+    }
+    return dropped;
+}

@@ -63,6 +63,7 @@ struct kt_splitter {
     bool damage_reported;
 
     enum kt_split_mode mode;
+    bool hold_partial;     /* lines: an unterminated last line is not handed out */
     bool skipping;         /* lines: inside an oversize line; json: skip to the next newline */
     uint64_t skip_line;    /* where the record being skipped started */
     uint64_t skip_offset;
@@ -114,6 +115,16 @@ void kt_splitter_free(struct kt_splitter *sp)
 void kt_splitter_set_mode(struct kt_splitter *sp, enum kt_split_mode mode)
 {
     sp->mode = mode;
+}
+
+void kt_splitter_hold_partial(struct kt_splitter *sp)
+{
+    sp->hold_partial = true;
+}
+
+uint64_t kt_splitter_consumed(const struct kt_splitter *sp)
+{
+    return sp->base + sp->start;
 }
 
 void kt_splitter_set_reader(struct kt_splitter *sp, kt_read_fn fn, void *ctx)
@@ -358,7 +369,7 @@ static enum kt_rc next_line(struct kt_splitter *sp, struct kt_record *rec, struc
             continue;
         }
         if (sp->eof) {
-            if (sp->start < sp->end) {
+            if (sp->start < sp->end && !sp->hold_partial) {
                 const char *p = base + sp->start;
                 size_t len = sp->end - sp->start;
                 uint64_t line = sp->line++;

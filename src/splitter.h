@@ -70,6 +70,15 @@ enum kt_rc kt_splitter_peek(struct kt_splitter *sp, struct kt_str *prefix, struc
 uint64_t kt_splitter_drop_line(struct kt_splitter *sp);
 
 void kt_splitter_set_mode(struct kt_splitter *sp, enum kt_split_mode mode);
+/*
+ * Lines mode: at the end of input, a last line without its newline is not handed out (a line
+ * still being written to a growing log); kt_splitter_consumed then ends before it. For inputs
+ * read again later from that offset (ledger.h).
+ */
+void kt_splitter_hold_partial(struct kt_splitter *sp);
+/* Offset in the input after the last record handed out (after KT_END: everything read but a
+ * held-back line). */
+uint64_t kt_splitter_consumed(const struct kt_splitter *sp);
 
 /* Reads through fn (kt_source_read's contract) instead of the source itself: the read-ahead
  * thread (prefetch.h). Call before kt_splitter_peek. */

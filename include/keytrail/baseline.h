@@ -166,6 +166,13 @@ double kt_baseline_idle_days(const struct kt_baseline *b, int64_t t_ms);
 void kt_baseline_merge(struct kt_baseline *dst, const struct kt_baseline *src);
 
 /*
+ * Ages b at now_ms (event time): set entries unused for more than entry_days days are dropped,
+ * and the hour and weekday profiles are halved once their total passes 65536, so old habits
+ * fade. Returns the number of entries dropped; 0 when entry_days is 0 or now_ms unusable.
+ */
+size_t kt_baseline_age(struct kt_baseline *b, int64_t now_ms, uint32_t entry_days);
+
+/*
  * Serialises b compactly (little-endian, versioned, empty set slots omitted) into buf. Returns
  * the size written, or 0 when cap is too small; KT_BASELINE_MAX_BYTES always suffices.
  */
