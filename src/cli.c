@@ -20,6 +20,7 @@
 
 #include "fmt_json.h"
 #include "redact.h"
+#include "timefmt.h"
 
 enum opt_id {
     OPT_HELP,
@@ -47,6 +48,13 @@ enum opt_id {
     OPT_LIST_DETECTORS,
     OPT_THREADS,
     OPT_MAX_KEYS,
+    OPT_STATE,
+    OPT_STATE_RESET,
+    OPT_WAIT,
+    OPT_REPROCESS,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_FORGET_AFTER,
 };
 
 /* Which commands take an option. */
@@ -55,8 +63,9 @@ enum opt_id {
 #define C_FINGERPRINT (1u << 2)
 #define C_MKGEO (1u << 3)
 #define C_SCAN (1u << 4)
+#define C_STATE (1u << 5)
 #define C_READERS (C_EVENTS | C_KEYS | C_SCAN)
-#define C_ALL (C_READERS | C_FINGERPRINT | C_MKGEO)
+#define C_ALL (C_READERS | C_FINGERPRINT | C_MKGEO | C_STATE)
 #define C_DETECT C_SCAN
 
 struct opt {
@@ -82,6 +91,21 @@ static const struct opt options[] = {
       "addresses and networks to flag (one CIDR per line, optional label): Tor exits, known bad" },
     { OPT_LEAKED, "leaked", 0, "FILE", C_DETECT,
       "keys known to be leaked: one key id or token per line, optional leak time" },
+    { OPT_STATE, "state", 's', "FILE", C_DETECT,
+      "load what earlier runs learned from FILE and save it back at the end: baselines, "
+      "findings already alerted, the inputs already read (created if missing)" },
+    { OPT_STATE_RESET, "state-reset", 0, NULL, C_DETECT,
+      "with --state: ignore what FILE holds and start afresh (FILE is replaced at the end)" },
+    { OPT_WAIT, "wait", 0, NULL, C_DETECT,
+      "with --state: wait for another run using FILE to finish instead of failing" },
+    { OPT_REPROCESS, "reprocess", 0, NULL, C_DETECT,
+      "with --state: read every input again, even those the state says were read" },
+    { OPT_SINCE, "since", 0, "TIME", C_DETECT,
+      "only events at or after TIME (2026-11-02 or 2026-11-02T14:00:00Z)" },
+    { OPT_UNTIL, "until", 0, "TIME", C_DETECT, "only events before TIME" },
+    { OPT_FORGET_AFTER, "forget-after", 0, "DAYS", C_DETECT,
+      "with --state: drop keys unused for DAYS days of log time (default 400; 0: never; "
+      "config retention.key_days)" },
     { OPT_LIST_DETECTORS, "list-detectors", 0, NULL, C_DETECT,
       "list the detectors and their knobs, and exit" },
     { OPT_FORMAT, "format", 'f', "NAME", C_READERS,
@@ -104,7 +128,7 @@ static const struct opt options[] = {
     { OPT_KEYED, "keyed", 'k', NULL, C_EVENTS, "only records that carry a credential" },
     { OPT_KEY, "key", 0, "KEYID", C_EVENTS,
       "only records of this key id (repeatable; see `keytrail fingerprint`)" },
-    { OPT_JSON, "json", 'j', NULL, C_KEYS | C_FINGERPRINT,
+    { OPT_JSON, "json", 'j', NULL, C_KEYS | C_FINGERPRINT | C_STATE,
       "JSON output (one object per line) instead of a table" },
     { OPT_HASHED_TOKEN, "hashed-token", 0, NULL, C_FINGERPRINT,
       "the value is a GitHub audit log hashed_token, not a token" },
@@ -131,6 +155,14 @@ static const struct kt_command commands[] = {
       "Exit status: 1 when a key must be rotated (may be combined with 4), else as for\n"
       "every command.",
       1, kt_cmd_scan },
+    { "state", C_STATE, "show|merge|forget ...",
+      "look into, combine or edit state files (scan --state)",
+      "  keytrail state show FILE [--json]      keys, sizes, time covered, inputs read\n"
+      "  keytrail state merge OUT IN...          combine states of shards into OUT\n"
+      "  keytrail state forget FILE KEYID...     drop keys (after rotating them)\n"
+      "`keytrail state SUBCOMMAND --help` says more. Each takes the state's lock: it waits\n"
+      "for a scan using the file to finish.",
+      1, kt_cmd_state },
     { "events", C_EVENTS, "[options] PATH...",
       "print every log record as one JSON object per line (credentials fingerprinted)",
       "PATH is a file, a directory (read recursively in chronological name order) or - for\n"
@@ -297,6 +329,10 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
 {
     switch (o->id) {
     case OPT_HELP:
+        if (cli->cmd->run == kt_cmd_state && cli->n_paths > 0) {
+            cli->help = true; /* `state SUB --help`: the subcommand prints its own */
+            return -1;
+        }
         print_command_help(cli->cmd);
         return KT_EXIT_OK;
     case OPT_VERSION:
@@ -403,6 +439,33 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
     case OPT_IP_LIST: cli->ip_list_path = arg; return -1;
     case OPT_LEAKED: cli->leaked_path = arg; return -1;
     case OPT_LIST_DETECTORS: list_detectors(); return KT_EXIT_OK;
+    case OPT_STATE: cli->state_path = arg; return -1;
+    case OPT_STATE_RESET: cli->state_reset = true; return -1;
+    case OPT_WAIT: cli->state_wait = true; return -1;
+    case OPT_REPROCESS: cli->reprocess = true; return -1;
+    case OPT_SINCE:
+    case OPT_UNTIL: {
+        int64_t *t = o->id == OPT_SINCE ? &cli->since_ms : &cli->until_ms;
+        if (!kt_time_parse_arg(arg, t)) {
+            kt_cli_error("--%s: expected a time like 2026-11-02 or 2026-11-02T14:00:00Z, got "
+                         "'%s'",
+                         o->name, arg);
+            return KT_EXIT_USAGE;
+        }
+        return -1;
+    }
+    case OPT_FORGET_AFTER: {
+        char *end;
+        errno = 0;
+        long v = strtol(arg, &end, 10);
+        if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > 36500) {
+            kt_cli_error("--forget-after: expected a number of days from 0 to 36500, got '%s'",
+                         arg);
+            return KT_EXIT_USAGE;
+        }
+        cli->forget_after_days = v;
+        return -1;
+    }
     case OPT_SCHEMA:
         if (strcmp(arg, "maxmind") != 0 && strcmp(arg, "flat") != 0) {
             kt_cli_error("--schema: expected maxmind or flat, got '%s'", arg);
@@ -521,6 +584,8 @@ int kt_cli_main(int argc, char **argv)
     cli->cmd = cmd;
     cli->paths = paths;
     cli->max_keys = KT_CLI_DEFAULT_MAX_KEYS;
+    cli->since_ms = cli->until_ms = KT_TIME_NONE;
+    cli->forget_after_days = -1;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     cli->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;

@@ -51,6 +51,7 @@ struct kt_cli {
     unsigned threads; /* 0 = auto */
     size_t max_keys;  /* keys, scan: most keys held at once */
     bool quiet;
+    bool help; /* state SUBCOMMAND --help */
     bool json;
     bool keyed;
     bool hashed_token;
@@ -68,6 +69,13 @@ struct kt_cli {
     const char *leaked_path;
     struct kt_keyid key_filter[KT_CLI_MAX_KEYS];
     size_t n_key_filter;
+    /* --state and friends (scan) */
+    const char *state_path;
+    bool state_reset;   /* start afresh, replacing the state at the end */
+    bool state_wait;    /* wait for another run holding the state */
+    bool reprocess;     /* read inputs the ledger says were read */
+    int64_t since_ms, until_ms; /* event time filter; KT_TIME_NONE: none */
+    long forget_after_days;     /* -1: the config's retention.key_days */
     bool progress;       /* stderr is a terminal and not --quiet */
     int64_t started_ms;
 };
@@ -104,5 +112,6 @@ int kt_cmd_keys(struct kt_cli *cli);
 int kt_cmd_fingerprint(struct kt_cli *cli);
 int kt_cmd_mkgeo(struct kt_cli *cli);
 int kt_cmd_scan(struct kt_cli *cli);
+int kt_cmd_state(struct kt_cli *cli);
 
 #endif

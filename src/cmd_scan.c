@@ -17,17 +17,27 @@
 #include "engine.h"
 #include "jsonw.h"
 #include "out.h"
+#include "state.h"
 #include "timefmt.h"
 
 struct scan_ctx {
     struct kt_engine *engine;
     struct kt_jw alerts;
     bool flush_each; /* live input: each alert leaves as soon as it is made */
+    int64_t since_ms, until_ms;
+    uint64_t filtered; /* events outside --since/--until */
 };
 
 static enum kt_rc on_event(void *ctx, const struct kt_event *ev)
 {
     struct scan_ctx *sc = ctx;
+    if ((sc->since_ms != KT_TIME_NONE || sc->until_ms != KT_TIME_NONE) &&
+        (ev->time_ms == KT_TIME_NONE ||
+         (sc->since_ms != KT_TIME_NONE && ev->time_ms < sc->since_ms) ||
+         (sc->until_ms != KT_TIME_NONE && ev->time_ms >= sc->until_ms))) {
+        sc->filtered++;
+        return KT_OK;
+    }
     enum kt_rc rc = kt_engine_event(sc->engine, ev);
     if (rc == KT_OK && kt_jw_failed(&sc->alerts)) {
         rc = KT_EIO;
@@ -183,14 +193,106 @@ static void print_verdicts(const struct kt_report *r)
     }
 }
 
+/* Says what the state held and what the ledger let the run skip. */
+static void print_state(struct kt_cli *cli, const struct kt_state_info *si, bool found,
+                        struct kt_pipeline *pl)
+{
+    if (cli->quiet) {
+        return;
+    }
+    char from[KT_TIME_STRLEN] = "", to[KT_TIME_STRLEN] = "", n[32];
+    if (!found) {
+        fprintf(stderr, "keytrail: state %s: %s\n", cli->state_path,
+                cli->state_reset ? "starting afresh (--state-reset)" : "new, starting afresh");
+    } else {
+        kt_time_format(si->from_ms, from);
+        kt_time_format(si->to_ms, to);
+        fprintf(stderr, "keytrail: state %s: %s keys, %" PRIu64 " findings, %" PRIu64
+                        " inputs read before, events %s to %s\n",
+                cli->state_path, kt_fmt_count(si->keys, n, sizeof(n)), si->findings,
+                si->inputs, from[0] ? from : "-", to[0] ? to : "-");
+    }
+    uint64_t skipped = kt_pipeline_ledger_skipped(pl);
+    uint64_t resumed = kt_pipeline_ledger_resumed_bytes(pl);
+    if (skipped > 0 || resumed > 0) {
+        fprintf(stderr, "keytrail: %" PRIu64 " input%s skipped as already read, %" PRIu64
+                        " bytes skipped in inputs read on from where the last run stopped\n",
+                skipped, skipped == 1 ? "" : "s", resumed);
+    }
+}
+
+/* Opens --state: checks the path, takes the lock, loads it into the engine and ledger. */
+static bool open_state(struct kt_cli *cli, struct kt_engine *e, struct kt_ledger *lg,
+                       struct kt_state_lock **lock, struct kt_state_info *si, bool *found)
+{
+    struct kt_err err;
+    kt_err_clear(&err);
+    *found = false;
+    if (kt_state_check_path(cli->state_path, &err) != KT_OK ||
+        kt_state_lock(cli->state_path, cli->state_wait, lock, &err) != KT_OK) {
+        kt_cli_error("%s: %s", err.where[0] ? err.where : cli->state_path, err.msg);
+        return false;
+    }
+    if (cli->state_reset) {
+        return true;
+    }
+    if (kt_state_load(cli->state_path, e, lg, found, si, &err) != KT_OK) {
+        kt_cli_error("%s: %s (left as it is; --state-reset starts afresh and replaces it)",
+                     err.where[0] ? err.where : cli->state_path, err.msg);
+        return false;
+    }
+    return true;
+}
+
+/* Applies retention and saves the state; prints the error and returns false on failure. */
+static bool save_state(struct kt_cli *cli, const struct kt_config *cfg, struct kt_engine *e,
+                       const struct kt_ledger *lg, struct kt_state_info *si)
+{
+    struct kt_retention ret = {
+        .key_days = cli->forget_after_days >= 0 ? (uint32_t)cli->forget_after_days
+                                                : (uint32_t)cfg->retention_key_days,
+        .entry_days = (uint32_t)cfg->retention_entry_days,
+    };
+    struct kt_engine_history h;
+    kt_engine_history_get(e, &h);
+    uint64_t dropped = kt_engine_age(e, h.to_ms, &ret);
+    struct kt_err err;
+    kt_err_clear(&err);
+    if (kt_state_save(cli->state_path, e, lg, si, &err) != KT_OK) {
+        kt_cli_error("%s: %s", err.where[0] ? err.where : cli->state_path, err.msg);
+        return false;
+    }
+    if (!cli->quiet) {
+        char n[32];
+        fprintf(stderr, "keytrail: state saved to %s: %s keys, %" PRIu64 " bytes", cli->state_path,
+                kt_fmt_count(si->keys, n, sizeof(n)), si->file_bytes);
+        if (dropped > 0) {
+            fprintf(stderr, " (%" PRIu64 " keys unused for %u days dropped)", dropped,
+                    ret.key_days);
+        }
+        fprintf(stderr, "\n");
+    }
+    return true;
+}
+
 int kt_cmd_scan(struct kt_cli *cli)
 {
     int code = KT_EXIT_FATAL;
     struct scan_inputs in = { 0 };
     struct kt_pipeline *pl = NULL;
-    struct scan_ctx sc = { 0 };
+    struct scan_ctx sc = { .since_ms = cli->since_ms, .until_ms = cli->until_ms };
     int alerts_fd = -1;
     bool alerts_open = false;
+    struct kt_ledger *ledger = NULL;
+    struct kt_state_lock *lock = NULL;
+    struct kt_state_info si = { 0 };
+    bool state_found = false;
+    if (cli->state_path == NULL && (cli->state_reset || cli->state_wait || cli->reprocess ||
+                                    cli->forget_after_days >= 0)) {
+        kt_cli_error("--state-reset, --wait, --reprocess and --forget-after need --state FILE");
+        code = KT_EXIT_USAGE;
+        goto out;
+    }
     if (!load_inputs(cli, &in)) {
         code = KT_EXIT_USAGE;
         goto out;
@@ -234,6 +336,17 @@ int kt_cmd_scan(struct kt_cli *cli)
         kt_cli_error("%s", err.msg);
         goto out;
     }
+    if (cli->state_path != NULL) {
+        if (kt_ledger_new(&ledger) != KT_OK) {
+            kt_cli_error("out of memory");
+            goto out;
+        }
+        if (!open_state(cli, sc.engine, ledger, &lock, &si, &state_found)) {
+            code = KT_EXIT_USAGE;
+            goto out;
+        }
+        kt_pipeline_set_ledger(pl, ledger, cli->reprocess);
+    }
     enum kt_rc rc = kt_pipeline_run(pl, cli->paths, cli->n_paths, on_event, &sc, &err);
     alerts_open = false;
     if (kt_jw_fini(&sc.alerts) != KT_OK && rc == KT_OK) {
@@ -257,8 +370,14 @@ int kt_cmd_scan(struct kt_cli *cli)
     }
     code = kt_cli_finish(cli, pl, rc, &err);
     if (rc == KT_OK) {
+        if (cli->state_path != NULL) {
+            print_state(cli, &si, state_found, pl);
+        }
         if (!cli->quiet) {
             print_verdicts(&report);
+        }
+        if (cli->state_path != NULL && !save_state(cli, &in.cfg, sc.engine, ledger, &si)) {
+            code |= KT_EXIT_FATAL;
         }
         if (!reports_ok) {
             code |= KT_EXIT_FATAL;
@@ -277,6 +396,8 @@ out:
     }
     kt_engine_free(sc.engine);
     kt_pipeline_free(pl);
+    kt_ledger_free(ledger);
+    kt_state_unlock(lock);
     free_inputs(&in);
     return code;
 }

@@ -22,6 +22,8 @@ enum kt_rc kt_config_init(struct kt_config *cfg)
     cfg->broad_countries = 6;
     cfg->rotate_at = 70;
     cfg->investigate_at = 35;
+    cfg->retention_key_days = 400;
+    cfg->retention_entry_days = 180;
     size_t n;
     const struct kt_detector *const *dets = kt_detectors(&n);
     for (size_t i = 0; i < n && i < KT_CONFIG_MAX_DETECTORS; i++) {
@@ -635,13 +637,18 @@ static enum kt_rc load_root(struct kt_config *cfg, struct json_object *root,
             double *targets[] = { &cfg->rotate_at, &cfg->investigate_at };
             const double hi[] = { 100, 100 };
             rc = load_section_numbers(val, path, section, names, targets, hi, 2, err);
+        } else if (strcmp(section, "retention") == 0) {
+            const char *names[] = { "key_days", "entry_days" };
+            double *targets[] = { &cfg->retention_key_days, &cfg->retention_entry_days };
+            const double hi[] = { 36500, 36500 };
+            rc = load_section_numbers(val, path, section, names, targets, hi, 2, err);
         } else if (strcmp(section, "detectors") == 0) {
             rc = load_detectors(cfg, val, path, err);
         } else if (strcmp(section, "allow") == 0) {
             rc = load_allow(cfg, val, path, err);
         } else {
             rc = bad(err, path, section,
-                     "unknown section (maturity, broad, verdict, detectors, allow)");
+                     "unknown section (maturity, broad, verdict, retention, detectors, allow)");
         }
         if (rc != KT_OK) {
             return rc;

@@ -24,6 +24,10 @@ struct kt_config {
     /* Verdict thresholds on the 0..100 risk. */
     double rotate_at;
     double investigate_at;
+    /* State retention (--state): keys unused this many days of event time are dropped, and
+     * baseline entries unused this long fade out (0: kept forever). */
+    double retention_key_days;
+    double retention_entry_days;
     bool enabled[KT_CONFIG_MAX_DETECTORS];
     double knobs[KT_CONFIG_MAX_DETECTORS][KT_CONFIG_MAX_KNOBS];
     /* Allowlists: events that match are learned but never judged. */

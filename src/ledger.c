@@ -386,6 +386,9 @@ enum kt_rc kt_ledger_input_done(struct kt_ledger_input *in, uint64_t consumed,
     if (in == NULL) {
         return KT_OK;
     }
+    if (consumed == KT_LEDGER_ALL) {
+        consumed = in->delivered;
+    }
     if (!complete || consumed == 0) {
         goto out;
     }

@@ -93,6 +93,8 @@ bool kt_ledger_input_hold_partial(const struct kt_ledger_input *in);
 void kt_ledger_input_tap(struct kt_ledger_input *in, kt_read_fn inner, void *inner_ctx);
 enum kt_rc kt_ledger_read(void *in, void *buf, size_t cap, size_t *n, struct kt_err *err);
 
+#define KT_LEDGER_ALL UINT64_MAX /* consumed: every byte read through kt_ledger_read */
+
 /*
  * Records the read: consumed is the decompressed offset (from the file's start) up to which
  * every record was handed to the engine; kind the splitting mode the file turned out to be

@@ -56,7 +56,29 @@ struct kt_pipeline {
     struct kt_source *current; /* for progress: bytes of the file being read */
     bool stream;               /* the current file is split as a JSON stream */
     struct kt_prefetch *prefetch; /* the current file's read-ahead, when on */
+    uint64_t ledger_skipped, ledger_resumed;
 };
+
+void kt_pipeline_set_ledger(struct kt_pipeline *pl, struct kt_ledger *lg, bool reprocess)
+{
+    pl->opts.ledger = lg;
+    pl->opts.reprocess = reprocess;
+}
+
+uint64_t kt_pipeline_ledger_skipped(const struct kt_pipeline *pl)
+{
+    return pl->ledger_skipped;
+}
+
+uint64_t kt_pipeline_ledger_resumed_bytes(const struct kt_pipeline *pl)
+{
+    return pl->ledger_resumed;
+}
+
+static enum kt_rc read_source(void *ctx, void *buf, size_t cap, size_t *n, struct kt_err *err)
+{
+    return kt_source_read(ctx, buf, cap, n, err);
+}
 
 static int64_t now_ms(void)
 {
@@ -346,9 +368,19 @@ static enum kt_rc process_file(void *ctx, const char *path)
     const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
     struct kt_source *src = NULL;
     struct kt_splitter *sp = NULL;
+    struct kt_ledger_input *lin = NULL;
+    uint64_t base = 0;
+    bool stream = false, fmt_known = false;
+    const char *skipped = NULL;
     struct kt_err err;
     kt_err_clear(&err);
-    enum kt_rc rc = kt_source_open(&src, path, &pl->opts.source, &err);
+    enum kt_rc rc = kt_ledger_open(pl->opts.ledger, path, &pl->opts.source, pl->opts.reprocess,
+                                   &src, &lin, &base, &skipped, &err);
+    if (rc == KT_OK && src == NULL) {
+        pl->ledger_skipped++;
+        return KT_OK;
+    }
+    pl->ledger_resumed += base;
     if (rc != KT_OK) {
         if (rc == KT_ENOMEM) {
             return rc;
@@ -365,9 +397,21 @@ static enum kt_rc process_file(void *ctx, const char *path)
     }
     struct stat st;
     if (pl->opts.threads >= 2 && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-        S_ISREG(st.st_mode) && st.st_size > PREFETCH_MIN_FILE &&
+        S_ISREG(st.st_mode) && (uint64_t)st.st_size > PREFETCH_MIN_FILE + base &&
         kt_prefetch_start(&pl->prefetch, src, PREFETCH_BUFFERS, PREFETCH_BUFFER) == KT_OK) {
         kt_splitter_set_reader(sp, kt_prefetch_read, pl->prefetch);
+    }
+    if (lin != NULL) {
+        /* The ledger sees every byte the splitter reads (for the fingerprint of the last). */
+        if (pl->prefetch != NULL) {
+            kt_ledger_input_tap(lin, kt_prefetch_read, pl->prefetch);
+        } else {
+            kt_ledger_input_tap(lin, read_source, src);
+        }
+        kt_splitter_set_reader(sp, kt_ledger_read, lin);
+        if (kt_ledger_input_hold_partial(lin)) {
+            kt_splitter_hold_partial(sp);
+        }
     }
     struct kt_str prefix;
     rc = kt_splitter_peek(sp, &prefix, &err);
@@ -385,7 +429,6 @@ static enum kt_rc process_file(void *ctx, const char *path)
         goto out;
     }
     const struct kt_format *fmt = pl->opts.format;
-    bool stream = false;
     if (fmt == NULL) {
         fmt = kt_format_detect(prefix, pl->states, &stream);
         /* An over-long first line hides the format: count it and look past it. */
@@ -444,6 +487,7 @@ static enum kt_rc process_file(void *ctx, const char *path)
         rc = KT_ENOMEM;
         goto out;
     }
+    fmt_known = true;
     for (;;) {
         struct kt_record rec;
         enum kt_rc r = kt_splitter_next(sp, &rec, &err);
@@ -470,6 +514,18 @@ out:
     kt_prefetch_stop(pl->prefetch);
     pl->prefetch = NULL;
     pl->current = NULL;
+    if (lin != NULL) {
+        /* Up to the last record handed out: a line still being written waits for next time. */
+        uint64_t consumed = sp == NULL ? 0
+                            : stream   ? KT_LEDGER_ALL
+                                       : base + kt_splitter_consumed(sp);
+        if (kt_ledger_input_done(lin, consumed,
+                                 stream ? KT_LEDGER_DOCUMENT : KT_LEDGER_LINES,
+                                 rc == KT_OK && pl->stop == KT_OK && fmt_known) != KT_OK &&
+            rc == KT_OK) {
+            rc = KT_ENOMEM;
+        }
+    }
     if (src != NULL) {
         pl->stats.bytes_in += kt_source_bytes_in(src);
         pl->stats.bytes_out += kt_source_bytes_out(src);

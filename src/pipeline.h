@@ -12,6 +12,7 @@
 #include <keytrail/event.h>
 
 #include "format.h"
+#include "ledger.h"
 #include "runstats.h"
 #include "source.h"
 
@@ -23,6 +24,11 @@ struct kt_pipeline_opts {
     size_t cred_cache_entries;        /* 0: default */
     unsigned threads;                 /* 1: one thread; 2: decompress regular files on a second
                                          thread; 0: 2 when the machine has two cores or more */
+    /* The consumed-inputs ledger (--state): files or parts of files it holds are skipped, and
+     * what is read is recorded in it. NULL: read everything, record nothing. With reprocess
+     * everything is read again (and recorded). */
+    struct kt_ledger *ledger;
+    bool reprocess;
     /* Warnings (unreadable files, damage, the first malformed records). May be NULL. */
     void (*warn)(void *ctx, const struct kt_err *err);
     void *warn_ctx;
@@ -50,6 +56,14 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
                            kt_event_fn on_event, void *ctx, struct kt_err *err);
 
 const struct kt_run_stats *kt_pipeline_stats(const struct kt_pipeline *pl);
+
+/* Sets the ledger (see kt_pipeline_opts.ledger) after creation; the pipeline does not own it. */
+void kt_pipeline_set_ledger(struct kt_pipeline *pl, struct kt_ledger *lg, bool reprocess);
+
+/* Inputs the ledger said were read already (skipped whole), and bytes skipped in inputs read
+ * from where the last run stopped. */
+uint64_t kt_pipeline_ledger_skipped(const struct kt_pipeline *pl);
+uint64_t kt_pipeline_ledger_resumed_bytes(const struct kt_pipeline *pl);
 
 /*
  * Resolves an event's credential candidates (and the query string and path) into ev->creds
