@@ -236,6 +236,10 @@ static bool verify(struct kt_ledger_input *in, const struct kt_ledger_entry *e,
     bool ok;
     if (in->codec == KT_CODEC_PLAIN) {
         ok = pread_all(in->fd, tail, e->tail_len, e->consumed - e->tail_len);
+    } else if (e->consumed <= in->head_got) {
+        /* A short input: the head read already passed the offset. */
+        memcpy(tail, in->head + (e->consumed - e->tail_len), e->tail_len);
+        ok = true;
     } else {
         ok = e->consumed >= in->delivered && skip_to(in, src, e->consumed);
         if (ok) {
@@ -341,8 +345,14 @@ enum kt_rc kt_ledger_open(struct kt_ledger *lg, const char *path, const struct k
         }
         if (plain) {
             rc = reopen(in, path, so, e->consumed, src, err);
+        } else if (in->delivered != e->consumed) {
+            /* The head read went past the offset: decompress again up to it. */
+            rc = reopen(in, path, so, 0, src, err);
+            if (rc == KT_OK && !skip_to(in, *src, e->consumed)) {
+                rc = kt_err_at(err, KT_EIO, path, 0, "cannot read it again");
+            }
         }
-        /* Compressed: verify() left the source at the consumed offset. */
+        /* Else verify() left the compressed source at the consumed offset. */
     } else {
         rc = reopen(in, path, so, 0, src, err);
         in->head_got = KT_MIN(in->head_got, sizeof(in->head));
