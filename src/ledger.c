@@ -307,7 +307,8 @@ enum kt_rc kt_ledger_open(struct kt_ledger *lg, const char *path, const struct k
         ring_add(in, in->head + in->head_got, n);
         in->head_got += n;
     }
-    if (!reprocess) {
+    {
+        /* With reprocess the entry is still looked for: it is updated, not duplicated. */
         uint8_t fp[KT_LEDGER_FP];
         size_t fp_len = SIZE_MAX;
         for (size_t i = 0; i < lg->n && in->match < 0; i++) {
@@ -329,7 +330,9 @@ enum kt_rc kt_ledger_open(struct kt_ledger *lg, const char *path, const struct k
             }
         }
     }
-    if (in->match >= 0) {
+    if (in->match >= 0 && reprocess) {
+        rc = reopen(in, path, so, 0, src, err);
+    } else if (in->match >= 0) {
         const struct kt_ledger_entry *e = &lg->v[in->match];
         bool plain = in->codec == KT_CODEC_PLAIN;
         bool nothing_new = plain ? (uint64_t)in->st.st_size <= e->consumed : false;
