@@ -140,7 +140,7 @@ static const struct opt options[] = {
     { OPT_SCHEMA, "schema", 0, "NAME", C_MKGEO,
       "layout of the city database: maxmind (GeoIP2/GeoLite2, default) or flat "
       "(ip-location-db)" },
-    { OPT_QUIET, "quiet", 'q', NULL, C_READERS,
+    { OPT_QUIET, "quiet", 'q', NULL, C_READERS | C_STATE,
       "no progress line and no summary on stderr (warnings still appear)" },
     { OPT_HELP, "help", 'h', NULL, C_ALL, "show this help" },
 };
