@@ -246,6 +246,17 @@ def main():
     for p in reports + [alerts]:
         run.keep(p)
     run.run("scan_stdout", ["scan", "--ip-list", iplist, logs])
+    # State files: written, read back and rewritten, shown, merged; all searched like outputs.
+    state = os.path.join(o, "keytrail.state")
+    run.run("scan_state", ["scan", "--state", state, "--leaked", leaked, "--alerts",
+                           os.path.join(o, "alerts_state.jsonl"), logs])
+    run.run("scan_state2", ["scan", "--state", state, "--reprocess", "--alerts",
+                            os.path.join(o, "alerts_state2.jsonl"), logs])
+    run.run("state_show", ["state", "show", state])
+    run.run("state_show_json", ["state", "show", "--json", state])
+    run.run("state_merge", ["state", "merge", os.path.join(o, "merged.state"), state, state])
+    for p in (state, os.path.join(o, "merged.state"), os.path.join(o, "alerts_state.jsonl")):
+        run.keep(p)
 
     # Tokens as arguments, names and settings.
     for fam, tok, _p in tokens:
@@ -260,6 +271,9 @@ def main():
         run.run("arg_report_" + t, ["scan", "--report", "/nonexistent/" + tok + ".html", logs])
         run.run("arg_report_ext_" + t, ["scan", "--report", tok + ".pdf", logs])
         run.run("arg_alerts_" + t, ["scan", "--alerts", "/nonexistent/" + tok, logs])
+        run.run("arg_state_" + t, ["scan", "--state", "/nonexistent/" + tok + "/s", logs])
+        run.run("arg_state_show_" + t, ["state", "show", "/nonexistent/" + tok])
+        run.run("arg_state_forget_" + t, ["state", "forget", state, tok])
         run.run("arg_path_" + t, ["events", "/nonexistent/" + tok + "/x.log"])
         run.run("arg_cmd_" + t, [tok])
         run.run("arg_maxline_" + t, ["events", "--max-line", tok, logs])
@@ -305,7 +319,8 @@ def main():
                 leaks.setdefault((fam, os.path.basename(path)), k)
     sizes = {os.path.basename(p): os.path.getsize(p) for p in run.outputs}
     for must in ("events.out", "keys_json.out", "scan.err", "report.json", "report.html",
-                 "report.md", "alerts.jsonl"):
+                 "report.md", "alerts.jsonl", "keytrail.state", "merged.state",
+                 "state_show.out"):
         if sizes.get(must, 0) < 200:
             print("FAIL: %s is too small (%d bytes): the test must see real output"
                   % (must, sizes.get(must, 0)))

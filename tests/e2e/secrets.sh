@@ -22,6 +22,13 @@ known_tokens | awk 'NR <= 20' >"$WORK/leaked.list"
 run scan scan "${GEO[@]}" --leaked "$WORK/leaked.list" --report "$WORK/report.json" \
     --report "$WORK/report.md" --report "$WORK/report.html" "$KT_SAMPLES"
 run scan_file scan "${GEO[@]}" --alerts "$WORK/alerts.jsonl" "$KT_SAMPLES"
+# A state file, written, loaded and rewritten, and what `state` prints of it.
+run scan_state scan "${GEO[@]}" --leaked "$WORK/leaked.list" --state "$WORK/keytrail.state" \
+    --alerts /dev/null "$KT_SAMPLES"
+run scan_state2 scan "${GEO[@]}" --state "$WORK/keytrail.state" --reprocess --alerts /dev/null \
+    "$KT_SAMPLES"
+run state_show state show "$WORK/keytrail.state"
+run state_show_json state show --json "$WORK/keytrail.state"
 
 # fingerprint every token, from stdin and from the command line
 i=0
@@ -43,13 +50,14 @@ for f in report.json report.md report.html; do
 done
 grep -q 'malformed record skipped' "$WORK/events.err" || fail "no warnings were exercised"
 
-outputs=("$WORK"/*.out "$WORK"/*.err "$WORK"/report.* "$WORK"/alerts.jsonl)
-leaks=$(cat "${outputs[@]}" | grep -F -o -f "$WORK/tokens.txt" | sort -u | head -5 || true)
+[ "$(wc -c <"$WORK/keytrail.state")" -gt 50000 ] || fail "the state file is too small"
+outputs=("$WORK"/*.out "$WORK"/*.err "$WORK"/report.* "$WORK"/alerts.jsonl "$WORK"/keytrail.state)
+leaks=$(cat "${outputs[@]}" | grep -a -F -o -f "$WORK/tokens.txt" | sort -u | head -5 || true)
 if [ -n "$leaks" ]; then
     # Show where, without printing the tokens themselves.
     echo "$leaks" | while IFS= read -r t; do
         echo "leaked token of length ${#t} (prefix ${t:0:4}…) in:" >&2
-        grep -l -F -- "$t" "${outputs[@]}" >&2 || true
+        grep -a -l -F -- "$t" "${outputs[@]}" >&2 || true
     done
     fail "raw tokens found in keytrail output"
 fi
