@@ -221,6 +221,7 @@ static void note_identity(struct kt_ledger_input *in)
     e->size = (uint64_t)in->st.st_size;
     e->mtime_ns = mtime_ns(&in->st);
     e->codec = (uint8_t)in->codec;
+    e->whole = in->codec != KT_CODEC_PLAIN || e->consumed == e->size;
     memcpy(e->path, in->path, sizeof(e->path));
 }
 
@@ -282,7 +283,7 @@ enum kt_rc kt_ledger_open(struct kt_ledger *lg, const char *path, const struct k
     if (!reprocess) {
         for (size_t i = 0; i < lg->n; i++) {
             const struct kt_ledger_entry *e = &lg->v[i];
-            if (e->dev == (uint64_t)in->st.st_dev && e->ino == (uint64_t)in->st.st_ino &&
+            if (e->whole && e->dev == (uint64_t)in->st.st_dev && e->ino == (uint64_t)in->st.st_ino &&
                 e->size == (uint64_t)in->st.st_size && e->mtime_ns == mtime_ns(&in->st)) {
                 *skipped_why = "unchanged since it was read";
                 input_free(in);
@@ -392,18 +393,15 @@ enum kt_rc kt_ledger_read(void *ctx, void *buf, size_t cap, size_t *n, struct kt
     return rc;
 }
 
-enum kt_rc kt_ledger_input_done(struct kt_ledger_input *in, uint64_t consumed,
-                                enum kt_ledger_kind kind, bool complete)
+/* Records the read so far; at_end: the input was read to its end. */
+static enum kt_rc record(struct kt_ledger_input *in, uint64_t consumed, enum kt_ledger_kind kind,
+                         bool at_end)
 {
-    enum kt_rc rc = KT_OK;
-    if (in == NULL) {
-        return KT_OK;
-    }
     if (consumed == KT_LEDGER_ALL) {
         consumed = in->delivered;
     }
-    if (!complete || consumed == 0) {
-        goto out;
+    if (consumed == 0) {
+        return KT_OK;
     }
     struct kt_ledger_entry e;
     memset(&e, 0, sizeof(e));
@@ -421,7 +419,7 @@ enum kt_rc kt_ledger_input_done(struct kt_ledger_input *in, uint64_t consumed,
         }
     }
     if (!ok) {
-        goto out; /* the file changed under us: record nothing, read it again next time */
+        return KT_OK; /* the file changed under us: record nothing, read it again next time */
     }
     fingerprint(tail, e.tail_len, e.tail);
     kt_wipe(tail, sizeof(tail));
@@ -431,18 +429,39 @@ enum kt_rc kt_ledger_input_done(struct kt_ledger_input *in, uint64_t consumed,
     /* The size now, not at open: a file that grew while read is not "unchanged" next time
      * unless it stops growing; its consumed offset says what was read. */
     struct stat now;
-    e.size = fstat(in->fd, &now) == 0 ? (uint64_t)now.st_size : (uint64_t)in->st.st_size;
-    e.mtime_ns = fstat(in->fd, &now) == 0 ? mtime_ns(&now) : mtime_ns(&in->st);
+    bool have_now = fstat(in->fd, &now) == 0;
+    e.size = (uint64_t)(have_now ? now.st_size : in->st.st_size);
+    e.mtime_ns = mtime_ns(have_now ? &now : &in->st);
     e.read_ms = wall_ms();
     e.codec = (uint8_t)in->codec;
     e.kind = (uint8_t)kind;
+    /* Only an input read to its very end may be skipped unread while it stays as it is. */
+    e.whole = at_end && (in->codec != KT_CODEC_PLAIN || consumed == e.size);
     memcpy(e.path, in->path, sizeof(e.path));
     if (in->match >= 0) {
         in->lg->v[in->match] = e;
-    } else {
-        rc = kt_ledger_add(in->lg, &e);
+        return KT_OK;
     }
-out:
+    if (kt_ledger_add(in->lg, &e) != KT_OK) {
+        return KT_ENOMEM;
+    }
+    in->match = (long)in->lg->n - 1; /* later checkpoints update this entry */
+    return KT_OK;
+}
+
+enum kt_rc kt_ledger_input_checkpoint(struct kt_ledger_input *in, uint64_t consumed,
+                                      enum kt_ledger_kind kind)
+{
+    return record(in, consumed, kind, false);
+}
+
+enum kt_rc kt_ledger_input_done(struct kt_ledger_input *in, uint64_t consumed,
+                                enum kt_ledger_kind kind, bool complete)
+{
+    if (in == NULL) {
+        return KT_OK;
+    }
+    enum kt_rc rc = complete ? record(in, consumed, kind, true) : KT_OK;
     input_free(in);
     return rc;
 }
@@ -465,6 +484,7 @@ size_t kt_ledger_entry_write(const struct kt_ledger_entry *e, uint8_t *buf, size
     kt_wb_zz(&w, e->read_ms);
     kt_wb_u8(&w, e->codec);
     kt_wb_u8(&w, e->kind);
+    kt_wb_u8(&w, e->whole);
     char shown[KT_LEDGER_PATH];
     kt_redact_name(kt_str_make(e->path, strnlen(e->path, sizeof(e->path))), shown,
                    sizeof(shown));
@@ -496,11 +516,13 @@ size_t kt_ledger_entry_read(struct kt_ledger_entry *e, const uint8_t *buf, size_
     e->read_ms = kt_rb_zz(&r);
     e->codec = kt_rb_u8(&r);
     e->kind = kt_rb_u8(&r);
+    e->whole = kt_rb_u8(&r);
     kt_rb_str(&r, e->path, sizeof(e->path));
     kt_rb_need(&r, e->consumed > 0 && e->head_len >= 1 && e->head_len <= e->consumed &&
                        e->tail_len == KT_MIN(e->consumed, (uint64_t)KT_LEDGER_TAIL) &&
                        (e->head_len == KT_LEDGER_HEAD || e->head_len == e->consumed ||
                         e->head_len < KT_LEDGER_HEAD) &&
-                       e->codec <= KT_CODEC_ZSTD && e->kind <= KT_LEDGER_DOCUMENT);
+                       e->codec <= KT_CODEC_ZSTD && e->kind <= KT_LEDGER_DOCUMENT &&
+                       e->whole <= 1);
     return r.ok ? r.pos : 0;
 }

@@ -45,7 +45,7 @@ struct kt_state_lock;
 /*
  * Locks the state at path (creating path.lock, mode 0600, if needed). With wait, blocks until
  * the other holder is done; without, fails at once. KT_OK; KT_EIO when another process holds
- * it (err: "path: in use by another keytrail run (pid N); use --wait to wait for it");
+ * it (err: "in use by another keytrail run (lock path.lock); use --wait to wait for it");
  * KT_EOPEN when the lock file cannot be created. Release with kt_state_unlock (NULL allowed).
  */
 enum kt_rc kt_state_lock(const char *path, bool wait, struct kt_state_lock **out,

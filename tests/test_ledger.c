@@ -208,6 +208,34 @@ static void test_same_name_new_content_read_whole(void **state)
     assert_int_equal(kt_ledger_count(fx->lg), 2);
 }
 
+static void test_checkpoint_updates_one_entry(void **state)
+{
+    struct fixture *fx = *state;
+    const char *log = at(fx, "live.log");
+    write_file(log, "w", "l1\nl2\nl3\n");
+    struct kt_source *src;
+    struct kt_ledger_input *in;
+    uint64_t base;
+    const char *why;
+    struct kt_err err;
+    assert_int_equal(kt_ledger_open(fx->lg, log, NULL, false, &src, &in, &base, &why, &err),
+                     KT_OK);
+    assert_non_null(in);
+    /* A follower that has handed out the first line, then the second: one entry, moved on. */
+    assert_int_equal(kt_ledger_input_checkpoint(in, 3, KT_LEDGER_LINES), KT_OK);
+    assert_int_equal(kt_ledger_count(fx->lg), 1);
+    assert_int_equal(kt_ledger_at(fx->lg, 0)->consumed, 3);
+    assert_int_equal(kt_ledger_input_checkpoint(in, 6, KT_LEDGER_LINES), KT_OK);
+    assert_int_equal(kt_ledger_count(fx->lg), 1);
+    assert_int_equal(kt_ledger_at(fx->lg, 0)->consumed, 6);
+    /* Stopped without finishing: the checkpoint stands. */
+    assert_int_equal(kt_ledger_input_done(in, 9, KT_LEDGER_LINES, false), KT_OK);
+    kt_source_free(src);
+    char seen[256];
+    assert_int_equal(read_through(fx, log, false, seen, sizeof(seen)), 1);
+    assert_string_equal(seen, "l3");
+}
+
 static void test_entry_serialisation(void **state)
 {
     (void)state;
@@ -239,6 +267,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_compressed_tail_not_read_yet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_name_new_content_read_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_updates_one_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entry_serialisation, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
