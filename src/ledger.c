@@ -40,6 +40,8 @@ struct kt_ledger_input {
     kt_read_fn inner;
     void *inner_ctx;
     uint64_t delivered;       /* decompressed offset of the next byte */
+    uint64_t first_line;      /* line number at the resume offset (0: unknown) */
+    uint64_t next_line;       /* line number reached, as the caller says */
     uint8_t ring[KT_LEDGER_TAIL]; /* the last bytes delivered, ring[delivered % size] next */
 };
 
@@ -368,8 +370,22 @@ enum kt_rc kt_ledger_open(struct kt_ledger *lg, const char *path, const struct k
         return rc;
     }
     *base = in->delivered;
+    in->first_line = in->match >= 0 && !reprocess ? lg->v[in->match].next_line : 1;
+    if (*base == 0) {
+        in->first_line = 1;
+    }
     *inp = in;
     return KT_OK;
+}
+
+uint64_t kt_ledger_input_first_line(const struct kt_ledger_input *in)
+{
+    return in->first_line;
+}
+
+void kt_ledger_input_set_line(struct kt_ledger_input *in, uint64_t next_line)
+{
+    in->next_line = next_line;
 }
 
 bool kt_ledger_input_hold_partial(const struct kt_ledger_input *in)
@@ -424,6 +440,7 @@ static enum kt_rc record(struct kt_ledger_input *in, uint64_t consumed, enum kt_
     fingerprint(tail, e.tail_len, e.tail);
     kt_wipe(tail, sizeof(tail));
     e.consumed = consumed;
+    e.next_line = in->next_line;
     e.dev = (uint64_t)in->st.st_dev;
     e.ino = (uint64_t)in->st.st_ino;
     /* The size now, not at open: a file that grew while read is not "unchanged" next time
@@ -477,6 +494,7 @@ size_t kt_ledger_entry_write(const struct kt_ledger_entry *e, uint8_t *buf, size
     kt_wb_var(&w, e->head_len);
     kt_wb_var(&w, e->tail_len);
     kt_wb_var(&w, e->consumed);
+    kt_wb_var(&w, e->next_line);
     kt_wb_var(&w, e->dev);
     kt_wb_var(&w, e->ino);
     kt_wb_var(&w, e->size);
@@ -509,6 +527,7 @@ size_t kt_ledger_entry_read(struct kt_ledger_entry *e, const uint8_t *buf, size_
     e->head_len = (uint32_t)kt_rb_var_max(&r, KT_LEDGER_HEAD);
     e->tail_len = (uint32_t)kt_rb_var_max(&r, KT_LEDGER_TAIL);
     e->consumed = kt_rb_var(&r);
+    e->next_line = kt_rb_var(&r);
     e->dev = kt_rb_var(&r);
     e->ino = kt_rb_var(&r);
     e->size = kt_rb_var(&r);

@@ -47,6 +47,7 @@ struct kt_ledger_entry {
     uint8_t tail[KT_LEDGER_FP]; /* of the tail_len bytes before `consumed` */
     uint32_t head_len, tail_len;
     uint64_t consumed;          /* decompressed bytes read (and counted) */
+    uint64_t next_line;         /* line number at that offset (1-based; 0: unknown) */
     uint64_t dev, ino;          /* where it was last seen */
     uint64_t size;              /* its size on disk then (compressed size for .gz) */
     int64_t mtime_ns;
@@ -83,6 +84,11 @@ struct kt_ledger_input;
 enum kt_rc kt_ledger_open(struct kt_ledger *lg, const char *path, const struct kt_source_opts *so,
                           bool reprocess, struct kt_source **src, struct kt_ledger_input **in,
                           uint64_t *base, const char **skipped_why, struct kt_err *err);
+
+/* The line number of the first new byte (1 from the start; 0 when unknown), and telling the
+ * input the line number reached, to record with the offset. */
+uint64_t kt_ledger_input_first_line(const struct kt_ledger_input *in);
+void kt_ledger_input_set_line(struct kt_ledger_input *in, uint64_t next_line);
 
 /* Whether the input should be split holding back an unterminated last line (a plain file). */
 bool kt_ledger_input_hold_partial(const struct kt_ledger_input *in);

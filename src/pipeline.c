@@ -409,6 +409,7 @@ static enum kt_rc process_file(void *ctx, const char *path)
             kt_ledger_input_tap(lin, read_source, src);
         }
         kt_splitter_set_reader(sp, kt_ledger_read, lin);
+        kt_splitter_set_line(sp, kt_ledger_input_first_line(lin));
         if (kt_ledger_input_hold_partial(lin)) {
             kt_splitter_hold_partial(sp);
         }
@@ -519,6 +520,9 @@ out:
         uint64_t consumed = sp == NULL ? 0
                             : stream   ? KT_LEDGER_ALL
                                        : base + kt_splitter_consumed(sp);
+        if (sp != NULL && !stream) {
+            kt_ledger_input_set_line(lin, kt_splitter_line(sp));
+        }
         if (kt_ledger_input_done(lin, consumed,
                                  stream ? KT_LEDGER_DOCUMENT : KT_LEDGER_LINES,
                                  rc == KT_OK && pl->stop == KT_OK && fmt_known) != KT_OK &&

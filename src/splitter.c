@@ -127,6 +127,16 @@ uint64_t kt_splitter_consumed(const struct kt_splitter *sp)
     return sp->base + sp->start;
 }
 
+uint64_t kt_splitter_line(const struct kt_splitter *sp)
+{
+    return sp->line;
+}
+
+void kt_splitter_set_line(struct kt_splitter *sp, uint64_t line)
+{
+    sp->line = line > 0 ? line : 1;
+}
+
 void kt_splitter_set_reader(struct kt_splitter *sp, kt_read_fn fn, void *ctx)
 {
     sp->read = fn;

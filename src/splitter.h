@@ -79,6 +79,10 @@ void kt_splitter_hold_partial(struct kt_splitter *sp);
 /* Offset in the input after the last record handed out (after KT_END: everything read but a
  * held-back line). */
 uint64_t kt_splitter_consumed(const struct kt_splitter *sp);
+/* The number of the next line (1 at the start), and setting it for an input read on from the
+ * middle (so warnings name the file's own line numbers). */
+uint64_t kt_splitter_line(const struct kt_splitter *sp);
+void kt_splitter_set_line(struct kt_splitter *sp, uint64_t line);
 
 /* Reads through fn (kt_source_read's contract) instead of the source itself: the read-ahead
  * thread (prefetch.h). Call before kt_splitter_peek. */

@@ -79,6 +79,8 @@ static enum kt_rc read_source(void *ctx, void *buf, size_t cap, size_t *n, struc
     return kt_source_read(ctx, buf, cap, n, err);
 }
 
+static uint64_t last_line; /* line number of the last record read_through saw */
+
 /* Reads path through the ledger as the pipeline does; returns the lines read (-1: skipped)
  * and their text joined by '|' into seen. */
 static int read_through(struct fixture *fx, const char *path, bool reprocess, char *seen,
@@ -101,6 +103,7 @@ static int read_through(struct fixture *fx, const char *path, bool reprocess, ch
     assert_int_equal(kt_splitter_new(&sp, src, 0, &err), KT_OK);
     kt_ledger_input_tap(in, read_source, src);
     kt_splitter_set_reader(sp, kt_ledger_read, in);
+    kt_splitter_set_line(sp, kt_ledger_input_first_line(in));
     if (kt_ledger_input_hold_partial(in)) {
         kt_splitter_hold_partial(sp);
     }
@@ -108,12 +111,15 @@ static int read_through(struct fixture *fx, const char *path, bool reprocess, ch
     assert_int_equal(kt_splitter_peek(sp, &prefix, &err), KT_OK);
     int lines = 0;
     struct kt_record rec;
+    last_line = 0;
     while (kt_splitter_next(sp, &rec, &err) == KT_OK) {
+        last_line = rec.line;
         size_t used = strlen(seen);
         snprintf(seen + used, cap - used, "%s%.*s", lines ? "|" : "", (int)rec.text.len,
                  rec.text.ptr);
         lines++;
     }
+    kt_ledger_input_set_line(in, kt_splitter_line(sp));
     assert_int_equal(kt_ledger_input_done(in, base + kt_splitter_consumed(sp), KT_LEDGER_LINES,
                                           true),
                      KT_OK);
@@ -142,6 +148,7 @@ static void test_growing_file_read_once(void **state)
     write_file(log, "a", "x\nseven\n");
     assert_int_equal(read_through(fx, log, false, seen, sizeof(seen)), 2);
     assert_string_equal(seen, "six|seven");
+    assert_int_equal(last_line, 7); /* the file's own line numbers, not the read's */
     /* --reprocess reads it all again. */
     assert_int_equal(read_through(fx, log, true, seen, sizeof(seen)), 7);
 }
@@ -240,6 +247,7 @@ static void test_entry_serialisation(void **state)
 {
     (void)state;
     struct kt_ledger_entry e = { .head_len = 4096, .tail_len = 4096, .consumed = 123456,
+                                 .next_line = 4321,
                                  .dev = 2049, .ino = 77, .size = 9999, .mtime_ns = 5,
                                  .read_ms = 6, .codec = KT_CODEC_GZIP,
                                  .kind = KT_LEDGER_DOCUMENT };
