@@ -42,7 +42,9 @@ enum kt_rc kt_pipeline_new(struct kt_pipeline **out, const struct kt_pipeline_op
 void kt_pipeline_free(struct kt_pipeline *pl);
 
 /*
- * Runs over the paths in order (see walk.h for directory order). Returns KT_OK when every
+ * Runs over the paths as one stream in event time: the files they hold are ranked by the time
+ * of their first event and merged event by event (merge.h), so the order of the paths does not
+ * change the events' order. Returns KT_OK when every
  * path was processed, whatever damage was found (see kt_pipeline_stats), or the error that
  * stopped the run (a callback's rc, KT_ENOMEM).
  */
