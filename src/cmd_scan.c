@@ -191,6 +191,16 @@ int kt_cmd_scan(struct kt_cli *cli)
     struct scan_ctx sc = { 0 };
     int alerts_fd = -1;
     bool alerts_open = false;
+    /* Every output is checked before anything is loaded or read, so a typo in a path fails
+     * at once, not after hours of reading; nothing is created yet. */
+    bool outputs_ok = kt_cli_check_output(cli->alerts_path, "alerts");
+    for (size_t i = 0; i < cli->n_reports; i++) {
+        outputs_ok &= kt_cli_check_output(cli->report_paths[i], "the report");
+    }
+    if (!outputs_ok) {
+        code = KT_EXIT_USAGE;
+        goto out;
+    }
     if (!load_inputs(cli, &in)) {
         code = KT_EXIT_USAGE;
         goto out;
@@ -266,6 +276,9 @@ int kt_cmd_scan(struct kt_cli *cli)
         /* A key evicted at rotate still has to be rotated: its alerts said so. */
         if (report.totals.rotate > 0 || report.totals.evicted_rotate > 0) {
             code |= KT_EXIT_FINDINGS;
+        }
+        if (report.totals.investigate > 0 || report.totals.evicted_investigate > 0) {
+            code |= KT_EXIT_INVESTIGATE;
         }
     }
 out:
