@@ -73,6 +73,9 @@ struct kt_cli {
     const char *leaked_path;
     struct kt_keyid key_filter[KT_CLI_MAX_KEYS];
     size_t n_key_filter;
+    /* watch */
+    const char *checkpoint; /* --checkpoint DURATION, NULL: 60 s */
+    bool from_end;          /* --from-end */
     bool progress;       /* stderr is a terminal and not --quiet */
     int64_t started_ms;
 };
@@ -117,5 +120,6 @@ int kt_cmd_keys(struct kt_cli *cli);
 int kt_cmd_fingerprint(struct kt_cli *cli);
 int kt_cmd_mkgeo(struct kt_cli *cli);
 int kt_cmd_scan(struct kt_cli *cli);
+int kt_cmd_watch(struct kt_cli *cli);
 
 #endif

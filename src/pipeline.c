@@ -733,6 +733,91 @@ static enum kt_rc merge_inputs(struct kt_pipeline *pl, const struct input_list *
     return rc;
 }
 
+/* ---- live input (watch) ---- */
+
+struct kt_pipeline_live {
+    struct cursor cur;
+    uint64_t unrecognised; /* lines read before the format was known */
+};
+
+enum kt_rc kt_pipeline_live_new(struct kt_pipeline *pl, const char *name,
+                                struct kt_pipeline_live **out)
+{
+    struct kt_pipeline_live *lv = calloc(1, sizeof(*lv));
+    if (lv == NULL) {
+        return KT_ENOMEM;
+    }
+    lv->cur.path = name;
+    lv->cur.name = strcmp(name, "-") == 0 ? "(stdin)" : name;
+    lv->cur.last_ms = INT64_MIN;
+    pl->stats.files++;
+    *out = lv;
+    return KT_OK;
+}
+
+void kt_pipeline_live_free(struct kt_pipeline *pl, struct kt_pipeline_live *lv)
+{
+    if (lv != NULL) {
+        cursor_close(pl, &lv->cur);
+        free(lv);
+    }
+}
+
+/* The format of a live source: forced, or detected from the first line that fits one. */
+static bool live_format(struct kt_pipeline *pl, struct kt_pipeline_live *lv, struct kt_str line)
+{
+    const struct kt_format *fmt = pl->opts.format;
+    bool stream = false;
+    if (fmt == NULL) {
+        fmt = kt_format_detect(line, pl->states, &stream);
+    }
+    if (fmt == NULL || stream) {
+        if (lv->unrecognised++ == 0) {
+            struct kt_err err;
+            kt_err_at(&err, KT_EFORMAT, lv->cur.name, 0,
+                      "format not recognised yet: lines count as malformed until one of a known "
+                      "line format arrives (use --format to force one)");
+            warn(pl, &err);
+        }
+        return false;
+    }
+    struct kt_err err;
+    if (kt_parser_init(&lv->cur.parser, fmt, pl->states[format_index(pl, fmt)],
+                       pl->opts.max_record, &err) != KT_OK) {
+        return false;
+    }
+    lv->cur.parser_ready = true;
+    return true;
+}
+
+enum kt_rc kt_pipeline_live_line(struct kt_pipeline *pl, struct kt_pipeline_live *lv,
+                                 uint64_t line_no, struct kt_str text, bool oversize,
+                                 kt_event_fn on_event, void *ctx)
+{
+    struct cursor *cur = &lv->cur;
+    pl->on_event = on_event;
+    pl->ctx = ctx;
+    pl->stop = KT_OK;
+    pl->stats.bytes_in += text.len + 1;
+    pl->stats.bytes_out += text.len + 1;
+    if (oversize) {
+        count_bad(pl, cur, KT_BAD_TOO_LONG, line_no, NULL);
+        return KT_OK;
+    }
+    if (kt_str_trim(text).len == 0) {
+        return KT_OK; /* blank lines are not records, as in files */
+    }
+    if (!cur->parser_ready && !live_format(pl, lv, text)) {
+        count_bad(pl, cur, KT_BAD_SYNTAX, line_no, NULL);
+        return KT_OK;
+    }
+    struct kt_record rec = { .text = text, .line = line_no, .index = line_no };
+    if (parse_record(pl, cur, &rec) == PARSED_EVENT) {
+        deliver(pl, cur);
+    }
+    return pl->stop;
+}
+
 static void walk_error(void *ctx, const struct kt_err *err)
 {
     struct input_list *in = ctx;

@@ -54,6 +54,31 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
 const struct kt_run_stats *kt_pipeline_stats(const struct kt_pipeline *pl);
 
 /*
+ * Live input (watch): the lines of one followed file, handed in by the caller one at a time
+ * instead of read by kt_pipeline_run. The format is the forced one, or detected from the first
+ * line that fits a line format; lines before it are counted as malformed (one warning names
+ * the file). Line formats only: a JSON stream (CloudTrail's {"Records":[...]} files) is not
+ * followed. name is borrowed and must outlive the live source.
+ */
+struct kt_pipeline_live;
+
+/* KT_OK or KT_ENOMEM. Counts one input file. */
+enum kt_rc kt_pipeline_live_new(struct kt_pipeline *pl, const char *name,
+                                struct kt_pipeline_live **out);
+/* NULL is allowed. */
+void kt_pipeline_live_free(struct kt_pipeline *pl, struct kt_pipeline_live *lv);
+
+/*
+ * One line (without its line break); oversize: the line was longer than --max-line and was
+ * dropped (text is empty). A malformed line is counted and reported like one in a file; an
+ * event goes through the credential stage to on_event at once. Returns KT_OK, the callback's
+ * rc, or KT_ENOMEM.
+ */
+enum kt_rc kt_pipeline_live_line(struct kt_pipeline *pl, struct kt_pipeline_live *lv,
+                                 uint64_t line_no, struct kt_str text, bool oversize,
+                                 kt_event_fn on_event, void *ctx);
+
+/*
  * Resolves an event's credential candidates (and the query string and path) into ev->creds
  * through the pipeline's cache. Exposed for commands that build events themselves and for tests.
  */
