@@ -69,9 +69,12 @@ static void note(struct kt_follow *f, const struct followed *in, const char *msg
     }
 }
 
-/* Hands out the complete lines of in->buf plus data; keeps the partial last line. */
-static enum kt_rc take_bytes(struct kt_follow *f, struct followed *in, const char *data, size_t n)
+/* Hands out the complete lines of in->buf plus data; keeps the partial last line. When the
+ * callback fails, *left gets the bytes of data not handed out yet. */
+static enum kt_rc take_bytes(struct kt_follow *f, struct followed *in, const char *data, size_t n,
+                             size_t *left)
 {
+    *left = 0;
     size_t cap = f->opts.max_line;
     while (n > 0) {
         const char *nl = memchr(data, '\n', n);
@@ -105,6 +108,7 @@ static enum kt_rc take_bytes(struct kt_follow *f, struct followed *in, const cha
         data += part + 1;
         n -= part + 1;
         if (rc != KT_OK) {
+            *left = n;
             return rc;
         }
     }
@@ -117,7 +121,8 @@ static enum kt_rc flush_partial(struct kt_follow *f, struct followed *in)
     if (in->len == 0 && !in->skipping) {
         return KT_OK;
     }
-    return take_bytes(f, in, "\n", 1);
+    size_t left;
+    return take_bytes(f, in, "\n", 1, &left);
 }
 
 /* Reads in to its current end (a stream: what is available now). */
@@ -155,8 +160,14 @@ static enum kt_rc drain(struct kt_follow *f, struct followed *in)
             in->head_len += keep;
         }
         in->offset += got;
-        enum kt_rc rc = take_bytes(f, in, f->chunk, (size_t)got);
+        size_t left;
+        enum kt_rc rc = take_bytes(f, in, f->chunk, (size_t)got, &left);
         if (rc != KT_OK) {
+            /* A file is read again from the first line not handed out. */
+            if (!in->stream && left > 0) {
+                in->offset -= (off_t)left;
+                lseek(in->fd, in->offset, SEEK_SET);
+            }
             return rc;
         }
     }
@@ -217,6 +228,25 @@ static bool same_head(struct followed *in)
     return got == (ssize_t)in->head_len && memcmp(now, in->head, in->head_len) == 0;
 }
 
+/* Before reading on: a file shorter than what was read, or that no longer starts with what it
+ * started with, was truncated (copytruncate) and is read again from its start. */
+static void check_truncated(struct kt_follow *f, struct followed *in)
+{
+    struct stat st;
+    if (in->fd < 0 || fstat(in->fd, &st) != 0) {
+        return;
+    }
+    if (st.st_size < in->offset || !same_head(in)) {
+        note(f, in, "truncated: reading again from its start", "");
+        lseek(in->fd, 0, SEEK_SET);
+        in->offset = 0;
+        in->head_len = 0;
+        in->line = 0;
+        in->len = 0;
+        in->skipping = false;
+    }
+}
+
 /* The path's file after the data of the open one: rotation, truncation, a new file. */
 static enum kt_rc check_path(struct kt_follow *f, struct followed *in)
 {
@@ -232,16 +262,6 @@ static enum kt_rc check_path(struct kt_follow *f, struct followed *in)
         return KT_OK;
     }
     if (in->fd >= 0 && st.st_dev == in->dev && st.st_ino == in->ino) {
-        if (st.st_size < in->offset || !same_head(in)) {
-            note(f, in, "truncated: reading again from its start", "");
-            lseek(in->fd, 0, SEEK_SET);
-            in->offset = 0;
-            in->head_len = 0;
-            in->line = 0;
-            in->len = 0;
-            in->skipping = false;
-            return drain(f, in);
-        }
         return KT_OK;
     }
     if (in->fd >= 0) {
@@ -368,6 +388,9 @@ enum kt_rc kt_follow_read(struct kt_follow *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         struct followed *in = &f->in[i];
+        if (!in->stream) {
+            check_truncated(f, in);
+        }
         enum kt_rc rc = drain(f, in);
         if (rc == KT_OK && !in->stream) {
             rc = check_path(f, in);

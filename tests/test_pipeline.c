@@ -302,6 +302,53 @@ static void test_many_overlapping_files(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Live lines (watch): the format comes from the first line that fits; lines before it, bad
+ * lines and over-long ones are counted; events reach the callback with their credentials. */
+static void test_live_lines(void **state)
+{
+    (void)state;
+    struct kt_pipeline_opts opts = { .warn = count_warning };
+    struct kt_pipeline *pl;
+    struct kt_err err;
+    assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
+    struct kt_pipeline_live *lv = NULL;
+    assert_int_equal(kt_pipeline_live_new(pl, "live.log", &lv), KT_OK);
+    struct collected c = { 0 };
+    warnings = 0;
+    const char *lines[] = {
+        "a banner the server printed SECRETVALUE",
+        "",
+        "203.0.113.9 - - [02/Nov/2026:14:00:05 +0000] \"GET /v1/x?api_key=Zx81mQv72LpA0sKe93NdRt5WuYb4 HTTP/1.1\" 200 5 \"-\" \"curl/8\"",
+        "203.0.113.9 - - [02/Nov/2026:14:00:06 +0000] \"PUT /v1/x HTTP/1.1\" 200 5 \"-\" \"curl/8\"",
+        "not a log line",
+    };
+    for (size_t i = 0; i < KT_ARRAY_LEN(lines); i++) {
+        assert_int_equal(kt_pipeline_live_line(pl, lv, i + 1, kt_str_cstr(lines[i]), false, collect,
+                                               &c),
+                         KT_OK);
+    }
+    assert_int_equal(kt_pipeline_live_line(pl, lv, 6, kt_str_make("", 0), true, collect, &c),
+                     KT_OK);
+    assert_int_equal(c.events, 2);
+    assert_string_equal(c.order[0], "GET");
+    assert_string_equal(c.order[1], "PUT");
+    assert_int_equal(c.families[KT_FAM_GENERIC], 1);
+    const struct kt_run_stats *st = kt_pipeline_stats(pl);
+    assert_int_equal(st->files, 1);
+    assert_int_equal(st->events, 2);
+    assert_int_equal(st->bad_total, 3);
+    assert_int_equal(st->bad[KT_BAD_TOO_LONG], 1);
+    assert_int_equal(st->records, 5); /* the blank line is not a record */
+    assert_true(warnings >= 3);       /* format not known yet, and the bad lines */
+    /* A failing callback stops with its rc. */
+    assert_int_equal(kt_pipeline_live_line(pl, lv, 7, kt_str_cstr(lines[3]), false,
+                                           stop_after_two, &(int){ 1 }),
+                     KT_EIO);
+    kt_pipeline_live_free(pl, lv);
+    kt_pipeline_live_free(pl, NULL);
+    kt_pipeline_free(pl);
+}
+
 static void test_callback_stops_run(void **state)
 {
     (void)state;
@@ -607,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_each_file_once),
         cmocka_unit_test(test_callback_stops_run),
         cmocka_unit_test(test_time_order),
+        cmocka_unit_test(test_live_lines),
         cmocka_unit_test(test_many_overlapping_files),
         cmocka_unit_test(test_forced_format_and_bad_field),
     };
