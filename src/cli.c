@@ -152,8 +152,9 @@ static const struct kt_command commands[] = {
       0, kt_cmd_watch },
     { "events", C_EVENTS, "[options] PATH...",
       "print every log record as one JSON object per line (credentials fingerprinted)",
-      "PATH is a file, a directory (read recursively in chronological name order) or - for\n"
-      "standard input; gzip and zstd are detected from content. Each line holds time, ip,\n"
+      "PATH is a file, a directory (read recursively) or - for standard input; all files\n"
+      "are merged in event time, whatever the order of the paths. gzip and zstd are\n"
+      "detected from content. Each line holds time, ip,\n"
       "method, resource, status, user_agent and, when the record carries a credential,\n"
       "family, key, hint and the non-secret JWT claims. Query strings and tokens are never\n"
       "printed.",

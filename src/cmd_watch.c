@@ -211,6 +211,7 @@ int kt_cmd_watch(struct kt_cli *cli)
                               "are off\n",
                 geo ? geo : "");
     }
+    cli->progress = false; /* the checkpoint lines say how far it got */
     w.pl = kt_cli_pipeline(cli, &code);
     if (w.pl == NULL) {
         goto out;

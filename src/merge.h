@@ -17,11 +17,16 @@
 #include <keytrail/common.h>
 #include <keytrail/error.h>
 
+#include "format.h"
+
 /* An input as ranked before reading. */
 struct kt_merge_input {
     const char *path;
     int64_t first_ms; /* time of its first event; INT64_MIN when unknown (a stream, or no event
                          found: such inputs are opened first) */
+    const struct kt_format *format; /* what the probe found, so the reader need not detect it
+                                       again; NULL: detect */
+    bool json_stream;               /* with format: split as a JSON stream */
 };
 
 /* Orders inputs by first_ms, then by directory (bytes) and by name within it in the walk's

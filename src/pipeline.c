@@ -37,6 +37,8 @@
 #define UNKNOWN_FORMAT_WARNINGS 5
 /* Inputs open at once in the time-order merge: about 1.3 MiB of buffers each at most. */
 #define KT_MERGE_MAX_OPEN 64
+/* Records a probe reads at most for the first event's time. */
+#define PROBE_RECORDS 1024
 /* Read-ahead ring: four 1 MiB buffers; small files are not worth a thread. */
 #define PREFETCH_BUFFERS 4
 #define PREFETCH_BUFFER (1u << 20)
@@ -224,6 +226,7 @@ struct cursor {
     bool parser_ready;
     bool stream; /* split as a JSON stream */
     bool probe;
+    uint64_t probed; /* records a probe looked at */
     int64_t last_ms; /* the time of the last event, for an event without one */
     struct kt_event ev;
 };
@@ -381,6 +384,9 @@ static void deliver(struct kt_pipeline *pl, struct cursor *cur)
 static bool cursor_next(struct kt_pipeline *pl, struct cursor *cur)
 {
     for (;;) {
+        if (cur->probe && ++cur->probed > PROBE_RECORDS) {
+            return false; /* a file of junk is not read twice */
+        }
         struct kt_record rec;
         struct kt_err err;
         enum kt_rc r = kt_splitter_next(cur->sp, &rec, &err);
@@ -432,10 +438,34 @@ static void cursor_close(struct kt_pipeline *pl, struct cursor *cur)
     cur->sp = NULL;
     kt_source_free(cur->src);
     cur->src = NULL;
+}
+
+/* Closes the cursor and frees its parser, which cursor_close keeps for the next file. */
+static void cursor_release(struct kt_pipeline *pl, struct cursor *cur)
+{
+    cursor_close(pl, cur);
     if (cur->parser_ready) {
         kt_parser_fini(&cur->parser);
         cur->parser_ready = false;
     }
+}
+
+/* Readies the cursor's parser for fmt, reusing the one it has when it is for fmt already (the
+ * next file of a directory is nearly always of the same format). */
+static enum kt_rc cursor_parser(struct kt_pipeline *pl, struct cursor *cur,
+                                const struct kt_format *fmt, struct kt_err *err)
+{
+    if (cur->parser_ready && cur->parser.fmt == fmt) {
+        return KT_OK;
+    }
+    if (cur->parser_ready) {
+        kt_parser_fini(&cur->parser);
+        cur->parser_ready = false;
+    }
+    enum kt_rc rc = kt_parser_init(&cur->parser, fmt, pl->states[format_index(pl, fmt)],
+                                   pl->opts.max_record, err);
+    cur->parser_ready = rc == KT_OK;
+    return rc;
 }
 
 /* Reports a file whose format was not recognised (the first few). */
@@ -467,14 +497,21 @@ static void unknown_format(struct kt_pipeline *pl, const struct cursor *cur, str
 
 /*
  * Opens path and gets it ready to hand out records: compression, format, splitting mode.
- * Returns KT_OK with *ready true, KT_OK with *ready false when the file yields nothing (counted
- * and reported: unreadable, binary, unknown format, damaged early; the cursor is closed), or
- * KT_ENOMEM. prefetch: the file may be decompressed on a second thread.
+ * hint: the format a probe found (json_stream with it), so detection does not run twice; NULL
+ * to detect. Returns KT_OK with *ready true, KT_OK with *ready false when the file yields
+ * nothing (counted and reported: unreadable, binary, unknown format, damaged early; the cursor
+ * is closed), or KT_ENOMEM. prefetch: the file may be decompressed on a second thread. A
+ * parser the cursor kept from its last file is reused.
  */
 static enum kt_rc cursor_open(struct kt_pipeline *pl, struct cursor *cur, const char *path,
-                              bool probe, bool prefetch, bool *ready)
+                              bool probe, bool prefetch, const struct kt_format *hint,
+                              bool hint_stream, bool *ready)
 {
+    struct kt_parser kept = cur->parser;
+    bool kept_ready = cur->parser_ready;
     memset(cur, 0, sizeof(*cur));
+    cur->parser = kept;
+    cur->parser_ready = kept_ready;
     cur->path = path;
     cur->name = strcmp(path, "-") == 0 ? "(stdin)" : path;
     cur->probe = probe;
@@ -512,7 +549,7 @@ static enum kt_rc cursor_open(struct kt_pipeline *pl, struct cursor *cur, const 
         goto skip;
     }
     char why[128];
-    if (kt_text_is_binary(prefix, pl->opts.max_record, why, sizeof(why))) {
+    if (hint == NULL && kt_text_is_binary(prefix, pl->opts.max_record, why, sizeof(why))) {
         /* Not a log (/dev/zero would otherwise be skipped one over-long line at a time). */
         if (!probe) {
             pl->stats.files_unknown++;
@@ -523,7 +560,10 @@ static enum kt_rc cursor_open(struct kt_pipeline *pl, struct cursor *cur, const 
     }
     const struct kt_format *fmt = pl->opts.format;
     bool stream = false;
-    if (fmt == NULL) {
+    if (fmt == NULL && hint != NULL) {
+        fmt = hint;
+        stream = hint_stream;
+    } else if (fmt == NULL) {
         fmt = kt_format_detect(prefix, pl->states, &stream);
         /* An over-long first line hides the format: count it and look past it. */
         for (int tries = 0; fmt == NULL && tries < 4 && prefix.len >= pl->opts.max_record &&
@@ -552,12 +592,10 @@ static enum kt_rc cursor_open(struct kt_pipeline *pl, struct cursor *cur, const 
     }
     kt_splitter_set_mode(cur->sp, stream ? KT_SPLIT_JSON : KT_SPLIT_LINES);
     cur->stream = stream;
-    rc = kt_parser_init(&cur->parser, fmt, pl->states[format_index(pl, fmt)], pl->opts.max_record,
-                        &err);
+    rc = cursor_parser(pl, cur, fmt, &err);
     if (rc != KT_OK) {
         goto fail;
     }
-    cur->parser_ready = true;
     *ready = true;
     return KT_OK;
 skip:
@@ -602,7 +640,7 @@ static enum kt_rc collect_file(void *ctx, const char *path)
         return KT_ENOMEM;
     }
     in->has_stdin |= is_stdin;
-    in->v[in->n++] = (struct kt_merge_input){ copy, INT64_MIN };
+    in->v[in->n++] = (struct kt_merge_input){ .path = copy, .first_ms = INT64_MIN };
     return KT_OK;
 }
 
@@ -621,35 +659,39 @@ static bool rereadable(const char *path)
     return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The time of a file's first event, or INT64_MIN when it has none (or cannot be re-read). */
-static enum kt_rc probe_first_time(struct kt_pipeline *pl, struct kt_merge_input *in)
+/* The time of a file's first event, or INT64_MIN when it has none (or cannot be re-read), and
+ * its format. cur is the probe cursor, kept across files for its parser. */
+static enum kt_rc probe_first_time(struct kt_pipeline *pl, struct cursor *cur,
+                                   struct kt_merge_input *in)
 {
     in->first_ms = INT64_MIN;
     if (!rereadable(in->path)) {
         return KT_OK;
     }
-    struct cursor cur;
     bool ready;
-    enum kt_rc rc = cursor_open(pl, &cur, in->path, true, false, &ready);
+    enum kt_rc rc = cursor_open(pl, cur, in->path, true, false, NULL, false, &ready);
     if (rc != KT_OK || !ready) {
         return rc;
     }
-    if (cursor_next(pl, &cur)) {
-        in->first_ms = cur.ev.time_ms;
+    in->format = cur->parser.fmt;
+    in->json_stream = cur->stream;
+    if (cursor_next(pl, cur)) {
+        in->first_ms = cur->ev.time_ms;
     }
-    cursor_close(pl, &cur);
+    cursor_close(pl, cur);
     return KT_OK;
 }
 
 /* Opens the input of the given rank and primes its first event; pushes it when it has one
  * (*pushed), else the slot is free again. */
 static enum kt_rc open_next(struct kt_pipeline *pl, struct kt_merge_heap *heap,
-                            struct cursor *slot, const char *path, size_t rank, bool prefetch,
-                            bool *pushed)
+                            struct cursor *slot, const struct kt_merge_input *in, size_t rank,
+                            bool prefetch, bool *pushed)
 {
     *pushed = false;
     bool ready;
-    enum kt_rc rc = cursor_open(pl, slot, path, false, prefetch, &ready);
+    enum kt_rc rc = cursor_open(pl, slot, in->path, false, prefetch, in->format, in->json_stream,
+                                &ready);
     if (rc != KT_OK || !ready) {
         return rc;
     }
@@ -697,7 +739,7 @@ static enum kt_rc merge_inputs(struct kt_pipeline *pl, const struct input_list *
             bool alone = top == NULL;
             struct cursor *slot = free_slots[--n_free];
             bool pushed;
-            rc = open_next(pl, &heap, slot, in->v[next].path, next, alone, &pushed);
+            rc = open_next(pl, &heap, slot, &in->v[next], next, alone, &pushed);
             if (!pushed) {
                 free_slots[n_free++] = slot;
             }
@@ -724,8 +766,8 @@ static enum kt_rc merge_inputs(struct kt_pipeline *pl, const struct input_list *
             }
         }
     }
-    for (size_t i = 0; i < heap.n; i++) {
-        cursor_close(pl, heap.slots[i].item);
+    for (size_t i = 0; i < cap; i++) {
+        cursor_release(pl, &slots[i]); /* open ones too, when the run stopped early */
     }
     kt_merge_heap_fini(&heap);
     free(slots);
@@ -758,7 +800,7 @@ enum kt_rc kt_pipeline_live_new(struct kt_pipeline *pl, const char *name,
 void kt_pipeline_live_free(struct kt_pipeline *pl, struct kt_pipeline_live *lv)
 {
     if (lv != NULL) {
-        cursor_close(pl, &lv->cur);
+        cursor_release(pl, &lv->cur);
         free(lv);
     }
 }
@@ -840,9 +882,11 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
     }
     pl->stats.files_duplicate += kt_walk_seen_skipped(seen);
     kt_walk_seen_free(seen);
+    struct cursor probe = { 0 };
     for (size_t i = 0; i < in.n && rc == KT_OK; i++) {
-        rc = probe_first_time(pl, &in.v[i]);
+        rc = probe_first_time(pl, &probe, &in.v[i]);
     }
+    cursor_release(pl, &probe);
     if (rc == KT_OK) {
         qsort(in.v, in.n, sizeof(*in.v), kt_merge_input_cmp);
         rc = merge_inputs(pl, &in);

@@ -97,15 +97,15 @@ static void test_input_ranking(void **state)
     (void)state;
     /* Shuffled, they must come out in this order whatever the shuffle. */
     const struct kt_merge_input want[] = {
-        { "-", INT64_MIN },
-        { "logs/README", INT64_MIN },
-        { "logs/a/access.log.2.gz", 1000 },
-        { "logs/a/access.log.1", 1000 },
-        { "logs/a/access.log", 1000 },
-        { "logs/b/access.log", 1000 },
-        { "logs/a/x", 1001 },
-        { "logs/trail-9.json", 5000 },
-        { "logs/trail-10.json", 5000 },
+        { .path = "-", .first_ms = INT64_MIN },
+        { .path = "logs/README", .first_ms = INT64_MIN },
+        { .path = "logs/a/access.log.2.gz", .first_ms = 1000 },
+        { .path = "logs/a/access.log.1", .first_ms = 1000 },
+        { .path = "logs/a/access.log", .first_ms = 1000 },
+        { .path = "logs/b/access.log", .first_ms = 1000 },
+        { .path = "logs/a/x", .first_ms = 1001 },
+        { .path = "logs/trail-9.json", .first_ms = 5000 },
+        { .path = "logs/trail-10.json", .first_ms = 5000 },
     };
     size_t n = sizeof(want) / sizeof(want[0]);
     for (int round = 0; round < 100; round++) {
