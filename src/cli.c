@@ -55,6 +55,8 @@ enum opt_id {
     OPT_SINCE,
     OPT_UNTIL,
     OPT_FORGET_AFTER,
+    OPT_CHECKPOINT,
+    OPT_FROM_END,
 };
 
 /* Which commands take an option. */
@@ -64,9 +66,11 @@ enum opt_id {
 #define C_MKGEO (1u << 3)
 #define C_SCAN (1u << 4)
 #define C_STATE (1u << 5)
+#define C_WATCH (1u << 6)
 #define C_READERS (C_EVENTS | C_KEYS | C_SCAN)
-#define C_ALL (C_READERS | C_FINGERPRINT | C_MKGEO | C_STATE)
-#define C_DETECT C_SCAN
+#define C_INPUT (C_READERS | C_WATCH) /* options of the records read, batch or live */
+#define C_ALL (C_INPUT | C_FINGERPRINT | C_MKGEO | C_STATE)
+#define C_DETECT (C_SCAN | C_WATCH)
 
 struct opt {
     enum opt_id id;
@@ -108,23 +112,28 @@ static const struct opt options[] = {
       "config retention.key_days)" },
     { OPT_LIST_DETECTORS, "list-detectors", 0, NULL, C_DETECT,
       "list the detectors and their knobs, and exit" },
-    { OPT_FORMAT, "format", 'f', "NAME", C_READERS,
+    { OPT_FORMAT, "format", 'f', "NAME", C_INPUT,
       "read every input as NAME instead of detecting it per file (see --list-formats)" },
-    { OPT_FIELD, "field", 0, "ROLE=PATH", C_READERS,
+    { OPT_FIELD, "field", 0, "ROLE=PATH", C_INPUT,
       "jsonl: take ROLE from the JSON member PATH (dotted), replacing its defaults; "
       "roles: time ip method uri path query request status error user_agent authorization "
       "api_key host actor resource basic_user" },
-    { OPT_LIST_FORMATS, "list-formats", 0, NULL, C_READERS, "list the input formats and exit" },
-    { OPT_MAX_LINE, "max-line", 0, "BYTES", C_READERS,
+    { OPT_LIST_FORMATS, "list-formats", 0, NULL, C_INPUT, "list the input formats and exit" },
+    { OPT_MAX_LINE, "max-line", 0, "BYTES", C_INPUT,
       "skip (and count) records longer than BYTES (256 to 1G); default 1M; suffixes K, M, G" },
     { OPT_INFLATE, "inflate", 0, "IMPL", C_READERS,
       "gzip decoder: auto (ISA-L when built with it), zlib or isal" },
     { OPT_THREADS, "threads", 0, "N", C_READERS,
       "1: everything on one core; 2: decompress on a second thread (default: 2 when the "
       "machine has two cores)" },
-    { OPT_MAX_KEYS, "max-keys", 0, "N", C_KEYS | C_SCAN,
+    { OPT_MAX_KEYS, "max-keys", 0, "N", C_KEYS | C_SCAN | C_WATCH,
       "hold at most N keys; past that the least recently used are evicted, keys with "
       "findings last (default 1000000)" },
+    { OPT_CHECKPOINT, "checkpoint", 0, "DURATION", C_WATCH,
+      "every DURATION (60s, 5m, 1h; default 60s), and on SIGTERM/SIGINT: flush the alerts, "
+      "rewrite the reports, print a summary line" },
+    { OPT_FROM_END, "from-end", 0, NULL, C_WATCH,
+      "start at the current end of the files (default: read what they hold, then follow)" },
     { OPT_KEYED, "keyed", 'k', NULL, C_EVENTS, "only records that carry a credential" },
     { OPT_KEY, "key", 0, "KEYID", C_EVENTS,
       "only records of this key id (repeatable; see `keytrail fingerprint`)" },
@@ -134,13 +143,13 @@ static const struct opt options[] = {
       "the value is a GitHub audit log hashed_token, not a token" },
     { OPT_JWT_ISS, "jwt-iss", 0, "ISS", C_FINGERPRINT,
       "print the key id of the JWTs that carry only this issuer (an API key such as Zoom's)" },
-    { OPT_JWT_SECRET, "jwt-secret", 0, "FILE", C_READERS,
+    { OPT_JWT_SECRET, "jwt-secret", 0, "FILE", C_INPUT,
       "verify the HS256/384/512 signatures of these issuers' JWTs (lines `iss secret`; a bad "
       "one is a critical finding in scan); FILE must be readable by its owner only" },
     { OPT_SCHEMA, "schema", 0, "NAME", C_MKGEO,
       "layout of the city database: maxmind (GeoIP2/GeoLite2, default) or flat "
       "(ip-location-db)" },
-    { OPT_QUIET, "quiet", 'q', NULL, C_READERS | C_STATE,
+    { OPT_QUIET, "quiet", 'q', NULL, C_INPUT | C_STATE,
       "no progress line and no summary on stderr (warnings still appear)" },
     { OPT_HELP, "help", 'h', NULL, C_ALL, "show this help" },
 };
@@ -152,8 +161,8 @@ static const struct kt_command commands[] = {
       "(--list-detectors) and writes an alert per new finding (JSON lines, to stdout or\n"
       "--alerts). At the end each key gets a risk score and a verdict — rotate, investigate\n"
       "or ok — in the reports (--report) and a summary on stderr.\n"
-      "Exit status: 1 when a key must be rotated (may be combined with 4), else as for\n"
-      "every command.",
+      "Exit status: 1 when a key must be rotated, 16 when one is to be investigated (may be\n"
+      "combined with 4 and 32), else as for every command.",
       1, kt_cmd_scan },
     { "state", C_STATE, "show|merge|forget ...",
       "look into, combine or edit state files (scan --state)",
@@ -163,10 +172,21 @@ static const struct kt_command commands[] = {
       "`keytrail state SUBCOMMAND --help` says more. Each takes the state's lock: it waits\n"
       "for a scan using the file to finish.",
       1, kt_cmd_state },
+    { "watch", C_WATCH, "[options] [PATH... | -]",
+      "follow live logs like `tail -F` and alert on misuse as each line is written",
+      "Follows each file by name through rotation (rename, copytruncate, truncation, delete\n"
+      "and recreate) and reads pipes (- or no PATH: standard input). Line formats only (not\n"
+      "CloudTrail's JSON files). Each alert is written and flushed as soon as its line is\n"
+      "read. Every --checkpoint and on SIGTERM/SIGINT the alerts are flushed, the reports\n"
+      "rewritten and a summary printed; SIGHUP reopens the alerts file (for logrotate).\n"
+      "Stopped by a signal: exit 0. When every input ends (a pipe): the verdicts and the\n"
+      "exit status of scan.",
+      0, kt_cmd_watch },
     { "events", C_EVENTS, "[options] PATH...",
       "print every log record as one JSON object per line (credentials fingerprinted)",
-      "PATH is a file, a directory (read recursively in chronological name order) or - for\n"
-      "standard input; gzip and zstd are detected from content. Each line holds time, ip,\n"
+      "PATH is a file, a directory (read recursively) or - for standard input; all files\n"
+      "are merged in event time, whatever the order of the paths. gzip and zstd are\n"
+      "detected from content. Each line holds time, ip,\n"
       "method, resource, status, user_agent and, when the record carries a credential,\n"
       "family, key, hint and the non-secret JWT claims. Query strings and tokens are never\n"
       "printed.",
@@ -223,8 +243,9 @@ static void print_usage(FILE *out)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
     }
     fprintf(out, "\n`keytrail COMMAND --help` shows a command's options.\n"
-                 "Exit status: 0 ok, 1 keys need attention, 2 usage error, 4 damaged or "
-                 "unreadable input (may add to 1), 8 fatal error.\n");
+                 "Exit status (bits): 0 ok, 1 a key to rotate, 2 usage error, 4 damaged or "
+                 "unreadable input, 8 fatal error, 16 a key to investigate, 32 nothing usable "
+                 "read.\n");
 }
 
 static void print_command_help(const struct kt_command *cmd)
@@ -422,6 +443,8 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
     case OPT_JWT_ISS: cli->jwt_iss = arg; return -1;
     case OPT_JWT_SECRET: cli->jwt_secret_path = arg; return -1;
     case OPT_ALERTS: cli->alerts_path = arg; return -1;
+    case OPT_CHECKPOINT: cli->checkpoint = arg; return -1;
+    case OPT_FROM_END: cli->from_end = true; return -1;
     case OPT_REPORT:
         if (cli->n_reports == KT_CLI_MAX_REPORTS) {
             kt_cli_error("--report: at most %d reports", KT_CLI_MAX_REPORTS);

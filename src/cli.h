@@ -16,18 +16,23 @@
 /*
  * Exit statuses, a bit set a script can test (documented in README):
  *   0  success, every input read cleanly
- *   1  keys need attention (scan, hunt: a key to rotate or investigate)
- *   2  usage error (bad option or argument); nothing was done
+ *   1  scan: a key to rotate
+ *   2  usage error (bad option or argument, an output that cannot be written); nothing read
  *   4  some input was damaged or unreadable; results cover what could be read
  *   8  fatal error: output could not be written, out of memory
- * 1 and 4 can combine (5).
+ *  16  scan: a key to investigate
+ *  32  nothing usable was read: no record of a known format (no file, unknown formats only,
+ *      every record malformed, an empty directory)
+ * 1, 4, 16 and 32 can combine (5, 21, 36...).
  */
 enum kt_exit {
     KT_EXIT_OK = 0,
-    KT_EXIT_FINDINGS = 1,
+    KT_EXIT_FINDINGS = 1, /* rotate */
     KT_EXIT_USAGE = 2,
     KT_EXIT_DAMAGED = 4,
     KT_EXIT_FATAL = 8,
+    KT_EXIT_INVESTIGATE = 16,
+    KT_EXIT_NOTHING_READ = 32,
 };
 
 #define KT_CLI_MAX_FIELDS 32
@@ -76,6 +81,9 @@ struct kt_cli {
     bool reprocess;     /* read inputs the ledger says were read */
     int64_t since_ms, until_ms; /* event time filter; KT_TIME_NONE: none */
     long forget_after_days;     /* -1: the config's retention.key_days */
+    /* watch */
+    const char *checkpoint; /* --checkpoint DURATION, NULL: 60 s */
+    bool from_end;          /* --from-end */
     bool progress;       /* stderr is a terminal and not --quiet */
     int64_t started_ms;
 };
@@ -99,9 +107,17 @@ int kt_cli_main(int argc, char **argv);
  * (*exit_code then holds the status to return). */
 struct kt_pipeline *kt_cli_pipeline(struct kt_cli *cli, int *exit_code);
 
-/* Prints the end-of-run summary (unless --quiet) and returns the exit status for the run. */
+/* Prints the end-of-run summary (unless --quiet) and returns the exit status for the run:
+ * KT_EXIT_FATAL when run_rc failed, else the DAMAGED and NOTHING_READ bits. */
 int kt_cli_finish(struct kt_cli *cli, struct kt_pipeline *pl, enum kt_rc run_rc,
                   const struct kt_err *err);
+
+/*
+ * Checks, before any input is read, that path ("-" is standard output) can be written: an
+ * existing file must be writable and not a directory, a new one needs a writable directory.
+ * Nothing is created. Prints "keytrail: PATH: cannot write WHAT: reason" and returns false.
+ */
+bool kt_cli_check_output(const char *path, const char *what);
 
 /* "keytrail: " + message on stderr. */
 void kt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -113,5 +129,6 @@ int kt_cmd_fingerprint(struct kt_cli *cli);
 int kt_cmd_mkgeo(struct kt_cli *cli);
 int kt_cmd_scan(struct kt_cli *cli);
 int kt_cmd_state(struct kt_cli *cli);
+int kt_cmd_watch(struct kt_cli *cli);
 
 #endif

@@ -2,8 +2,11 @@
  * What every log-reading command shares: building the pipeline from the common options,
  * printing warnings and the progress line on stderr, the final summary, and the exit status.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -191,5 +194,64 @@ int kt_cli_finish(struct kt_cli *cli, struct kt_pipeline *pl, enum kt_rc run_rc,
         kt_cli_error("%s", err != NULL && err->msg[0] ? err->msg : kt_strerror(run_rc));
         return KT_EXIT_FATAL;
     }
-    return kt_run_stats_damaged(st) ? KT_EXIT_DAMAGED : KT_EXIT_OK;
+    int code = kt_run_stats_damaged(st) ? KT_EXIT_DAMAGED : KT_EXIT_OK;
+    bool seen_before = kt_pipeline_ledger_skipped(pl) > 0 || kt_pipeline_ledger_resumed_bytes(pl) > 0;
+    if (st->events == 0 && !seen_before) {
+        /* A wrong directory, a tarball, a file of malformed records: a scheduler must not
+         * mistake it for a quiet night. Inputs the state says were read already (a cron run
+         * with nothing new) are a quiet night. */
+        if (!cli->quiet) {
+            kt_cli_error("nothing usable was read: %s",
+                         st->files == 0 ? "no input file (an empty directory?)"
+                         : st->records > 0 ? "every record was malformed"
+                                           : "no file of a known format");
+        }
+        code |= KT_EXIT_NOTHING_READ;
+    }
+    return code;
+}
+
+bool kt_cli_check_output(const char *path, const char *what)
+{
+    if (path == NULL || strcmp(path, "-") == 0) {
+        return true;
+    }
+    struct stat st;
+    int e = 0;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            e = EISDIR;
+        } else if (access(path, W_OK) != 0) {
+            e = errno;
+        }
+    } else if (errno != ENOENT) {
+        e = errno;
+    } else {
+        /* A new file: its directory must exist and take new entries. */
+        char dir[4096];
+        const char *slash = strrchr(path, '/');
+        size_t len = slash == NULL ? 0 : (slash == path ? 1 : (size_t)(slash - path));
+        if (len >= sizeof(dir)) {
+            e = ENAMETOOLONG;
+        } else {
+            if (len == 0) {
+                dir[len++] = '.';
+            } else {
+                memcpy(dir, path, len);
+            }
+            dir[len] = '\0';
+            if (stat(dir, &st) != 0) {
+                e = errno;
+            } else if (!S_ISDIR(st.st_mode)) {
+                e = ENOTDIR;
+            } else if (access(dir, W_OK | X_OK) != 0) {
+                e = errno;
+            }
+        }
+    }
+    if (e != 0) {
+        kt_cli_error("%s: cannot write %s: %s", path, what, strerror(e));
+        return false;
+    }
+    return true;
 }

@@ -18,6 +18,7 @@
 #include "jsonw.h"
 #include "out.h"
 #include "state.h"
+#include "scan_shared.h"
 #include "timefmt.h"
 
 struct scan_ctx {
@@ -293,6 +294,16 @@ int kt_cmd_scan(struct kt_cli *cli)
         code = KT_EXIT_USAGE;
         goto out;
     }
+    /* Every output is checked before anything is loaded or read, so a typo in a path fails
+     * at once, not after hours of reading; nothing is created yet. */
+    bool outputs_ok = kt_cli_check_output(cli->alerts_path, "alerts");
+    for (size_t i = 0; i < cli->n_reports; i++) {
+        outputs_ok &= kt_cli_check_output(cli->report_paths[i], "the report");
+    }
+    if (!outputs_ok) {
+        code = KT_EXIT_USAGE;
+        goto out;
+    }
     if (!load_inputs(cli, &in)) {
         code = KT_EXIT_USAGE;
         goto out;
@@ -386,6 +397,9 @@ int kt_cmd_scan(struct kt_cli *cli)
         if (report.totals.rotate > 0 || report.totals.evicted_rotate > 0) {
             code |= KT_EXIT_FINDINGS;
         }
+        if (report.totals.investigate > 0 || report.totals.evicted_investigate > 0) {
+            code |= KT_EXIT_INVESTIGATE;
+        }
     }
 out:
     if (alerts_open) {
@@ -400,4 +414,63 @@ out:
     kt_state_unlock(lock);
     free_inputs(&in);
     return code;
+}
+
+/* ---- shared with `watch` (scan_shared.h) ---- */
+
+struct kt_scan_inputs {
+    struct scan_inputs in;
+};
+
+struct kt_scan_inputs *kt_scan_inputs_load(struct kt_cli *cli)
+{
+    struct kt_scan_inputs *si = calloc(1, sizeof(*si));
+    if (si == NULL) {
+        kt_cli_error("out of memory");
+        return NULL;
+    }
+    if (!load_inputs(cli, &si->in)) {
+        kt_scan_inputs_free(si);
+        return NULL;
+    }
+    return si;
+}
+
+void kt_scan_inputs_free(struct kt_scan_inputs *si)
+{
+    if (si != NULL) {
+        free_inputs(&si->in);
+        free(si);
+    }
+}
+
+void kt_scan_inputs_engine_opts(const struct kt_scan_inputs *si, struct kt_engine_opts *eo)
+{
+    eo->cfg = &si->in.cfg;
+    eo->geo = si->in.geo;
+    eo->ip_list = si->in.ip_list;
+    eo->leaked = si->in.leaked;
+}
+
+const char *kt_scan_inputs_geo(const struct kt_scan_inputs *si)
+{
+    return kt_geodb_has_location(si->in.geo) ? kt_geodb_describe(si->in.geo) : NULL;
+}
+
+bool kt_scan_write_reports(struct kt_cli *cli, struct kt_report *r,
+                           const struct kt_run_stats *st, const struct kt_scan_inputs *si)
+{
+    r->totals.files = st->files;
+    r->totals.damaged_files = st->files_damaged + st->files_unreadable;
+    r->totals.records = st->records;
+    r->totals.events = st->events;
+    r->totals.malformed = st->bad_total;
+    r->geo = kt_geodb_describe(si->in.geo);
+    r->version = KT_VERSION;
+    return write_reports(cli, r);
+}
+
+void kt_scan_print_verdicts(const struct kt_report *r)
+{
+    print_verdicts(r);
 }

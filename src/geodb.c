@@ -620,6 +620,91 @@ static enum schema guess_schema(const MMDB_s *m)
                                                                            : SCHEMA_MAXMIND;
 }
 
+/* What a database holds, for refusing one passed to the wrong flag. */
+enum db_role {
+    ROLE_UNKNOWN = 0,
+    ROLE_LOCATION, /* City, Country, Enterprise, ip-location-db "city"/"country" */
+    ROLE_NETWORK,  /* ASN, ISP */
+    ROLE_OTHER,    /* Anonymous-IP, Connection-Type, Domain, IP-Risk...: neither */
+};
+
+static const char *role_name(enum db_role r)
+{
+    return r == ROLE_LOCATION ? "a City/Country database"
+           : r == ROLE_NETWORK ? "an ASN database"
+                               : "a database of another kind (neither locations nor networks)";
+}
+
+static enum db_role role_by_type(const char *t)
+{
+    static const char *const other[] = { "Anonymous", "Connection-Type", "Domain", "Risk",
+                                         "Density",   "User-Count",      NULL };
+    for (size_t i = 0; other[i] != NULL; i++) {
+        if (contains_nocase(t, other[i])) {
+            return ROLE_OTHER;
+        }
+    }
+    if (contains_nocase(t, "City") || contains_nocase(t, "Country") ||
+        contains_nocase(t, "Enterprise")) {
+        return ROLE_LOCATION;
+    }
+    if (contains_nocase(t, "ASN") || contains_nocase(t, "ISP")) {
+        return ROLE_NETWORK; /* "ip-location-db ASN" included */
+    }
+    return contains_nocase(t, "location") ? ROLE_LOCATION : ROLE_UNKNOWN;
+}
+
+/* For a database_type that names neither: the fields of the records of a few well-known
+ * addresses. A database that has none of them stays unknown and is accepted. */
+static enum db_role role_by_fields(const MMDB_s *m)
+{
+    static const char *const probes[] = { "8.8.8.8", "1.1.1.1", "81.2.69.142", "9.9.9.9",
+                                          "2001:4860:4860::8888", NULL };
+    static const char *const loc[][3] = {
+        { "country", NULL }, { "location", NULL }, { "city", NULL }, { "country_code", NULL },
+        { "latitude", NULL },
+    };
+    static const char *const net[] = { "autonomous_system_number", NULL };
+    for (size_t i = 0; probes[i] != NULL; i++) {
+        struct kt_ip ip;
+        MMDB_entry_s entry;
+        if (!kt_ip_parse(kt_str_cstr(probes[i]), &ip) || !lookup_entry(m, &ip, &entry)) {
+            continue;
+        }
+        MMDB_entry_data_s d;
+        for (size_t k = 0; k < sizeof(loc) / sizeof(loc[0]); k++) {
+            if (get_path(&entry, &d, loc[k])) {
+                return ROLE_LOCATION;
+            }
+        }
+        return get_path(&entry, &d, net) ? ROLE_NETWORK : ROLE_OTHER;
+    }
+    return ROLE_UNKNOWN;
+}
+
+/* Refuses a database that does not hold what its flag asks for. */
+static enum kt_rc check_role(const MMDB_s *m, const char *path, enum db_role want,
+                             struct kt_err *err)
+{
+    const char *t = m->metadata.database_type ? m->metadata.database_type : "";
+    enum db_role got = role_by_type(t);
+    if (got == ROLE_UNKNOWN) {
+        got = role_by_fields(m);
+    }
+    if (got == ROLE_UNKNOWN || got == want) {
+        return KT_OK;
+    }
+    char type[64];
+    copy_text(type, sizeof(type), t, strlen(t));
+    const char *hint = got == ROLE_LOCATION  ? "; pass it as --geoip"
+                       : got == ROLE_NETWORK ? "; pass it as --asn"
+                                             : "";
+    return kt_err_at(err, KT_EUSAGE, path, 0,
+                     "%s (database_type \"%s\"), but %s takes %s: database refused%s",
+                     role_name(got), type, want == ROLE_LOCATION ? "--geoip" : "--asn",
+                     role_name(want), hint);
+}
+
 static const char *const city_names[] = {
     "GeoIP2-City.mmdb",       "GeoLite2-City.mmdb",       "dbip-city-lite*.mmdb",
     "GeoIP2-Country.mmdb",    "GeoLite2-Country.mmdb",    "dbip-country-lite*.mmdb",
@@ -712,12 +797,18 @@ enum kt_rc kt_geodb_open(struct kt_geodb **out, const char *city_path, const cha
             goto out;
         }
         db->has_city = true;
+        if ((rc = check_role(&db->city, city_path, ROLE_LOCATION, err)) != KT_OK) {
+            goto out;
+        }
     }
     if (asn_path != NULL) {
         if ((rc = open_mmdb(&db->asn, asn_path, err)) != KT_OK) {
             goto out;
         }
         db->has_asn = true;
+        if ((rc = check_role(&db->asn, asn_path, ROLE_NETWORK, err)) != KT_OK) {
+            goto out;
+        }
     }
 
     /* The search, for whichever database was not named. */

@@ -22,7 +22,10 @@ struct kt_geodb;
  * file names (GeoLite2-City.mmdb, GeoIP2-City.mmdb, GeoLite2-Country.mmdb, dbip-city-lite*.mmdb,
  * dbip-country-lite*.mmdb, GeoLite2-ASN.mmdb, dbip-asn-lite*.mmdb, ...). Finding nothing is not
  * an error: the db is returned with no location and no ASN data. An explicitly given path that
- * cannot be opened or is not a MaxMind DB is KT_EOPEN / KT_EPARSE with err naming it.
+ * cannot be opened or is not a MaxMind DB is KT_EOPEN / KT_EPARSE with err naming it; one of
+ * the wrong kind (an ASN database as city_path, a City/Country one as asn_path, an Anonymous-IP
+ * or other database as either; told by database_type, else by the fields of the records of a
+ * few well-known addresses) is KT_EUSAGE. A database that gives no clue is accepted.
  */
 enum kt_rc kt_geodb_open(struct kt_geodb **out, const char *city_path, const char *asn_path,
                          struct kt_err *err);

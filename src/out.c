@@ -191,9 +191,9 @@ static void at_exit(void)
     }
 }
 
-int kt_out_open(const char *path)
+static int open_channel(const char *path, int mode_flags)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | mode_flags, 0600);
     if (fd >= MAX_CHANNELS) {
         close(fd);
         errno = EMFILE;
@@ -204,6 +204,16 @@ int kt_out_open(const char *path)
         channels[fd].used = true;
     }
     return fd;
+}
+
+int kt_out_open(const char *path)
+{
+    return open_channel(path, O_TRUNC);
+}
+
+int kt_out_open_append(const char *path)
+{
+    return open_channel(path, O_APPEND);
 }
 
 enum kt_rc kt_out_close(int fd)

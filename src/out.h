@@ -44,6 +44,9 @@ void kt_out_flush_all(void);
  */
 int kt_out_open(const char *path);
 
+/* The same, appending to what path holds (watch's alerts, reopened after a logrotate). */
+int kt_out_open_append(const char *path);
+
 /* Flushes and closes a descriptor from kt_out_open. Returns KT_OK or KT_EIO. */
 enum kt_rc kt_out_close(int fd);
 

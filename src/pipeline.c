@@ -1,12 +1,15 @@
 /*
  * The pipeline (pipeline.h).
  *
- * Per file: open the source (compression sniffed from content), peek at the first records to
- * pick the format (unless forced) and the splitting mode, then stream records through the
- * format's parser, the credential stage and the callback. Damage the source reported is
- * surfaced however far the file was read, even when its format was not recognised. Formats and
- * parsers are set up once per run and reused across files; the walk's visited set lives for
- * one kt_pipeline_run, so each file is read once per run. The credential stage goes through a
+ * A run first walks every path into a list of input files (the walk's visited set lives for one
+ * kt_pipeline_run, so each file is read once per run), looks at each regular file for the time
+ * of its first event, ranks the files by it and reads them as one stream in event time
+ * (merge.h): results do not depend on the order of the PATH arguments.
+ * Per file (a cursor): open the source (compression sniffed from content), peek at the first
+ * records to pick the format (unless forced) and the splitting mode, then parse records with
+ * the cursor's own parser; its next event waits in the cursor until the merge takes it through
+ * the credential stage and the callback. Damage the source reported is surfaced however far the
+ * file was read, even when its format was not recognised. Formats are set up once per run. The credential stage goes through a
  * cache keyed by a hash of each candidate, so the expensive work (SHA-256, JWT decoding) runs
  * once per distinct value.
  */
@@ -22,6 +25,7 @@
 
 #include "cred_cache.h"
 #include "jwt_verify.h"
+#include "merge.h"
 #include "prefetch.h"
 #include "textsniff.h"
 #include "splitter.h"
@@ -31,6 +35,10 @@
 #define PROGRESS_EVERY_RECORDS 16384
 #define PROGRESS_INTERVAL_MS 250
 #define UNKNOWN_FORMAT_WARNINGS 5
+/* Inputs open at once in the time-order merge: about 1.3 MiB of buffers each at most. */
+#define KT_MERGE_MAX_OPEN 64
+/* Records a probe reads at most for the first event's time. */
+#define PROBE_RECORDS 1024
 /* Read-ahead ring: four 1 MiB buffers; small files are not worth a thread. */
 #define PREFETCH_BUFFERS 4
 #define PREFETCH_BUFFER (1u << 20)
@@ -41,21 +49,15 @@ struct kt_pipeline {
     const struct kt_format *const *formats;
     size_t n_formats;
     void *states[MAX_FORMATS];
-    struct kt_parser parsers[MAX_FORMATS];
-    bool parser_ready[MAX_FORMATS];
     struct kt_cred_cache *cache;
     struct kt_jwt_keys *jwt_keys; /* --jwt-secret, owned; may be NULL */
     struct kt_run_stats stats;
-    struct kt_event ev;
     kt_event_fn on_event;
     void *ctx;
     enum kt_rc stop;
     struct kt_err stop_err;
     uint64_t next_progress_check;
     int64_t last_progress_ms;
-    struct kt_source *current; /* for progress: bytes of the file being read */
-    bool stream;               /* the current file is split as a JSON stream */
-    struct kt_prefetch *prefetch; /* the current file's read-ahead, when on */
     uint64_t ledger_skipped, ledger_resumed;
 };
 
@@ -141,9 +143,6 @@ void kt_pipeline_free(struct kt_pipeline *pl)
     for (size_t i = 0; i < pl->n_formats && i < MAX_FORMATS; i++) {
         if (pl->formats[i]->fini != NULL) {
             pl->formats[i]->fini(pl->states[i]);
-        }
-        if (pl->parser_ready[i]) {
-            kt_parser_fini(&pl->parsers[i]);
         }
     }
     kt_cred_cache_free(pl->cache);
@@ -233,7 +232,31 @@ void kt_pipeline_resolve(struct kt_pipeline *pl, struct kt_parser *parser, struc
     }
 }
 
-static void maybe_progress(struct kt_pipeline *pl, const char *file)
+/*
+ * One input being read: its source, splitter and parser, and its next event, parsed and
+ * waiting for its turn in the merge (its views point into this cursor's buffers, which nothing
+ * else touches until the cursor moves on). A cursor in probe mode only looks for the first
+ * event's time: it counts and reports nothing, since the file is read for real later.
+ */
+struct cursor {
+    const char *path;
+    const char *name; /* "(stdin)" for "-" */
+    struct kt_source *src;
+    struct kt_splitter *sp;
+    struct kt_prefetch *prefetch;
+    struct kt_parser parser;
+    bool parser_ready;
+    bool stream; /* split as a JSON stream */
+    bool probe;
+    bool fmt_known;  /* its format was recognised: what was read of it counts as read */
+    uint64_t probed; /* records a probe looked at */
+    struct kt_ledger_input *lin; /* its ledger entry (--state), NULL without; never in a probe */
+    uint64_t base;               /* where reading started: the offset an earlier run reached */
+    int64_t last_ms; /* the time of the last event, for an event without one */
+    struct kt_event ev;
+};
+
+static void maybe_progress(struct kt_pipeline *pl, const struct cursor *cur)
 {
     if (pl->opts.progress == NULL || pl->stats.records < pl->next_progress_check) {
         return;
@@ -242,15 +265,22 @@ static void maybe_progress(struct kt_pipeline *pl, const char *file)
     int64_t t = now_ms();
     if (t - pl->last_progress_ms >= PROGRESS_INTERVAL_MS) {
         pl->last_progress_ms = t;
-        /* Completed files are in the totals; add what the current one decoded so far. */
+        /* Closed files are in the totals; add what the current one decoded so far. */
         struct kt_run_stats shown = pl->stats;
-        if (pl->prefetch != NULL) {
-            shown.bytes_out += kt_prefetch_bytes_out(pl->prefetch); /* the thread owns the rest */
-        } else if (pl->current != NULL) {
-            shown.bytes_in += kt_source_bytes_in(pl->current);
-            shown.bytes_out += kt_source_bytes_out(pl->current);
+        if (cur->prefetch != NULL) {
+            shown.bytes_out += kt_prefetch_bytes_out(cur->prefetch); /* the thread owns the rest */
+        } else if (cur->src != NULL) {
+            shown.bytes_in += kt_source_bytes_in(cur->src);
+            shown.bytes_out += kt_source_bytes_out(cur->src);
         }
-        pl->opts.progress(pl->opts.progress_ctx, &shown, file);
+        pl->opts.progress(pl->opts.progress_ctx, &shown, cur->name);
+    }
+}
+
+static void cur_warn(struct kt_pipeline *pl, const struct cursor *cur, const struct kt_err *err)
+{
+    if (!cur->probe) {
+        warn(pl, err);
     }
 }
 
@@ -259,19 +289,31 @@ static void maybe_progress(struct kt_pipeline *pl, const char *file)
  * (where one line may hold a whole file of records), with the record's index and byte offset.
  * rec is NULL for a line dropped during format detection.
  */
-static void count_bad(struct kt_pipeline *pl, enum kt_bad bad, const char *file, uint64_t line,
-                      const struct kt_record *rec)
+static void count_bad(struct kt_pipeline *pl, const struct cursor *cur, enum kt_bad bad,
+                      uint64_t line, const struct kt_record *rec)
 {
-    if (kt_run_stats_bad(&pl->stats, bad, file, line)) {
+    if (cur->probe) {
+        return;
+    }
+    pl->stats.records++;
+    if (kt_run_stats_bad(&pl->stats, bad, cur->name, line)) {
         struct kt_err err;
-        kt_err_at(&err, KT_EFORMAT, file, line, "malformed record skipped (%s)",
+        kt_err_at(&err, KT_EFORMAT, cur->name, line, "malformed record skipped (%s)",
                   kt_bad_name(bad));
-        if (rec != NULL && pl->stream) {
+        if (rec != NULL && cur->stream) {
             size_t used = strlen(err.where);
             snprintf(err.where + used, sizeof(err.where) - used,
                      " (record %" PRIu64 ", byte %" PRIu64 ")", rec->index, rec->offset);
         }
         warn(pl, &err);
+    }
+}
+
+static void damaged(struct kt_pipeline *pl, const struct cursor *cur, const struct kt_err *err)
+{
+    if (!cur->probe) {
+        pl->stats.files_damaged++;
+        warn(pl, err);
     }
 }
 
@@ -285,27 +327,33 @@ static bool only_ws(const char *p, size_t n)
     return true;
 }
 
-/* Parses one record; returns false when the splitter must hand the same record out again. */
-static bool handle_record(struct kt_pipeline *pl, struct kt_splitter *sp, struct kt_parser *parser,
-                          const struct kt_record *rec, const char *file)
+enum parsed {
+    PARSED_EVENT,
+    PARSED_BAD,   /* counted; go on with the next record */
+    PARSED_AGAIN, /* the splitter hands the same record out again, longer */
+};
+
+/* Parses one record into cur->ev. */
+static enum parsed parse_record(struct kt_pipeline *pl, struct cursor *cur,
+                                const struct kt_record *rec)
 {
-    struct kt_event *ev = &pl->ev;
+    struct kt_event *ev = &cur->ev;
+    struct kt_splitter *sp = cur->sp;
     if (rec->oversize || rec->misplaced) {
-        pl->stats.records++;
-        count_bad(pl, rec->oversize ? KT_BAD_TOO_LONG : KT_BAD_JSON, file, rec->line, rec);
-        return true;
+        count_bad(pl, cur, rec->oversize ? KT_BAD_TOO_LONG : KT_BAD_JSON, rec->line, rec);
+        return PARSED_BAD;
     }
-    kt_parser_begin(parser);
+    kt_parser_begin(&cur->parser);
     kt_event_reset(ev);
-    ev->file = file;
+    ev->file = cur->name;
     ev->line = rec->line;
     size_t consumed = rec->text.len;
-    enum kt_bad bad = parser->fmt->parse(parser, rec->text, ev, &consumed);
+    enum kt_bad bad = cur->parser.fmt->parse(&cur->parser, rec->text, ev, &consumed);
     if (rec->open) {
         if (bad == KT_BAD_INCOMPLETE) {
             if (!rec->at_eof) {
                 kt_splitter_need_more(sp);
-                return false;
+                return PARSED_AGAIN;
             }
             bad = KT_BAD_TRUNCATED;
             kt_splitter_skip_bad(sp);
@@ -319,19 +367,33 @@ static bool handle_record(struct kt_pipeline *pl, struct kt_splitter *sp, struct
         }
     } else if (bad == KT_BAD_INCOMPLETE) {
         bad = KT_BAD_TRUNCATED;
-    } else if ((bad == KT_BAD_NONE || bad == KT_BAD_NOT_OBJECT) && parser->fmt->json &&
+    } else if ((bad == KT_BAD_NONE || bad == KT_BAD_NOT_OBJECT) && cur->parser.fmt->json &&
                !only_ws(rec->text.ptr + consumed, rec->text.len - consumed)) {
         bad = KT_BAD_JSON; /* trailing bytes after the value on its line */
     }
-    pl->stats.records++;
     if (bad != KT_BAD_NONE) {
-        count_bad(pl, bad, file, rec->line, rec);
-        return true;
+        count_bad(pl, cur, bad, rec->line, rec);
+        return PARSED_BAD;
     }
-    kt_pipeline_resolve(pl, parser, ev);
+    if (!cur->probe) {
+        pl->stats.records++;
+    }
+    if (ev->time_ms == KT_TIME_NONE) {
+        ev->time_ms = cur->last_ms; /* keeps its place among its neighbours */
+    } else {
+        cur->last_ms = ev->time_ms;
+    }
+    return PARSED_EVENT;
+}
+
+/* Hands the cursor's event to the credential stage and the callback. */
+static void deliver(struct kt_pipeline *pl, struct cursor *cur)
+{
+    struct kt_event *ev = &cur->ev;
+    kt_pipeline_resolve(pl, &cur->parser, ev);
     if (kt_run_stats_event(&pl->stats, ev) != KT_OK) {
         pl->stop = kt_err_set(&pl->stop_err, KT_ENOMEM, "out of memory");
-        return true;
+        return;
     }
     enum kt_rc rc = pl->on_event(pl->ctx, ev);
     kt_redact_record_end();
@@ -339,211 +401,543 @@ static bool handle_record(struct kt_pipeline *pl, struct kt_splitter *sp, struct
         pl->stop = rc;
         kt_err_set(&pl->stop_err, rc, "stopped: %s", kt_strerror(rc));
     }
-    return true;
+    maybe_progress(pl, cur);
 }
 
-static struct kt_parser *parser_for(struct kt_pipeline *pl, const struct kt_format *fmt)
+/* Moves to the cursor's next event: true when there is one, false at the end of the input
+ * (damage reported) or when the run must stop (pl->stop set). */
+static bool cursor_next(struct kt_pipeline *pl, struct cursor *cur)
 {
-    size_t i = format_index(pl, fmt);
-    if (!pl->parser_ready[i]) {
-        struct kt_err err;
-        if (kt_parser_init(&pl->parsers[i], fmt, pl->states[i], pl->opts.max_record, &err) !=
-            KT_OK) {
-            return NULL;
+    for (;;) {
+        if (cur->probe && ++cur->probed > PROBE_RECORDS) {
+            return false; /* a file of junk is not read twice */
         }
-        pl->parser_ready[i] = true;
+        struct kt_record rec;
+        struct kt_err err;
+        enum kt_rc r = kt_splitter_next(cur->sp, &rec, &err);
+        if (r == KT_END) {
+            return false;
+        }
+        if (r == KT_ENOMEM) {
+            if (!cur->probe) {
+                pl->stop = KT_ENOMEM;
+                pl->stop_err = err;
+            }
+            return false;
+        }
+        if (r != KT_OK) {
+            damaged(pl, cur, &err);
+            return false;
+        }
+        enum parsed p;
+        do {
+            p = parse_record(pl, cur, &rec);
+            if (p == PARSED_AGAIN) {
+                r = kt_splitter_next(cur->sp, &rec, &err);
+                if (r != KT_OK) {
+                    if (r == KT_ENOMEM && !cur->probe) {
+                        pl->stop = KT_ENOMEM;
+                        pl->stop_err = err;
+                    } else if (r != KT_END && r != KT_ENOMEM) {
+                        damaged(pl, cur, &err);
+                    }
+                    return false;
+                }
+            }
+        } while (p == PARSED_AGAIN);
+        if (p == PARSED_EVENT) {
+            return true;
+        }
     }
-    return &pl->parsers[i];
 }
 
-static void damaged(struct kt_pipeline *pl, const struct kt_err *err)
+/* Records in the ledger how far the cursor's input was read: up to the last record handed out,
+ * so a line still being written waits for the next run. */
+static void ledger_done(struct kt_pipeline *pl, struct cursor *cur)
 {
-    pl->stats.files_damaged++;
-    warn(pl, err);
+    struct kt_ledger_input *lin = cur->lin;
+    cur->lin = NULL;
+    uint64_t consumed = cur->sp == NULL ? 0
+                        : cur->stream   ? KT_LEDGER_ALL
+                                        : cur->base + kt_splitter_consumed(cur->sp);
+    if (cur->sp != NULL && !cur->stream) {
+        kt_ledger_input_set_line(lin, kt_splitter_line(cur->sp));
+    }
+    if (kt_ledger_input_done(lin, consumed, cur->stream ? KT_LEDGER_DOCUMENT : KT_LEDGER_LINES,
+                             pl->stop == KT_OK && cur->fmt_known) != KT_OK &&
+        pl->stop == KT_OK) {
+        pl->stop = kt_err_set(&pl->stop_err, KT_ENOMEM, "out of memory");
+    }
 }
 
-static enum kt_rc process_file(void *ctx, const char *path)
+static void cursor_close(struct kt_pipeline *pl, struct cursor *cur)
 {
-    struct kt_pipeline *pl = ctx;
-    const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
-    struct kt_source *src = NULL;
-    struct kt_splitter *sp = NULL;
-    struct kt_ledger_input *lin = NULL;
-    uint64_t base = 0;
-    bool stream = false, fmt_known = false;
-    const char *skipped = NULL;
-    struct kt_err err;
-    kt_err_clear(&err);
-    enum kt_rc rc = kt_ledger_open(pl->opts.ledger, path, &pl->opts.source, pl->opts.reprocess,
-                                   &src, &lin, &base, &skipped, &err);
-    if (rc == KT_OK && src == NULL) {
-        pl->ledger_skipped++;
+    kt_prefetch_stop(cur->prefetch);
+    cur->prefetch = NULL;
+    if (cur->lin != NULL) {
+        ledger_done(pl, cur);
+    }
+    if (cur->src != NULL && !cur->probe) {
+        pl->stats.bytes_in += kt_source_bytes_in(cur->src);
+        pl->stats.bytes_out += kt_source_bytes_out(cur->src);
+    }
+    kt_splitter_free(cur->sp);
+    cur->sp = NULL;
+    kt_source_free(cur->src);
+    cur->src = NULL;
+}
+
+/* Closes the cursor and frees its parser, which cursor_close keeps for the next file. */
+static void cursor_release(struct kt_pipeline *pl, struct cursor *cur)
+{
+    cursor_close(pl, cur);
+    if (cur->parser_ready) {
+        kt_parser_fini(&cur->parser);
+        cur->parser_ready = false;
+    }
+}
+
+/* Readies the cursor's parser for fmt, reusing the one it has when it is for fmt already (the
+ * next file of a directory is nearly always of the same format). */
+static enum kt_rc cursor_parser(struct kt_pipeline *pl, struct cursor *cur,
+                                const struct kt_format *fmt, struct kt_err *err)
+{
+    if (cur->parser_ready && cur->parser.fmt == fmt) {
         return KT_OK;
     }
-    pl->ledger_resumed += base;
+    if (cur->parser_ready) {
+        kt_parser_fini(&cur->parser);
+        cur->parser_ready = false;
+    }
+    enum kt_rc rc = kt_parser_init(&cur->parser, fmt, pl->states[format_index(pl, fmt)],
+                                   pl->opts.max_record, err);
+    cur->parser_ready = rc == KT_OK;
+    return rc;
+}
+
+/* Reports a file whose format was not recognised (the first few). */
+static void unknown_format(struct kt_pipeline *pl, const struct cursor *cur, struct kt_str prefix)
+{
+    if (cur->probe) {
+        return;
+    }
+    /* A folder of logs often holds a README or digests: name a few, not all. */
+    if (++pl->stats.files_unknown > UNKNOWN_FORMAT_WARNINGS) {
+        return;
+    }
+    const char *more =
+        pl->stats.files_unknown == UNKNOWN_FORMAT_WARNINGS ? "; further such files are only counted"
+                                                           : "";
+    char closest[160];
+    struct kt_err err;
+    if (kt_format_explain(prefix, pl->states, closest, sizeof(closest))) {
+        /* JSON that only looks like a log: say what it lacks. */
+        kt_err_at(&err, KT_EFORMAT, cur->name, 0,
+                  "not a known format: %s; file skipped (use --format and --field to read it)%s",
+                  closest, more);
+    } else {
+        kt_err_at(&err, KT_EFORMAT, cur->name, 0,
+                  "format not recognised, file skipped (use --format to force one)%s", more);
+    }
+    warn(pl, &err);
+}
+
+/*
+ * Opens path and gets it ready to hand out records: compression, format, splitting mode.
+ * hint: the format a probe found (json_stream with it), so detection does not run twice; NULL
+ * to detect. Returns KT_OK with *ready true, KT_OK with *ready false when the file yields
+ * nothing (counted and reported: unreadable, binary, unknown format, damaged early; the cursor
+ * is closed), or KT_ENOMEM. prefetch: the file may be decompressed on a second thread. A
+ * parser the cursor kept from its last file is reused.
+ */
+static enum kt_rc cursor_open(struct kt_pipeline *pl, struct cursor *cur, const char *path,
+                              bool probe, bool prefetch, const struct kt_format *hint,
+                              bool hint_stream, bool *ready)
+{
+    struct kt_parser kept = cur->parser;
+    bool kept_ready = cur->parser_ready;
+    memset(cur, 0, sizeof(*cur));
+    cur->parser = kept;
+    cur->parser_ready = kept_ready;
+    cur->path = path;
+    cur->name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+    cur->probe = probe;
+    cur->last_ms = INT64_MIN;
+    *ready = false;
+    struct kt_err err;
+    kt_err_clear(&err);
+    enum kt_rc rc;
+    if (probe) {
+        rc = kt_source_open(&cur->src, path, &pl->opts.source, &err);
+    } else {
+        const char *skipped = NULL;
+        rc = kt_ledger_open(pl->opts.ledger, path, &pl->opts.source, pl->opts.reprocess,
+                            &cur->src, &cur->lin, &cur->base, &skipped, &err);
+        if (rc == KT_OK && cur->src == NULL) {
+            pl->ledger_skipped++; /* read whole by an earlier run */
+            return KT_OK;
+        }
+        pl->ledger_resumed += cur->base;
+    }
     if (rc != KT_OK) {
         if (rc == KT_ENOMEM) {
             return rc;
         }
-        pl->stats.files_unreadable++;
-        warn(pl, &err);
+        if (!probe) {
+            pl->stats.files_unreadable++;
+        }
+        cur_warn(pl, cur, &err);
         return KT_OK;
     }
-    pl->stats.files++;
-    pl->current = src;
-    rc = kt_splitter_new(&sp, src, pl->opts.max_record, &err);
+    if (!probe) {
+        pl->stats.files++;
+    }
+    rc = kt_splitter_new(&cur->sp, cur->src, pl->opts.max_record, &err);
     if (rc != KT_OK) {
-        goto out;
+        goto fail;
     }
     struct stat st;
-    if (pl->opts.threads >= 2 && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-        S_ISREG(st.st_mode) && (uint64_t)st.st_size > PREFETCH_MIN_FILE + base &&
-        kt_prefetch_start(&pl->prefetch, src, PREFETCH_BUFFERS, PREFETCH_BUFFER) == KT_OK) {
-        kt_splitter_set_reader(sp, kt_prefetch_read, pl->prefetch);
+    if (prefetch && pl->opts.threads >= 2 && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+        S_ISREG(st.st_mode) && (uint64_t)st.st_size > PREFETCH_MIN_FILE + cur->base &&
+        kt_prefetch_start(&cur->prefetch, cur->src, PREFETCH_BUFFERS, PREFETCH_BUFFER) == KT_OK) {
+        kt_splitter_set_reader(cur->sp, kt_prefetch_read, cur->prefetch);
     }
-    if (lin != NULL) {
+    if (cur->lin != NULL) {
         /* The ledger sees every byte the splitter reads (for the fingerprint of the last). */
-        if (pl->prefetch != NULL) {
-            kt_ledger_input_tap(lin, kt_prefetch_read, pl->prefetch);
+        if (cur->prefetch != NULL) {
+            kt_ledger_input_tap(cur->lin, kt_prefetch_read, cur->prefetch);
         } else {
-            kt_ledger_input_tap(lin, read_source, src);
+            kt_ledger_input_tap(cur->lin, read_source, cur->src);
         }
-        kt_splitter_set_reader(sp, kt_ledger_read, lin);
-        kt_splitter_set_line(sp, kt_ledger_input_first_line(lin));
-        if (kt_ledger_input_hold_partial(lin)) {
-            kt_splitter_hold_partial(sp);
+        kt_splitter_set_reader(cur->sp, kt_ledger_read, cur->lin);
+        kt_splitter_set_line(cur->sp, kt_ledger_input_first_line(cur->lin));
+        if (kt_ledger_input_hold_partial(cur->lin)) {
+            kt_splitter_hold_partial(cur->sp);
         }
     }
     struct kt_str prefix;
-    rc = kt_splitter_peek(sp, &prefix, &err);
-    if (rc != KT_OK) {
-        damaged(pl, &err);
-        rc = KT_OK;
-        goto out;
+    if (kt_splitter_peek(cur->sp, &prefix, &err) != KT_OK) {
+        damaged(pl, cur, &err);
+        goto skip;
     }
     char why[128];
-    if (kt_text_is_binary(prefix, pl->opts.max_record, why, sizeof(why))) {
+    if (hint == NULL && kt_text_is_binary(prefix, pl->opts.max_record, why, sizeof(why))) {
         /* Not a log (/dev/zero would otherwise be skipped one over-long line at a time). */
-        pl->stats.files_unknown++;
-        kt_err_at(&err, KT_EFORMAT, name, 0, "%s: file skipped", why);
-        warn(pl, &err);
-        goto out;
+        if (!probe) {
+            pl->stats.files_unknown++;
+        }
+        kt_err_at(&err, KT_EFORMAT, cur->name, 0, "%s: file skipped", why);
+        cur_warn(pl, cur, &err);
+        goto skip;
     }
     const struct kt_format *fmt = pl->opts.format;
-    if (fmt == NULL) {
+    bool stream = false;
+    if (fmt == NULL && hint != NULL) {
+        fmt = hint;
+        stream = hint_stream;
+    } else if (fmt == NULL) {
         fmt = kt_format_detect(prefix, pl->states, &stream);
         /* An over-long first line hides the format: count it and look past it. */
         for (int tries = 0; fmt == NULL && tries < 4 && prefix.len >= pl->opts.max_record &&
                             memchr(prefix.ptr, '\n', prefix.len) == NULL;
              tries++) {
-            uint64_t line = kt_splitter_drop_line(sp);
-            pl->stats.records++;
-            count_bad(pl, KT_BAD_TOO_LONG, name, line, NULL);
-            rc = kt_splitter_peek(sp, &prefix, &err);
-            if (rc != KT_OK) {
-                damaged(pl, &err);
-                rc = KT_OK;
-                goto out;
+            uint64_t line = kt_splitter_drop_line(cur->sp);
+            count_bad(pl, cur, KT_BAD_TOO_LONG, line, NULL);
+            if (kt_splitter_peek(cur->sp, &prefix, &err) != KT_OK) {
+                damaged(pl, cur, &err);
+                goto skip;
             }
             fmt = kt_format_detect(prefix, pl->states, &stream);
         }
         if (fmt == NULL) {
-            if (kt_splitter_take_damage(sp, &err) != KT_OK) {
+            if (kt_splitter_take_damage(cur->sp, &err) != KT_OK) {
                 /* The input broke off before enough of it decoded to tell its format: the
                  * damage is the news, not the format. */
-                damaged(pl, &err);
-                goto out;
+                damaged(pl, cur, &err);
+            } else if (kt_str_trim(prefix).len > 0) {
+                unknown_format(pl, cur, prefix);
             }
-            if (kt_str_trim(prefix).len > 0) {
-                /* A folder of logs often holds a README or digests: name a few, not all. */
-                if (++pl->stats.files_unknown <= UNKNOWN_FORMAT_WARNINGS) {
-                    const char *more = pl->stats.files_unknown == UNKNOWN_FORMAT_WARNINGS
-                                           ? "; further such files are only counted"
-                                           : "";
-                    char closest[160];
-                    if (kt_format_explain(prefix, pl->states, closest, sizeof(closest))) {
-                        /* JSON that only looks like a log: say what it lacks. */
-                        kt_err_at(&err, KT_EFORMAT, name, 0,
-                                  "not a known format: %s; file skipped (use --format and "
-                                  "--field to read it)%s",
-                                  closest, more);
-                    } else {
-                        kt_err_at(&err, KT_EFORMAT, name, 0,
-                                  "format not recognised, file skipped (use --format to force "
-                                  "one)%s",
-                                  more);
-                    }
-                    warn(pl, &err);
-                }
-            }
-            goto out;
+            goto skip;
         }
     } else if (fmt->json) {
         stream = kt_format_json_stream(prefix);
     }
-    kt_splitter_set_mode(sp, stream ? KT_SPLIT_JSON : KT_SPLIT_LINES);
-    pl->stream = stream;
-    struct kt_parser *parser = parser_for(pl, fmt);
-    if (parser == NULL) {
-        rc = KT_ENOMEM;
-        goto out;
+    kt_splitter_set_mode(cur->sp, stream ? KT_SPLIT_JSON : KT_SPLIT_LINES);
+    cur->stream = stream;
+    rc = cursor_parser(pl, cur, fmt, &err);
+    if (rc != KT_OK) {
+        goto fail;
     }
-    fmt_known = true;
+    cur->fmt_known = true;
+    *ready = true;
+    return KT_OK;
+skip:
+    cursor_close(pl, cur);
+    return KT_OK;
+fail:
+    cursor_close(pl, cur);
+    if (!probe) {
+        pl->stop = rc;
+        pl->stop_err = err;
+    }
+    return rc;
+}
+
+/* The inputs of one run, collected by the walk before anything is read. */
+struct input_list {
+    struct kt_merge_input *v;
+    size_t n, cap;
+    bool has_stdin;
+    struct kt_pipeline *pl;
+};
+
+static enum kt_rc collect_file(void *ctx, const char *path)
+{
+    struct input_list *in = ctx;
+    bool is_stdin = strcmp(path, "-") == 0;
+    if (is_stdin && in->has_stdin) {
+        in->pl->stats.files_duplicate++; /* standard input named twice: it is read once */
+        return KT_OK;
+    }
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 64;
+        struct kt_merge_input *v = realloc(in->v, cap * sizeof(*v));
+        if (v == NULL) {
+            return KT_ENOMEM;
+        }
+        in->v = v;
+        in->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (copy == NULL) {
+        return KT_ENOMEM;
+    }
+    in->has_stdin |= is_stdin;
+    in->v[in->n++] = (struct kt_merge_input){ .path = copy, .first_ms = INT64_MIN };
+    return KT_OK;
+}
+
+static void free_inputs(struct input_list *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        free((char *)in->v[i].path);
+    }
+    free(in->v);
+}
+
+/* A regular file can be looked at twice; a pipe or device cannot. */
+static bool rereadable(const char *path)
+{
+    struct stat st;
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The time of a file's first event, or INT64_MIN when it has none (or cannot be re-read), and
+ * its format. cur is the probe cursor, kept across files for its parser. */
+static enum kt_rc probe_first_time(struct kt_pipeline *pl, struct cursor *cur,
+                                   struct kt_merge_input *in)
+{
+    in->first_ms = INT64_MIN;
+    if (!rereadable(in->path)) {
+        return KT_OK;
+    }
+    bool ready;
+    enum kt_rc rc = cursor_open(pl, cur, in->path, true, false, NULL, false, &ready);
+    if (rc != KT_OK || !ready) {
+        return rc;
+    }
+    in->format = cur->parser.fmt;
+    in->json_stream = cur->stream;
+    if (cursor_next(pl, cur)) {
+        in->first_ms = cur->ev.time_ms;
+    }
+    cursor_close(pl, cur);
+    return KT_OK;
+}
+
+/* Opens the input of the given rank and primes its first event; pushes it when it has one
+ * (*pushed), else the slot is free again. */
+static enum kt_rc open_next(struct kt_pipeline *pl, struct kt_merge_heap *heap,
+                            struct cursor *slot, const struct kt_merge_input *in, size_t rank,
+                            bool prefetch, bool *pushed)
+{
+    *pushed = false;
+    bool ready;
+    enum kt_rc rc = cursor_open(pl, slot, in->path, false, prefetch, in->format, in->json_stream,
+                                &ready);
+    if (rc != KT_OK || !ready) {
+        return rc;
+    }
+    if (cursor_next(pl, slot)) {
+        *pushed = kt_merge_heap_push(heap, slot->ev.time_ms, rank, slot);
+    } else {
+        cursor_close(pl, slot);
+    }
+    return pl->stop;
+}
+
+/*
+ * Reads the ranked inputs as one stream in event time (merge.h): a file is opened when the
+ * merge front reaches its first event, at most KT_MERGE_MAX_OPEN at once; the open file with
+ * the earliest next event gives the next event.
+ */
+static enum kt_rc merge_inputs(struct kt_pipeline *pl, const struct input_list *in)
+{
+    size_t cap = in->n < KT_MERGE_MAX_OPEN ? in->n : KT_MERGE_MAX_OPEN;
+    if (cap == 0) {
+        return KT_OK;
+    }
+    struct kt_merge_heap heap;
+    struct cursor *slots = calloc(cap, sizeof(*slots));
+    struct cursor **free_slots = calloc(cap, sizeof(*free_slots));
+    if (slots == NULL || free_slots == NULL || kt_merge_heap_init(&heap, cap) != KT_OK) {
+        free(slots);
+        free(free_slots);
+        return KT_ENOMEM;
+    }
+    size_t n_free = 0;
+    for (size_t i = cap; i-- > 0;) {
+        free_slots[n_free++] = &slots[i];
+    }
+    enum kt_rc rc = KT_OK;
+    size_t next = 0;
     for (;;) {
-        struct kt_record rec;
-        enum kt_rc r = kt_splitter_next(sp, &rec, &err);
-        if (r == KT_END) {
+        int64_t front = 0;
+        struct cursor *top = kt_merge_heap_top(&heap, &front);
+        /* Open what the front has reached: every file due before the earliest open event. */
+        while (rc == KT_OK && next < in->n && n_free > 0 &&
+               (top == NULL || in->v[next].first_ms <= front)) {
+            /* Only a file opened while no other is open gets the read-ahead thread: with several
+             * open, each would take one, and the cores are shared anyway. */
+            bool alone = top == NULL;
+            struct cursor *slot = free_slots[--n_free];
+            bool pushed;
+            rc = open_next(pl, &heap, slot, &in->v[next], next, alone, &pushed);
+            if (!pushed) {
+                free_slots[n_free++] = slot;
+            }
+            next++;
+            top = kt_merge_heap_top(&heap, &front);
+        }
+        if (rc != KT_OK || top == NULL) {
             break;
         }
-        if (r == KT_ENOMEM) {
-            pl->stop = rc = KT_ENOMEM;
-            pl->stop_err = err;
-            break;
-        }
-        if (r != KT_OK) {
-            damaged(pl, &err);
-            break;
-        }
-        handle_record(pl, sp, parser, &rec, name);
+        deliver(pl, top);
         if (pl->stop != KT_OK) {
             rc = pl->stop;
             break;
         }
-        maybe_progress(pl, name);
-    }
-out:
-    kt_prefetch_stop(pl->prefetch);
-    pl->prefetch = NULL;
-    pl->current = NULL;
-    if (lin != NULL) {
-        /* Up to the last record handed out: a line still being written waits for next time. */
-        uint64_t consumed = sp == NULL ? 0
-                            : stream   ? KT_LEDGER_ALL
-                                       : base + kt_splitter_consumed(sp);
-        if (sp != NULL && !stream) {
-            kt_ledger_input_set_line(lin, kt_splitter_line(sp));
-        }
-        if (kt_ledger_input_done(lin, consumed,
-                                 stream ? KT_LEDGER_DOCUMENT : KT_LEDGER_LINES,
-                                 rc == KT_OK && pl->stop == KT_OK && fmt_known) != KT_OK &&
-            rc == KT_OK) {
-            rc = KT_ENOMEM;
+        if (cursor_next(pl, top)) {
+            kt_merge_heap_rekey_top(&heap, top->ev.time_ms);
+        } else {
+            kt_merge_heap_pop(&heap);
+            cursor_close(pl, top);
+            free_slots[n_free++] = top;
+            if (pl->stop != KT_OK) {
+                rc = pl->stop;
+                break;
+            }
         }
     }
-    if (src != NULL) {
-        pl->stats.bytes_in += kt_source_bytes_in(src);
-        pl->stats.bytes_out += kt_source_bytes_out(src);
+    for (size_t i = 0; i < cap; i++) {
+        cursor_release(pl, &slots[i]); /* open ones too, when the run stopped early */
     }
-    kt_splitter_free(sp);
-    kt_source_free(src);
+    kt_merge_heap_fini(&heap);
+    free(slots);
+    free(free_slots);
     return rc;
+}
+
+/* ---- live input (watch) ---- */
+
+struct kt_pipeline_live {
+    struct cursor cur;
+    uint64_t unrecognised; /* lines read before the format was known */
+};
+
+enum kt_rc kt_pipeline_live_new(struct kt_pipeline *pl, const char *name,
+                                struct kt_pipeline_live **out)
+{
+    struct kt_pipeline_live *lv = calloc(1, sizeof(*lv));
+    if (lv == NULL) {
+        return KT_ENOMEM;
+    }
+    lv->cur.path = name;
+    lv->cur.name = strcmp(name, "-") == 0 ? "(stdin)" : name;
+    lv->cur.last_ms = INT64_MIN;
+    pl->stats.files++;
+    *out = lv;
+    return KT_OK;
+}
+
+void kt_pipeline_live_free(struct kt_pipeline *pl, struct kt_pipeline_live *lv)
+{
+    if (lv != NULL) {
+        cursor_release(pl, &lv->cur);
+        free(lv);
+    }
+}
+
+/* The format of a live source: forced, or detected from the first line that fits one. */
+static bool live_format(struct kt_pipeline *pl, struct kt_pipeline_live *lv, struct kt_str line)
+{
+    const struct kt_format *fmt = pl->opts.format;
+    bool stream = false;
+    if (fmt == NULL) {
+        fmt = kt_format_detect(line, pl->states, &stream);
+    }
+    if (fmt == NULL || stream) {
+        if (lv->unrecognised++ == 0) {
+            struct kt_err err;
+            kt_err_at(&err, KT_EFORMAT, lv->cur.name, 0,
+                      "format not recognised yet: lines count as malformed until one of a known "
+                      "line format arrives (use --format to force one)");
+            warn(pl, &err);
+        }
+        return false;
+    }
+    struct kt_err err;
+    if (kt_parser_init(&lv->cur.parser, fmt, pl->states[format_index(pl, fmt)],
+                       pl->opts.max_record, &err) != KT_OK) {
+        return false;
+    }
+    lv->cur.parser_ready = true;
+    return true;
+}
+
+enum kt_rc kt_pipeline_live_line(struct kt_pipeline *pl, struct kt_pipeline_live *lv,
+                                 uint64_t line_no, struct kt_str text, bool oversize,
+                                 kt_event_fn on_event, void *ctx)
+{
+    struct cursor *cur = &lv->cur;
+    pl->on_event = on_event;
+    pl->ctx = ctx;
+    pl->stop = KT_OK;
+    pl->stats.bytes_in += text.len + 1;
+    pl->stats.bytes_out += text.len + 1;
+    if (oversize) {
+        count_bad(pl, cur, KT_BAD_TOO_LONG, line_no, NULL);
+        return KT_OK;
+    }
+    if (kt_str_trim(text).len == 0) {
+        return KT_OK; /* blank lines are not records, as in files */
+    }
+    if (!cur->parser_ready && !live_format(pl, lv, text)) {
+        count_bad(pl, cur, KT_BAD_SYNTAX, line_no, NULL);
+        return KT_OK;
+    }
+    struct kt_record rec = { .text = text, .line = line_no, .index = line_no };
+    if (parse_record(pl, cur, &rec) == PARSED_EVENT) {
+        deliver(pl, cur);
+    }
+    return pl->stop;
 }
 
 static void walk_error(void *ctx, const struct kt_err *err)
 {
-    struct kt_pipeline *pl = ctx;
-    pl->stats.files_unreadable++;
-    warn(pl, err);
+    struct input_list *in = ctx;
+    in->pl->stats.files_unreadable++;
+    warn(in->pl, err);
 }
 
 enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_paths,
@@ -553,13 +947,24 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
     pl->ctx = ctx;
     pl->stop = KT_OK;
     pl->last_progress_ms = now_ms();
+    struct input_list in = { .pl = pl };
     struct kt_walk_seen *seen = NULL;
     enum kt_rc rc = kt_walk_seen_new(&seen);
     for (size_t i = 0; i < n_paths && rc == KT_OK; i++) {
-        rc = kt_walk(paths[i], seen, process_file, walk_error, pl);
+        rc = kt_walk(paths[i], seen, collect_file, walk_error, &in);
     }
     pl->stats.files_duplicate += kt_walk_seen_skipped(seen);
     kt_walk_seen_free(seen);
+    struct cursor probe = { 0 };
+    for (size_t i = 0; i < in.n && rc == KT_OK; i++) {
+        rc = probe_first_time(pl, &probe, &in.v[i]);
+    }
+    cursor_release(pl, &probe);
+    if (rc == KT_OK) {
+        qsort(in.v, in.n, sizeof(*in.v), kt_merge_input_cmp);
+        rc = merge_inputs(pl, &in);
+    }
+    free_inputs(&in);
     if (rc != KT_OK) {
         if (err != NULL) {
             if (pl->stop != KT_OK) {

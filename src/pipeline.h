@@ -48,7 +48,9 @@ enum kt_rc kt_pipeline_new(struct kt_pipeline **out, const struct kt_pipeline_op
 void kt_pipeline_free(struct kt_pipeline *pl);
 
 /*
- * Runs over the paths in order (see walk.h for directory order). Returns KT_OK when every
+ * Runs over the paths as one stream in event time: the files they hold are ranked by the time
+ * of their first event and merged event by event (merge.h), so the order of the paths does not
+ * change the events' order. Returns KT_OK when every
  * path was processed, whatever damage was found (see kt_pipeline_stats), or the error that
  * stopped the run (a callback's rc, KT_ENOMEM).
  */
@@ -64,6 +66,31 @@ void kt_pipeline_set_ledger(struct kt_pipeline *pl, struct kt_ledger *lg, bool r
  * from where the last run stopped. */
 uint64_t kt_pipeline_ledger_skipped(const struct kt_pipeline *pl);
 uint64_t kt_pipeline_ledger_resumed_bytes(const struct kt_pipeline *pl);
+
+/*
+ * Live input (watch): the lines of one followed file, handed in by the caller one at a time
+ * instead of read by kt_pipeline_run. The format is the forced one, or detected from the first
+ * line that fits a line format; lines before it are counted as malformed (one warning names
+ * the file). Line formats only: a JSON stream (CloudTrail's {"Records":[...]} files) is not
+ * followed. name is borrowed and must outlive the live source.
+ */
+struct kt_pipeline_live;
+
+/* KT_OK or KT_ENOMEM. Counts one input file. */
+enum kt_rc kt_pipeline_live_new(struct kt_pipeline *pl, const char *name,
+                                struct kt_pipeline_live **out);
+/* NULL is allowed. */
+void kt_pipeline_live_free(struct kt_pipeline *pl, struct kt_pipeline_live *lv);
+
+/*
+ * One line (without its line break); oversize: the line was longer than --max-line and was
+ * dropped (text is empty). A malformed line is counted and reported like one in a file; an
+ * event goes through the credential stage to on_event at once. Returns KT_OK, the callback's
+ * rc, or KT_ENOMEM.
+ */
+enum kt_rc kt_pipeline_live_line(struct kt_pipeline *pl, struct kt_pipeline_live *lv,
+                                 uint64_t line_no, struct kt_str text, bool oversize,
+                                 kt_event_fn on_event, void *ctx);
 
 /*
  * Resolves an event's credential candidates (and the query string and path) into ev->creds

@@ -464,6 +464,57 @@ static void patch(char *data, size_t len, const char *from, const char *to, size
     fail_msg("pattern not found");
 }
 
+/* A database of the wrong kind for its flag is refused, by database_type or, when the type
+ * says nothing, by the fields of its records; one that gives no clue is accepted. */
+static void test_wrong_kind_refused(void **state)
+{
+    (void)state;
+    struct kt_mmdb_entry e[1];
+    memset(e, 0, sizeof(e));
+    assert_true(kt_ip_parse(kt_str_cstr("8.8.8.0"), &e[0].network));
+    e[0].prefix = 120;
+    memcpy(e[0].country, "US", 3);
+    e[0].asn = 15169;
+    snprintf(e[0].as_org, sizeof(e[0].as_org), "GOOGLE");
+    const char *anon = tmp("anonymous.mmdb"), *asn_untyped = tmp("untyped-asn.mmdb");
+    const char *city_untyped = tmp("untyped-city.mmdb"), *blank = tmp("blank.mmdb");
+    assert_int_equal(kt_mmdb_write(anon, KT_MMDB_ASN, "GeoIP2-Anonymous-IP", e, 1, NULL), KT_OK);
+    assert_int_equal(kt_mmdb_write(asn_untyped, KT_MMDB_ASN, "t", e, 1, NULL), KT_OK);
+    assert_int_equal(kt_mmdb_write(city_untyped, KT_MMDB_MAXMIND_CITY, "t", e, 1, NULL), KT_OK);
+    assert_true(kt_ip_parse(kt_str_cstr("192.0.2.0"), &e[0].network)); /* no probe hits it */
+    assert_int_equal(kt_mmdb_write(blank, KT_MMDB_ASN, "t", e, 1, NULL), KT_OK);
+    static const struct {
+        bool as_city;
+        int db; /* 0 asn_db 1 city_db 2 flat_db 3 anon 4 asn_untyped 5 city_untyped 6 blank */
+        bool refused;
+    } cases[] = {
+        { true, 0, true },  { false, 1, true },  { false, 2, true },  { true, 3, true },
+        { false, 3, true }, { true, 4, true },   { false, 4, false }, { false, 5, true },
+        { true, 5, false }, { true, 6, false },  { false, 6, false }, { true, 1, false },
+        { false, 0, false },
+    };
+    const char *paths[] = { asn_db, city_db, flat_db, anon, asn_untyped, city_untyped, blank };
+    for (size_t i = 0; i < KT_ARRAY_LEN(cases); i++) {
+        const char *p = paths[cases[i].db];
+        struct kt_geodb *db = NULL;
+        struct kt_err err;
+        kt_err_clear(&err);
+        enum kt_rc rc = kt_geodb_open(&db, cases[i].as_city ? p : NULL,
+                                      cases[i].as_city ? NULL : p, &err);
+        if ((rc != KT_OK) != cases[i].refused) {
+            fail_msg("case %zu (%s as %s): rc %d %s", i, p, cases[i].as_city ? "city" : "asn", rc,
+                     err.msg);
+        }
+        if (cases[i].refused) {
+            assert_int_equal(rc, KT_EUSAGE);
+            assert_null(db);
+            assert_string_equal(err.where, p);
+            assert_non_null(strstr(err.msg, cases[i].as_city ? "--geoip" : "--asn"));
+        }
+        kt_geodb_free(db);
+    }
+}
+
 static void test_hostile_values(void **state)
 {
     (void)state;
@@ -891,6 +942,7 @@ int main(void)
         cmocka_unit_test(test_precision),
         cmocka_unit_test(test_asn_hosting),
         cmocka_unit_test(test_real_geolite2),
+        cmocka_unit_test(test_wrong_kind_refused),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_distance),

@@ -67,6 +67,26 @@ static void test_split_writes(void **state)
     }
 }
 
+/* Appending keeps what the file holds (watch reopening its alerts); opening truncates. */
+static void test_append(void **state)
+{
+    (void)state;
+    int fd = kt_out_open(path);
+    assert_true(fd >= 0);
+    assert_int_equal(kt_out_write(fd, "one\n", 4, NULL), KT_OK);
+    assert_int_equal(kt_out_close(fd), KT_OK);
+    fd = kt_out_open_append(path);
+    assert_true(fd >= 0);
+    assert_int_equal(kt_out_write(fd, "two\n", 4, NULL), KT_OK);
+    assert_int_equal(kt_out_close(fd), KT_OK);
+    size_t len;
+    assert_string_equal(slurp(&len), "one\ntwo\n");
+    fd = kt_out_open(path);
+    assert_true(fd >= 0);
+    assert_int_equal(kt_out_close(fd), KT_OK);
+    assert_string_equal(slurp(&len), "");
+}
+
 /* A partial line waits: nothing of it is written until its newline or a flush. */
 static void test_partial_line_waits(void **state)
 {
@@ -149,6 +169,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_writes),
         cmocka_unit_test(test_partial_line_waits),
+        cmocka_unit_test(test_append),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_stdio_stream),
         cmocka_unit_test(test_write_error),

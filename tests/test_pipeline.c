@@ -55,6 +55,7 @@ struct collected {
     int events;
     int keyed;
     char order[64][64];
+    char last[64]; /* the method of the last event */
     int families[KT_FAM__COUNT];
 };
 
@@ -65,6 +66,7 @@ static enum kt_rc collect(void *ctx, const struct kt_event *ev)
         snprintf(c->order[c->events], sizeof(c->order[0]), "%.*s", (int)ev->method.len,
                  ev->method.ptr);
     }
+    snprintf(c->last, sizeof(c->last), "%.*s", (int)ev->method.len, ev->method.ptr);
     c->events++;
     c->keyed += ev->n_creds > 0;
     for (unsigned i = 0; i < ev->n_creds; i++) {
@@ -143,9 +145,11 @@ static void test_tree(void **state)
     assert_string_equal(c.order[1], "PUT");
     assert_string_equal(c.order[2], "POST");
     assert_string_equal(c.order[3], "HEAD");
+    /* In event time: the truncated file's lines (14:00:05) come before the trail's second
+     * record (14:01:05), though the trail file is read first. */
     assert_string_equal(c.order[4], "GetCallerIdentity");
-    assert_string_equal(c.order[5], "ListBuckets");
-    assert_string_equal(c.order[6], "DELETE");
+    assert_string_equal(c.order[5], "DELETE");
+    assert_string_equal(c.last, "ListBuckets");
     /* Some, but not all, of the truncated file's lines were read. */
     assert_true(c.events > 7 && c.events < 6 + 400);
     assert_int_equal(st->files, 5);
@@ -179,6 +183,170 @@ static enum kt_rc stop_after_two(void *ctx, const struct kt_event *ev)
     (void)ev;
     int *n = ctx;
     return ++*n == 2 ? KT_EIO : KT_OK;
+}
+
+/* A combined-log line at second sec of 2026-11-02 14:00, its path naming where it came from. */
+static size_t timed_line(char *out, size_t cap, int sec, const char *tag)
+{
+    return (size_t)snprintf(out, cap,
+                            "203.0.113.9 - - [02/Nov/2026:14:%02d:%02d +0000] \"GET /%s "
+                            "HTTP/1.1\" 200 5 \"-\" \"curl/8\"\n",
+                            sec / 60, sec % 60, tag);
+}
+
+struct resources {
+    int n;
+    char seq[4096]; /* the resources in the order delivered, space-separated */
+    int64_t last_ms;
+    bool in_order;
+};
+
+static enum kt_rc collect_resource(void *ctx, const struct kt_event *ev)
+{
+    struct resources *r = ctx;
+    size_t used = strlen(r->seq);
+    snprintf(r->seq + used, sizeof(r->seq) - used, "%.*s ", (int)ev->resource.len,
+             ev->resource.ptr);
+    r->in_order &= r->n == 0 || ev->time_ms >= r->last_ms;
+    r->last_ms = ev->time_ms;
+    r->n++;
+    return KT_OK;
+}
+
+static void run_paths(char **paths, size_t n, struct resources *r, uint64_t *files)
+{
+    struct kt_pipeline_opts opts = { 0 };
+    struct kt_pipeline *pl;
+    struct kt_err err;
+    assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
+    memset(r, 0, sizeof(*r));
+    r->in_order = true;
+    assert_int_equal(kt_pipeline_run(pl, paths, n, collect_resource, r, &err), KT_OK);
+    *files = kt_pipeline_stats(pl)->files;
+    kt_pipeline_free(pl);
+}
+
+/* Three sources whose hours overlap: whatever the order of the paths, and whether a directory
+ * or its files are named, the events come in time order, interleaved, always the same. */
+static void test_time_order(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/keytrail-order-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char dir[3][1100], text[2048];
+    const char *names[3] = { "x", "y", "z" };
+    for (int d = 0; d < 3; d++) {
+        snprintf(dir[d], sizeof(dir[d]), "%s/%s", root, names[d]);
+        mkdir(dir[d], 0700);
+        size_t len = 0;
+        for (int i = 0; i < 4; i++) {
+            char tag[16];
+            snprintf(tag, sizeof(tag), "%s%d", names[d], i);
+            /* x at 0,3,6,9; y at 1,4,7,10; z at 2,3,8,11: z1 shares x1's second (x ranks first) */
+            int sec = i * 3 + d - (d == 2 && i == 1 ? 2 : 0);
+            len += timed_line(text + len, sizeof(text) - len, sec, tag);
+        }
+        if (d == 1) {
+            write_gz(dir[d], "api.log.gz", text, 0);
+        } else {
+            write_file(dir[d], "app.log", text, len);
+        }
+    }
+    char fx[1200], fy[1200], fz[1200];
+    snprintf(fx, sizeof(fx), "%s/app.log", dir[0]);
+    snprintf(fy, sizeof(fy), "%s/api.log.gz", dir[1]);
+    snprintf(fz, sizeof(fz), "%s/app.log", dir[2]);
+    const char *want = "/x0 /y0 /z0 /x1 /z1 /y1 /x2 /y2 /z2 /x3 /y3 /z3 ";
+    char *orders[][3] = {
+        { fx, fy, fz }, { fz, fy, fx }, { fy, fz, fx }, { fy, fx, fz },
+        { dir[2], dir[0], dir[1] }, { root, NULL, NULL },
+    };
+    size_t counts[] = { 3, 3, 3, 3, 3, 1 };
+    for (size_t o = 0; o < sizeof(counts) / sizeof(counts[0]); o++) {
+        struct resources r;
+        uint64_t files;
+        run_paths(orders[o], counts[o], &r, &files);
+        assert_string_equal(r.seq, want);
+        assert_true(r.in_order);
+        assert_int_equal(files, 3);
+    }
+    char cmd[1200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* More overlapping files than may be open at once: every event is still read, once. */
+static void test_many_overlapping_files(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/keytrail-many-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    enum { FILES = 150 };
+    for (int f = 0; f < FILES; f++) {
+        char name[32], text[512], tag[16];
+        snprintf(name, sizeof(name), "f%03d.log", f);
+        snprintf(tag, sizeof(tag), "a%d", f);
+        size_t len = timed_line(text, sizeof(text), f % 50, tag);
+        snprintf(tag, sizeof(tag), "b%d", f);
+        len += timed_line(text + len, sizeof(text) - len, 3000 + f, tag);
+        write_file(root, name, text, len);
+    }
+    struct resources r;
+    uint64_t files;
+    char *paths[] = { root };
+    run_paths(paths, 1, &r, &files);
+    assert_int_equal(r.n, 2 * FILES);
+    assert_int_equal(files, FILES);
+    char cmd[1200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Live lines (watch): the format comes from the first line that fits; lines before it, bad
+ * lines and over-long ones are counted; events reach the callback with their credentials. */
+static void test_live_lines(void **state)
+{
+    (void)state;
+    struct kt_pipeline_opts opts = { .warn = count_warning };
+    struct kt_pipeline *pl;
+    struct kt_err err;
+    assert_int_equal(kt_pipeline_new(&pl, &opts, &err), KT_OK);
+    struct kt_pipeline_live *lv = NULL;
+    assert_int_equal(kt_pipeline_live_new(pl, "live.log", &lv), KT_OK);
+    struct collected c = { 0 };
+    warnings = 0;
+    const char *lines[] = {
+        "a banner the server printed SECRETVALUE",
+        "",
+        "203.0.113.9 - - [02/Nov/2026:14:00:05 +0000] \"GET /v1/x?api_key=Zx81mQv72LpA0sKe93NdRt5WuYb4 HTTP/1.1\" 200 5 \"-\" \"curl/8\"",
+        "203.0.113.9 - - [02/Nov/2026:14:00:06 +0000] \"PUT /v1/x HTTP/1.1\" 200 5 \"-\" \"curl/8\"",
+        "not a log line",
+    };
+    for (size_t i = 0; i < KT_ARRAY_LEN(lines); i++) {
+        assert_int_equal(kt_pipeline_live_line(pl, lv, i + 1, kt_str_cstr(lines[i]), false, collect,
+                                               &c),
+                         KT_OK);
+    }
+    assert_int_equal(kt_pipeline_live_line(pl, lv, 6, kt_str_make("", 0), true, collect, &c),
+                     KT_OK);
+    assert_int_equal(c.events, 2);
+    assert_string_equal(c.order[0], "GET");
+    assert_string_equal(c.order[1], "PUT");
+    assert_int_equal(c.families[KT_FAM_GENERIC], 1);
+    const struct kt_run_stats *st = kt_pipeline_stats(pl);
+    assert_int_equal(st->files, 1);
+    assert_int_equal(st->events, 2);
+    assert_int_equal(st->bad_total, 3);
+    assert_int_equal(st->bad[KT_BAD_TOO_LONG], 1);
+    assert_int_equal(st->records, 5); /* the blank line is not a record */
+    assert_true(warnings >= 3);       /* format not known yet, and the bad lines */
+    /* A failing callback stops with its rc. */
+    assert_int_equal(kt_pipeline_live_line(pl, lv, 7, kt_str_cstr(lines[3]), false,
+                                           stop_after_two, &(int){ 1 }),
+                     KT_EIO);
+    kt_pipeline_live_free(pl, lv);
+    kt_pipeline_live_free(pl, NULL);
+    kt_pipeline_free(pl);
 }
 
 static void test_callback_stops_run(void **state)
@@ -485,6 +653,9 @@ int main(void)
         cmocka_unit_test(test_truncated_gzip_every_offset),
         cmocka_unit_test(test_each_file_once),
         cmocka_unit_test(test_callback_stops_run),
+        cmocka_unit_test(test_time_order),
+        cmocka_unit_test(test_live_lines),
+        cmocka_unit_test(test_many_overlapping_files),
         cmocka_unit_test(test_forced_format_and_bad_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

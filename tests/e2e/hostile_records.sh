@@ -62,12 +62,16 @@ for ((k = 2; k < len; k++)); do
     head -c "$k" "$WORK/full.gz" >"$WORK/cut/c.log.gz"
     run cutfile events "$WORK/cut/c.log.gz"
     run cutdir events "$WORK/cut"
-    "$KT_BIN" events - <"$WORK/cut/c.log.gz" >/dev/null 2>"$WORK/cutpipe.err" && rc=0 || rc=$?
-    for name in cutfile cutdir; do
-        [ "$(rc_of $name)" = 4 ] || fail "gzip cut at $k of $len ($name): exit $(rc_of $name), want 4"
+    "$KT_BIN" events - <"$WORK/cut/c.log.gz" >"$WORK/cutpipe.out" 2>"$WORK/cutpipe.err" && rc=0 || rc=$?
+    # 4 (damage), plus 32 when the cut came before the first whole line (nothing usable read).
+    for name in cutfile cutdir cutpipe; do
+        want=4
+        [ -s "$WORK/$name.out" ] || want=36
+        got=$rc
+        [ "$name" = cutpipe ] || got=$(rc_of $name)
+        [ "$got" = "$want" ] || fail "gzip cut at $k of $len ($name): exit $got, want $want"
         grep -q -e 'format not recognised' -e 'not a known format' "$WORK/$name.err" && fail "gzip cut at $k: damage shown as unknown format"
     done
-    [ "$rc" = 4 ] || fail "gzip cut at $k of $len (stdin): exit $rc, want 4"
     grep -q 'truncated' "$WORK/cutpipe.err" || fail "gzip cut at $k (stdin): damage not reported"
 done
 

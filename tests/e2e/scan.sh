@@ -16,8 +16,9 @@ esc_id=$("$KT_BIN" fingerprint AKIARTX3GSDSQOUP4RD6 | awk '{print $1}')
 minted_id=$("$KT_BIN" fingerprint AKIARTX3GSDSWGV5VKLP | awk '{print $1}')
 
 run s1 scan "${GEO[@]}" --alerts "$WORK/a1.jsonl" --report "$WORK/r1.json" "$KT_SAMPLES"
-# 1 (a key to rotate) + 4 (samples/ holds a truncated archive on purpose)
-expect_rc s1 5
+# 1 (a key to rotate) + 4 (samples/ holds a truncated archive on purpose) + 16 (keys to
+# investigate)
+expect_rc s1 21
 expect_grep s1.err "keys seen: 4 to rotate"
 expect_grep s1.err "rotate .*ghp_…"
 expect_grep s1.err "rotate .*AKIARTX3GSDS5CZLCV7N"
@@ -68,7 +69,7 @@ jq -e -s 'length > 10 and all(.[]; has("time") and has("key") and has("detector"
 # The flat (ip-location-db) city layout gives the same verdicts.
 run flat scan --geoip "$KT_GEO/samples-city-flat.mmdb" --asn "$KT_GEO/samples-asn.mmdb" \
     --alerts /dev/null --report "$WORK/flat.json" "$KT_SAMPLES"
-expect_rc flat 5
+expect_rc flat 21
 diff <(jq -c '[.keys[] | {key, verdict}]' "$WORK/r1.json") \
     <(jq -c '[.keys[] | {key, verdict}]' "$WORK/flat.json") >/dev/null ||
     fail "the flat geolocation layout changes verdicts"
@@ -96,7 +97,7 @@ jq -e -s '[.[] | select(.detector == "ip_list" and (.reason | test("vps-abuse"))
 printf '{ "allow": { "networks": ["203.0.113.208/28"] } }\n' >"$WORK/allow.json"
 run allowed scan "${GEO[@]}" --config "$WORK/allow.json" --alerts /dev/null \
     --report "$WORK/allowed.json" "$KT_SAMPLES"
-expect_rc allowed 4
+expect_rc allowed 20 # damaged samples (4) and keys to investigate (16), nothing to rotate
 jq -e '.totals.rotate == 0' "$WORK/allowed.json" >/dev/null || fail "allowlist ignored"
 printf '{ "detectors": { "new_countri": {} } }\n' >"$WORK/typo.json"
 run typo scan --config "$WORK/typo.json" "$KT_SAMPLES"

@@ -79,7 +79,9 @@ jq -e '.totals.events == 0' "$WORK/r4.json" >/dev/null || fail "a re-run counted
 jq -e --slurpfile w "$WORK/whole.json" '.keys == $w[0].keys' "$WORK/r4.json" >/dev/null ||
     fail "a re-run changed the verdicts"
 # --reprocess reads it all again, but what was alerted stays alerted.
-run r5 scan "${common[@]}" --state "$st" --reprocess --alerts "$WORK/r5.alerts" "$WORK/whole/access.log" "$arch"
+# (Only the archive: a copy of the same lines elsewhere is the same input to the ledger, which
+# keeps one entry for it, under the name read last.)
+run r5 scan "${common[@]}" --state "$st" --reprocess --alerts "$WORK/r5.alerts" "$arch"
 [ -s "$WORK/r5.alerts" ] && fail "--reprocess repeated alerts"
 grep -q "skipped as already read" "$WORK/r5.err" && fail "--reprocess skipped inputs"
 
