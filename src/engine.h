@@ -1,9 +1,9 @@
 /*
  * The detection engine: per-key state, the detectors, findings and verdicts.
  *
- * For each credential in an event: look the key up (or create it), locate the address once,
- * let every enabled detector judge the event against the baseline as it was (check first), fold
- * the event into the baseline (then learn), and deduplicate what the detectors found — one
+ * Each event is observed once (observe.h). For each credential in it: look the key up (or
+ * create it), let every enabled detector judge the observation against the baseline as it was
+ * (check first), fold it into the baseline (then learn), and deduplicate what the detectors found — one
  * finding per key, detector and value, alerted once, counted after. Events that raised a high
  * or critical finding are kept out of the baseline, so a thief cannot teach keytrail that their
  * country is normal.
@@ -25,6 +25,7 @@
 #include <keytrail/baseline.h>
 #include <keytrail/event.h>
 #include <keytrail/finding.h>
+#include <keytrail/observation.h>
 #include <keytrail/recent.h>
 #include <keytrail/report.h>
 
@@ -127,8 +128,13 @@ enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *op
                          struct kt_err *err);
 void kt_engine_free(struct kt_engine *e);
 
-/* Judges and learns one event (events without credentials are ignored). KT_ENOMEM only. */
+/* Judges and learns one event (events without credentials are ignored): observes it
+ * (kt_observe, with the databases and lists of opts), then kt_engine_observed. KT_ENOMEM only. */
 enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev);
+
+/* The same for an event already observed (o->ev); every key, detector and the baseline read
+ * the facts of o. KT_ENOMEM only. */
+enum kt_rc kt_engine_observed(struct kt_engine *e, const struct kt_obs *o);
 
 /*
  * Builds the report in its rows form (see report.h): one row per key in report order, entries

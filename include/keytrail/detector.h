@@ -21,24 +21,30 @@
 #include <keytrail/event.h>
 #include <keytrail/finding.h>
 #include <keytrail/geo.h>
+#include <keytrail/observation.h>
 #include <keytrail/recent.h>
 
-/* What a detector sees for one credential in one event. */
+/*
+ * What a detector sees for one credential in one event. The facts about the event (address,
+ * location, network, lists, operation key, client, outcome, day) are in obs, made once per
+ * event by the observation stage; ev is the record itself, for the views obs does not
+ * interpret (method, service, resource, grant, the agent's text for names in reasons).
+ */
 struct kt_det_input {
-    const struct kt_event *ev;
+    const struct kt_event *ev;      /* == obs->ev */
+    const struct kt_obs *obs;
     const struct kt_cred *cred;
-    const struct kt_geo *geo;       /* where ev->ip is; kind SERVICE/NONE when not an address */
     const struct kt_baseline *base; /* the key's baseline before this event */
     const struct kt_recent *recent; /* its last minutes and first use, before this event */
-    struct kt_str op;               /* the operation key (kt_baseline_op_key) */
     bool mature;                    /* the baseline passed the maturity thresholds */
     bool broad;                     /* used widely by design (a publishable key, or already seen
                                        in many countries): geographic novelty is normal */
-    bool usual_client;              /* the event's user agent is one the baseline knows (hashed
-                                       once per event, read by several detectors) */
-    bool has_geo;                   /* a location database is loaded */
-    bool has_asn;                   /* an ASN database is loaded */
-    const char *ip_list_label;      /* the --ip-list entry ev->ip matched, or NULL */
+    bool usual_client;              /* the baseline knows the observation's client */
+    /* Copies of obs members, until every detector reads obs. */
+    const struct kt_geo *geo;
+    struct kt_str op;
+    bool has_geo, has_asn;
+    const char *ip_list_label;
     int64_t leak_ms;                /* --leaked: when this key leaked; KT_TIME_NONE if not */
     const double *knobs;            /* this detector's knob values, in its knob-table order */
     void *state;                    /* this detector's per-key state, or NULL (see state_size) */
