@@ -145,12 +145,12 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         }
         return;
     }
-    const struct op *hit = kt_det_find_op(in->op, ops, KT_ARRAY_LEN(ops), sizeof(ops[0]));
+    const struct op *hit = kt_det_find_op(in->obs->op, ops, KT_ARRAY_LEN(ops), sizeof(ops[0]));
     if (hit == NULL) {
         return;
     }
     const char *name = hit->label;
-    bool ok = !kt_event_failed(ev);
+    bool ok = !kt_obs_failed(in->obs);
     if (hit->kind == OFF || hit->kind == CUT) {
         bool off = hit->kind == OFF;
         enum kt_severity sev = off && ok && factor == 1.0 ? KT_SEV_CRITICAL : KT_SEV_HIGH;

@@ -23,8 +23,8 @@ static const struct kt_knob knobs[] = {
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
-    int64_t t = in->ev->time_ms;
-    if (t == KT_TIME_NONE || !kt_baseline_is_error(in->ev)) {
+    int64_t t = in->obs->time_ms;
+    if (t == KT_TIME_NONE || !kt_obs_is_error(in->obs)) {
         return;
     }
     uint32_t cur = rate_current(&b->minute_errors, t, 60000, true);

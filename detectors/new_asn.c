@@ -23,9 +23,9 @@ static const struct kt_knob knobs[] = {
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
-    const struct kt_geo *g = in->geo;
+    const struct kt_geo *g = &in->obs->geo;
     const struct kt_baseline *b = in->base;
-    if (!in->has_asn || in->broad || g->asn == 0 || kt_baseline_has_asn(b, g->asn)) {
+    if (!in->obs->has_asn || in->broad || g->asn == 0 || kt_baseline_has_asn(b, g->asn)) {
         return;
     }
     bool any_known = false;

@@ -27,7 +27,7 @@ static const struct kt_knob knobs[] = {
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
-    int64_t t = in->ev->time_ms;
+    int64_t t = in->obs->time_ms;
     if (t == KT_TIME_NONE || b->minute.buckets < in->knobs[K_MIN_BUCKETS]) {
         return;
     }

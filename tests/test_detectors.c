@@ -136,15 +136,10 @@ static int judge(struct fixture *fx, const char *detector, int64_t t, const char
         .ev = &fx->ev,
         .obs = &fx->obs,
         .cred = &fx->cred,
-        .geo = &fx->obs.geo,
         .base = &fx->base,
-        .op = fx->obs.op,
         .mature = fx->base.days_active >= 3 && fx->base.events >= 20,
         .usual_client = kt_baseline_knows_client(&fx->base, &fx->obs),
         .broad = false,
-        .has_geo = fx->obs.has_geo,
-        .has_asn = fx->obs.has_asn,
-        .ip_list_label = NULL,
         .leak_ms = KT_TIME_NONE,
         .knobs = knobs,
         .state = det->state_size > 0 ? fx->det_state : NULL,
@@ -394,9 +389,8 @@ static void test_sensitive_op(void **state)
     aws.ev.error = KT_STR_LIT("AccessDenied");
     kt_obs_from_event(&aws.obs, &aws.ev, &BUCHAREST);
     struct kt_det_input in = { .ev = &aws.ev, .obs = &aws.obs, .cred = &aws.cred,
-                               .geo = &aws.obs.geo, .base = &aws.base, .mature = true,
+                               .base = &aws.base, .mature = true,
                                .knobs = knobs, .leak_ms = KT_TIME_NONE };
-    in.op = aws.obs.op;
     aws.found = 0;
     det->check(&in, collect, &aws);
     assert_int_equal(aws.found, 1);
@@ -655,7 +649,7 @@ static void test_leaked_and_listed(void **state)
     make_event(&fx->ev, NOW, "203.0.113.213", "curl/8", "GET", "/", 200);
     kt_obs_from_event(&fx->obs, &fx->ev, &BUCHAREST);
     struct kt_det_input in = { .ev = &fx->ev, .obs = &fx->obs, .cred = &fx->cred,
-                               .geo = &fx->obs.geo, .base = &fx->base,
+                               .base = &fx->base,
                                .leak_ms = NOW - 3600000LL, .knobs = lk };
     fx->found = 0;
     leak->check(&in, collect, fx);
@@ -668,7 +662,7 @@ static void test_leaked_and_listed(void **state)
     assert_int_equal(fx->found, 0);
     in.leak_ms = KT_TIME_NONE;
     in.knobs = lsk;
-    in.ip_list_label = "tor-exit";
+    fx->obs.ip_list_label = "tor-exit";
     list->check(&in, collect, fx);
     assert_int_equal(fx->found, 1);
     assert_non_null(strstr(fx->last.reason, "tor-exit"));

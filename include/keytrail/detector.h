@@ -40,11 +40,6 @@ struct kt_det_input {
     bool broad;                     /* used widely by design (a publishable key, or already seen
                                        in many countries): geographic novelty is normal */
     bool usual_client;              /* the baseline knows the observation's client */
-    /* Copies of obs members, until every detector reads obs. */
-    const struct kt_geo *geo;
-    struct kt_str op;
-    bool has_geo, has_asn;
-    const char *ip_list_label;
     int64_t leak_ms;                /* --leaked: when this key leaked; KT_TIME_NONE if not */
     const double *knobs;            /* this detector's knob values, in its knob-table order */
     void *state;                    /* this detector's per-key state, or NULL (see state_size) */
