@@ -110,6 +110,6 @@ const struct kt_detector kt_det_impossible_travel = {
     .needs_maturity = true,
     .needs_geo = true,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -12,8 +12,8 @@
 
 #include "netset.h"
 
-#define KT_CONFIG_MAX_DETECTORS 32
-#define KT_CONFIG_MAX_KNOBS 8
+#define KT_CONFIG_MAX_DETECTORS KT_DET_MAX    /* checked against the registry (registry.c) */
+#define KT_CONFIG_MAX_KNOBS KT_DET_MAX_KNOBS  /* checked per detector (KT_DET_N_KNOBS) */
 
 struct kt_config {
     /* A key's baseline is mature (novelty detectors may judge it) after this much history. */

@@ -102,6 +102,8 @@ struct kt_keystate {
 
 #define KT_ENGINE_NO_SLOT UINT32_MAX
 #define KT_ENGINE_MAX_KEYS 1000000000u /* the largest cap a slot index can address */
+_Static_assert(KT_ENGINE_MAX_KEYS < KT_ENGINE_NO_SLOT, "a slot index must not reach NO_SLOT");
+_Static_assert(KT_KEY_FINDINGS <= UINT16_MAX, "kt_keystate.n_findings is a uint16_t");
 
 struct kt_engine_opts {
     const struct kt_config *cfg;     /* required */

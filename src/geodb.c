@@ -59,6 +59,8 @@
 #include "ipaddr.h"
 
 #define CACHE_SLOTS 8192 /* power of two; 8192 * 168 bytes = 1.3 MiB */
+_Static_assert(CACHE_SLOTS >= 2 && (CACHE_SLOTS & (CACHE_SLOTS - 1)) == 0,
+               "the cache is indexed by masking: CACHE_SLOTS must be a power of two");
 #define PATH_CAP 4096
 
 enum schema { SCHEMA_MAXMIND, SCHEMA_FLAT };

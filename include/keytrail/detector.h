@@ -89,6 +89,17 @@ struct kt_detector {
 };
 
 #define KT_DET_STATE_MAX 1024 /* per-key state of all detectors together, bytes */
+#define KT_DET_MAX 32          /* detectors in the registry (the config's per-detector arrays) */
+#define KT_DET_MAX_KNOBS 8     /* knobs of one detector */
+
+/* A detector's .n_knobs from its knob table, refused at compile time over KT_DET_MAX_KNOBS. */
+#define KT_DET_N_KNOBS(table)                                                                      \
+    (sizeof(table) / sizeof((table)[0]) +                                                          \
+     0 * sizeof(struct {                                                                           \
+         _Static_assert(sizeof(table) / sizeof((table)[0]) <= KT_DET_MAX_KNOBS,                    \
+                        "knob table over KT_DET_MAX_KNOBS");                                       \
+         int ok;                                                                                   \
+     }))
 
 /* The registry, in a fixed order. */
 const struct kt_detector *const *kt_detectors(size_t *count);
