@@ -26,7 +26,8 @@
  *
  * Scoring: a key's findings combine like independent evidence, risk = 1 - prod(1 - score_i),
  * with a bonus when several different detectors agree (a thief rarely trips just one), and any
- * critical finding forces rotate. The thresholds come from the config.
+ * critical finding forces rotate. The thresholds, the window, the weights and the bonuses come
+ * from the config (risk.*, move.*: README "Configuration").
  *
  * Hindsight: alerts judge the findings so far (stream_risk); the final verdict (kt_engine_risk)
  * may also look back over the run. A key's first new place is followed in struct kt_move; when
@@ -85,6 +86,11 @@ struct kt_engine {
 
     int64_t from_ms, to_ms;
 
+    /* The config's risk and hindsight settings in the units the scoring uses. */
+    int64_t risk_window_ms;
+    double agree_weight; /* cfg->risk_agree_at as a weight (0..1) */
+    int64_t move_overlap_ms, move_silent_ms;
+
     /* Report model, rebuilt by kt_engine_report. */
     struct kt_report_row *report_rows;
     const struct kt_finding **report_findings;
@@ -121,6 +127,11 @@ enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *op
     }
     e->from_ms = INT64_MAX;
     e->to_ms = INT64_MIN;
+    const struct kt_config *cfg = e->cfg;
+    e->risk_window_ms = (int64_t)llround(cfg->risk_window_hours * 3600000.0);
+    e->agree_weight = cfg->risk_agree_at / 100.0;
+    e->move_overlap_ms = (int64_t)llround(cfg->move_overlap_days * 86400000.0);
+    e->move_silent_ms = (int64_t)llround(cfg->move_silent_days * 86400000.0);
     *out = e;
     return KT_OK;
 }
@@ -537,7 +548,7 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
                           const struct kt_finding *anchor, unsigned skip);
 
 /* A key's risk as it stands at time t: its findings within the risk window of t (a critical
- * accepted one there counts 95), not its worst window ever. */
+ * accepted one there counts risk.critical), not its worst window ever. */
 static int risk_now(const struct kt_engine *e, const struct kt_keystate *ks, int64_t t)
 {
     struct kt_finding anchor = { .time_ms = t };
@@ -545,8 +556,8 @@ static int risk_now(const struct kt_engine *e, const struct kt_keystate *ks, int
     for (size_t i = 0; i < ks->n_findings; i++) {
         const struct kt_finding *f = &e->findings[ks->findings[i]];
         int64_t gap = f->time_ms > t ? f->time_ms - t : t - f->time_ms;
-        if (gap <= KT_RISK_WINDOW_MS && f->severity == KT_SEV_CRITICAL && f->accepted > 0) {
-            risk = KT_MAX(risk, 95.0);
+        if (gap <= e->risk_window_ms && f->severity == KT_SEV_CRITICAL && f->accepted > 0) {
+            risk = KT_MAX(risk, e->cfg->risk_critical);
         }
     }
     return (int)lround(KT_MIN(risk, 100.0));
@@ -788,11 +799,11 @@ enum kt_rc kt_engine_observed(struct kt_engine *e, const struct kt_obs *obs)
 /* ---- verdicts and the report ---- */
 
 /* How much a finding counts: refused uses (401) show a key that did not work, not a stolen one
- * that does. */
-static double weight(const struct kt_finding *f)
+ * that does (config risk.refused_weight). */
+static double weight(const struct kt_engine *e, const struct kt_finding *f)
 {
     double w = f->score / 100.0;
-    return f->accepted == 0 ? w * 0.5 : w;
+    return f->accepted == 0 ? w * e->cfg->risk_refused_weight : w;
 }
 
 static enum kt_aspect aspect_of(const struct kt_finding *f)
@@ -816,22 +827,24 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
         if (gap < 0) {
             gap = -gap;
         }
-        if (gap > KT_RISK_WINDOW_MS) {
+        if (gap > e->risk_window_ms) {
             continue;
         }
         enum kt_aspect a = aspect_of(f);
         if (!(skip & (1u << a))) {
-            best[a] = KT_MAX(best[a], weight(f));
+            best[a] = KT_MAX(best[a], weight(e, f));
         }
     }
     double keep = 1.0;
     int agreeing = 0;
     for (int a = 0; a < KT_ASPECT__COUNT; a++) {
         keep *= 1.0 - best[a];
-        agreeing += best[a] >= 0.25;
+        agreeing += best[a] >= e->agree_weight;
     }
     double risk = 100.0 * (1.0 - keep);
-    return risk + (agreeing >= 3 ? 25 : agreeing == 2 ? 15 : 0);
+    return risk + (agreeing >= 3   ? e->cfg->risk_bonus_three
+                   : agreeing == 2 ? e->cfg->risk_bonus_two
+                                   : 0);
 }
 
 /* Risk of a key's findings, leaving out the aspects in skip (a bit mask); *critical: an
@@ -867,7 +880,7 @@ static int stream_risk(const struct kt_engine *e, const struct kt_keystate *ks,
     bool critical;
     int r = (int)lround(KT_MIN(findings_risk(e, ks, 0, &critical), 100.0));
     if (critical) {
-        r = KT_MAX(r, 95);
+        r = KT_MAX(r, (int)lround(e->cfg->risk_critical));
     }
     if (verdict != NULL) {
         *verdict = verdict_of(e, r, critical);
@@ -899,7 +912,7 @@ bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks
     if (note != NULL && cap > 0) {
         note[0] = '\0';
     }
-    if (m->since_ms == KT_TIME_NONE || m->spoiled != 0 || m->new_days < KT_MOVE_MIN_DAYS ||
+    if (m->since_ms == KT_TIME_NONE || m->spoiled != 0 || m->new_days < e->cfg->move_min_days ||
         m->before_days == 0 || m->before_events == 0 || ks->dropped_findings > 0) {
         return false;
     }
@@ -917,14 +930,15 @@ bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks
         return false;
     }
     /* The old place fell silent within the overlap, and the new one carried on alone. */
-    if (m->old_last_ms != KT_TIME_NONE && (m->old_last_ms > m->since_ms + KT_MOVE_OVERLAP_MS ||
-                                           m->new_last_ms < m->old_last_ms + KT_MOVE_SILENT_MS)) {
+    if (m->old_last_ms != KT_TIME_NONE &&
+        (m->old_last_ms > m->since_ms + e->move_overlap_ms ||
+         m->new_last_ms < m->old_last_ms + e->move_silent_ms)) {
         return false;
     }
     /* Comparable volume: uses per active day within a factor of the key's old habit. */
     double before = (double)m->before_events / m->before_days;
     double now = (double)m->new_events / m->new_days;
-    if (now * KT_MOVE_VOLUME < before || now > before * KT_MOVE_VOLUME) {
+    if (now * e->cfg->move_volume < before || now > before * e->cfg->move_volume) {
         return false;
     }
     if (note != NULL && cap > 0) {

@@ -35,12 +35,8 @@
 #include "netset.h"
 
 #define KT_KEY_FINDINGS 32 /* distinct findings kept per key; more are counted as dropped */
-#define KT_RISK_WINDOW_MS (24LL * 3600 * 1000) /* findings this close in time corroborate */
-
-#define KT_MOVE_OVERLAP_MS (7 * 86400000LL) /* old and new place both in use at most this long */
-#define KT_MOVE_SILENT_MS (2 * 86400000LL)  /* the new place alone for at least this long */
-#define KT_MOVE_MIN_DAYS 3                  /* days of use from the new place */
-#define KT_MOVE_VOLUME 3.0                  /* new place's uses per day within this factor */
+/* The risk window, weights and bonuses, and the hindsight limits of a move, are settings:
+ * kt_config risk_* and move_* (config.h, README "Configuration"). */
 
 /* kt_move.spoiled: what the key did at or besides the new place that a moving service does not. */
 enum kt_move_spoil {
@@ -159,7 +155,7 @@ const struct kt_keystate *kt_engine_keystate(const struct kt_engine *e, const st
  * Final risk and verdict of one key from its findings, with hindsight over the whole run: a key
  * whose rotate-level evidence is only a new place (new_country, new_asn, impossible_travel),
  * where the new place carried on with the usual client, no new operations and comparable
- * volume while the old place fell silent within KT_MOVE_OVERLAP_MS, looks like a service that
+ * volume while the old place fell silent within move.overlap_days, looks like a service that
  * moved: at most investigate (risk rotate_at - 1). The alerts in the stream never use
  * hindsight: they judge the findings so far.
  */
