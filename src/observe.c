@@ -6,15 +6,52 @@
  * take the address only when the log wrote it bare, as they always have: "203.0.113.7:443" in a
  * log is an address for the baseline but is neither located nor matched (a text with a port
  * does not parse as an address, and a guess at what it means must not move a key's country).
- * The client is normalised through the baseline's small cache of recent agents (baseline.c),
- * the operation key through opkey.c; the outcome is a handful of bit tests.
+ * The client is normalised through the baseline's small cache of recent agents (baseline.c).
+ * The operation key (opkey.c: templating the path, scanning it for tokens) is the dearest fact;
+ * it depends on method, service and resource alone, which repeat from line to line (the same
+ * API calls, the same endpoints), so the last few keys are kept in a direct-mapped cache keyed
+ * by the process's seeded hash of the three, as the agent cache is: nobody can aim a crafted
+ * request at a slot. The outcome is a handful of bit tests.
  */
 #include "observe.h"
 
 #include <keytrail/baseline.h>
 
 #include "baseline_int.h"
+#include "hash.h"
 #include "ipaddr.h"
+
+#define OP_CACHE 256 /* slots; 256 * 272 bytes = 68 KiB */
+
+static struct {
+    uint64_t key; /* 0: empty */
+    uint16_t len;
+    char op[sizeof(((struct kt_obs *)0)->op_buf)];
+} op_cache[OP_CACHE];
+
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+    return x << r | x >> (64 - r);
+}
+
+/* kt_baseline_op_key(ev) into o->op_buf, through the cache. */
+static void observe_op(struct kt_obs *o, const struct kt_event *ev)
+{
+    uint64_t key = kt_hash(ev->method.ptr, ev->method.len) ^
+                   rotl64(kt_hash(ev->service.ptr, ev->service.len), 21) ^
+                   rotl64(kt_hash(ev->resource.ptr, ev->resource.len), 42);
+    key |= 1u;
+    size_t slot = (size_t)(key >> 40) % OP_CACHE;
+    if (op_cache[slot].key == key) {
+        memcpy(o->op_buf, op_cache[slot].op, op_cache[slot].len + 1u);
+        o->op = kt_str_make(o->op_buf, op_cache[slot].len);
+        return;
+    }
+    o->op = kt_baseline_op_key(ev, o->op_buf, sizeof(o->op_buf));
+    op_cache[slot].key = key;
+    op_cache[slot].len = (uint16_t)o->op.len;
+    memcpy(op_cache[slot].op, o->op_buf, o->op.len + 1u);
+}
 
 unsigned kt_outcome_of(const struct kt_event *ev)
 {
@@ -58,7 +95,7 @@ static void observe_event(struct kt_obs *o, const struct kt_event *ev)
         o->addr_ids = kt_bl_addr_ids(clean, o->has_ip ? &o->ip : NULL, &o->ip_id, &o->net_id);
     }
 
-    o->op = kt_baseline_op_key(ev, o->op_buf, sizeof(o->op_buf));
+    observe_op(o, ev);
 
     o->has_client = ev->user_agent.len > 0;
     o->client_id = 0;

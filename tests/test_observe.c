@@ -276,6 +276,44 @@ static void test_client_and_op(void **state)
     assert_true(kt_str_eq_cstr(o2.op, "iam.amazonaws.com:ListUsers"));
 }
 
+/* The operation key through the stage's cache: always the key of this event, never that of
+ * an earlier one with another method, service or resource. */
+static void test_op_cache(void **state)
+{
+    struct fixture *fx = *state;
+    static const struct {
+        const char *service, *method, *resource;
+    } req[] = {
+        { "", "GET", "/repos/acme/api/issues/17" },
+        { "", "GET", "/repos/acme/api/issues/18" },
+        { "", "POST", "/repos/acme/api/issues/17" },
+        { "", "GET /repos", "/acme/api/issues/17" }, /* the same bytes, split differently */
+        { "iam.amazonaws.com", "ListUsers", "" },
+        { "iam.amazonaws.com", "ListRoles", "" },
+        { "sts.amazonaws.com", "ListUsers", "" },
+        { "", "repo.create", "" },
+        { "", "", "/hooks/ghp_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+        { "", "", "" },
+    };
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < KT_ARRAY_LEN(req); i++) {
+            struct kt_event ev;
+            struct kt_obs o;
+            event(&ev, "192.0.2.1", "", 200, "");
+            ev.service = kt_str_cstr(req[i].service);
+            ev.method = kt_str_cstr(req[i].method);
+            ev.resource = kt_str_cstr(req[i].resource);
+            kt_observe(&fx->observer, &ev, &o);
+            char op[256];
+            struct kt_str want = kt_baseline_op_key(&ev, op, sizeof(op));
+            if (!kt_str_eq(o.op, want) || o.op.ptr != o.op_buf || o.op_buf[o.op.len] != '\0') {
+                fail_msg("round %d request %zu: op \"%.*s\", want \"%.*s\"", round, i,
+                         (int)o.op.len, o.op.ptr, (int)want.len, want.ptr);
+            }
+        }
+    }
+}
+
 /* Every outcome predicate against the rule it replaces. */
 static void test_outcome(void **state)
 {
@@ -371,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_address),
         cmocka_unit_test(test_identifiers_match_baseline),
         cmocka_unit_test(test_client_and_op),
+        cmocka_unit_test(test_op_cache),
         cmocka_unit_test(test_outcome),
         cmocka_unit_test(test_day),
         cmocka_unit_test(test_from_event),
