@@ -131,7 +131,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         struct kt_recent now;
         struct kt_recent empty;
         kt_recent_init(&empty);
-        kt_recent_peek(in->recent != NULL ? in->recent : &empty, ev, &now);
+        kt_recent_peek(in->recent != NULL ? in->recent : &empty, in->obs, &now);
         if (now.secret_reads >= in->knobs[K_MIN_SECRETS]) {
             kt_finding_start(&f, in, "defense_evasion", KT_SEV_HIGH,
                              (int)(in->knobs[K_SCORE_SECRETS] * factor), "secret read burst");

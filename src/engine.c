@@ -786,7 +786,7 @@ enum kt_rc kt_engine_observed(struct kt_engine *e, const struct kt_obs *obs)
         } else {
             kt_baseline_learn(&ks->base, obs);
         }
-        kt_recent_learn(&ks->recent, ev);
+        kt_recent_learn(&ks->recent, obs);
         /* Last: creating the child may evict a key, this one included. */
         if (ev->created_key.len > 0 && !allowed &&
             chain_child(e, obs, c, risk_now(e, ks, obs->time_ms)) != KT_OK) {
