@@ -70,7 +70,7 @@ static int setup(void **state)
                                 "\"asns\": [64501], \"countries\": [\"RO\"]}}";
     assert_int_equal(kt_config_load_buffer(&fx->cfg, "allow.json", allow, sizeof(allow) - 1, &err),
                      KT_OK);
-    fx->observer = (struct kt_observer){ .geo = fx->geo, .ip_list = fx->ip_list, .cfg = &fx->cfg };
+    fx->observer = (struct kt_observer){.geo = fx->geo, .ip_list = fx->ip_list, .cfg = &fx->cfg};
     *state = fx;
     return 0;
 }
@@ -284,16 +284,16 @@ static void test_op_cache(void **state)
     static const struct {
         const char *service, *method, *resource;
     } req[] = {
-        { "", "GET", "/repos/acme/api/issues/17" },
-        { "", "GET", "/repos/acme/api/issues/18" },
-        { "", "POST", "/repos/acme/api/issues/17" },
-        { "", "GET /repos", "/acme/api/issues/17" }, /* the same bytes, split differently */
-        { "iam.amazonaws.com", "ListUsers", "" },
-        { "iam.amazonaws.com", "ListRoles", "" },
-        { "sts.amazonaws.com", "ListUsers", "" },
-        { "", "repo.create", "" },
-        { "", "", "/hooks/ghp_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
-        { "", "", "" },
+        {"", "GET", "/repos/acme/api/issues/17"},
+        {"", "GET", "/repos/acme/api/issues/18"},
+        {"", "POST", "/repos/acme/api/issues/17"},
+        {"", "GET /repos", "/acme/api/issues/17"}, /* the same bytes, split differently */
+        {"iam.amazonaws.com", "ListUsers", ""},
+        {"iam.amazonaws.com", "ListRoles", ""},
+        {"sts.amazonaws.com", "ListUsers", ""},
+        {"", "repo.create", ""},
+        {"", "", "/hooks/ghp_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+        {"", "", ""},
     };
     for (int round = 0; round < 3; round++) {
         for (size_t i = 0; i < KT_ARRAY_LEN(req); i++) {
@@ -323,18 +323,18 @@ static void test_outcome(void **state)
         const char *error;
         bool failed, error_rate, refused, denied, succeeded, provider;
     } cases[] = {
-        { 200, "", false, false, false, false, true, false },
-        { 302, "", false, false, false, false, true, false },
-        { 0, "", false, false, false, false, false, false },
-        { 101, "", false, false, false, false, false, false },
-        { 401, "", true, true, true, true, false, false },
-        { 403, "", true, true, false, true, false, false },
-        { 404, "", true, false, false, false, false, false },
-        { 429, "", true, true, false, false, false, false },
-        { 500, "", true, false, false, false, false, false },
-        { 0, "AccessDenied", true, true, false, true, false, true },
-        { 200, "ThrottlingException", true, true, false, true, true, true },
-        { 401, "InvalidToken", true, true, true, true, false, true },
+        {200, "", false, false, false, false, true, false},
+        {302, "", false, false, false, false, true, false},
+        {0, "", false, false, false, false, false, false},
+        {101, "", false, false, false, false, false, false},
+        {401, "", true, true, true, true, false, false},
+        {403, "", true, true, false, true, false, false},
+        {404, "", true, false, false, false, false, false},
+        {429, "", true, true, false, false, false, false},
+        {500, "", true, false, false, false, false, false},
+        {0, "AccessDenied", true, true, false, true, false, true},
+        {200, "ThrottlingException", true, true, false, true, true, true},
+        {401, "InvalidToken", true, true, true, true, false, true},
     };
     for (size_t i = 0; i < KT_ARRAY_LEN(cases); i++) {
         struct kt_event ev;
@@ -346,8 +346,7 @@ static void test_outcome(void **state)
             kt_obs_is_error(&o) != kt_baseline_is_error(&ev) ||
             kt_obs_refused(&o) != cases[i].refused || kt_obs_denied(&o) != cases[i].denied ||
             kt_obs_succeeded(&o) != cases[i].succeeded ||
-            kt_obs_provider_error(&o) != cases[i].provider ||
-            o.outcome != kt_outcome_of(&ev)) {
+            kt_obs_provider_error(&o) != cases[i].provider || o.outcome != kt_outcome_of(&ev)) {
             fail_msg("case %zu: status %d error '%s': outcome 0x%x", i, cases[i].status,
                      cases[i].error, o.outcome);
         }
@@ -389,7 +388,7 @@ static void test_from_event(void **state)
     struct kt_event ev;
     struct kt_obs o;
     event(&ev, "192.0.2.1", "git/2.47.1", 403, "");
-    struct kt_geo geo = { .kind = KT_ADDR_PUBLIC, .country = "FR", .asn = 3215 };
+    struct kt_geo geo = {.kind = KT_ADDR_PUBLIC, .country = "FR", .asn = 3215};
     kt_obs_from_event(&o, &ev, &geo);
     assert_string_equal(o.geo.country, "FR");
     assert_int_equal(o.geo.asn, 3215);
@@ -406,12 +405,9 @@ static void test_from_event(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_address),
-        cmocka_unit_test(test_identifiers_match_baseline),
-        cmocka_unit_test(test_client_and_op),
-        cmocka_unit_test(test_op_cache),
-        cmocka_unit_test(test_outcome),
-        cmocka_unit_test(test_day),
+        cmocka_unit_test(test_address),       cmocka_unit_test(test_identifiers_match_baseline),
+        cmocka_unit_test(test_client_and_op), cmocka_unit_test(test_op_cache),
+        cmocka_unit_test(test_outcome),       cmocka_unit_test(test_day),
         cmocka_unit_test(test_from_event),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

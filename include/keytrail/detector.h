@@ -2,9 +2,9 @@
  * The detector interface. A detector is one const struct in detectors/, listed in the registry
  * (detectors/registry.c) that also drives --list-detectors and the config file's knobs.
  *
- * Check first, then learn: the engine hands every detector the event and the key's baseline as
- * it was before this event, collects the findings, and only then folds the event into the
- * baseline. Detectors are pure functions of their input: no wall clock, no global state, so a
+ * Check first, then learn: the engine hands every detector the event's observation (the facts
+ * about it, made once per event: observation.h) and the key's baseline as it was before this
+ * event, collects the findings, and only then folds the observation into the baseline. Detectors are pure functions of their input: no wall clock, no global state, so a
  * replay of the same logs gives the same findings. A detector that must remember something the
  * baseline does not (jwt_replay: which network first used each recent token) reserves a small
  * fixed per-key state (state_size bytes, for keys of state_family): the engine allocates it

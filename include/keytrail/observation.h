@@ -50,12 +50,11 @@ struct kt_obs {
     int32_t day;               /* UTC day since 1970-01-01 when timed, else INT32_MIN */
 
     /* The address: ev->ip cleaned (first of a list, no brackets or port) and parsed once. */
-    bool has_ip;               /* ip holds it */
-    bool ip_bare;              /* ev->ip was the bare address: geolocation and the lists
-                                  match only such (a logged "1.2.3.4:80" is not located) */
+    bool has_ip;  /* ip holds it */
+    bool ip_bare; /* ev->ip was the bare address: only such is located and listed */
     struct kt_ip ip;
     enum kt_obs_addr_ids addr_ids;
-    uint64_t ip_id, net_id;    /* the baseline's identifiers of the address and its network */
+    uint64_t ip_id, net_id; /* the baseline's identifiers of the address and its network */
 
     /* Where: kind, country, location and its precision, ASN and whether it is a hosting
      * network. Without a database only geo.kind is filled. */
@@ -66,15 +65,15 @@ struct kt_obs {
     bool allowed;              /* the config allowlists the address, its ASN or its country
                                   (the key allowlist is per credential: kt_config_allows_key) */
 
-    struct kt_str op;          /* the operation key (kt_baseline_op_key); empty when none */
+    struct kt_str op; /* the operation key (kt_baseline_op_key); empty when none */
     char op_buf[256];
 
     /* The client: the user agent normalised (useragent.h) and its baseline identifier. */
-    bool has_client;           /* a user agent was logged */
-    uint64_t client_id;        /* fixed-key hash of client, else of the raw agent */
+    bool has_client;    /* a user agent was logged */
+    uint64_t client_id; /* fixed-key hash of client, else of the raw agent */
     char client[KT_UA_NORM_MAX];
 
-    uint8_t outcome;           /* enum kt_outcome bits */
+    uint8_t outcome; /* enum kt_outcome bits */
 };
 
 /* The outcome bits of an event (what kt_observe stores). */
@@ -108,8 +107,8 @@ static inline bool kt_obs_refused(const struct kt_obs *o)
 /* Refused or denied by the provider: the call did not get through authorisation. */
 static inline bool kt_obs_denied(const struct kt_obs *o)
 {
-    return (o->outcome & (KT_OUTCOME_REFUSED | KT_OUTCOME_FORBIDDEN |
-                          KT_OUTCOME_PROVIDER_ERROR)) != 0;
+    return (o->outcome & (KT_OUTCOME_REFUSED | KT_OUTCOME_FORBIDDEN | KT_OUTCOME_PROVIDER_ERROR)) !=
+           0;
 }
 
 /* A logged success status (2xx or 3xx). */
