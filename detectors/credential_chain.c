@@ -28,7 +28,7 @@ static const struct kt_knob knobs[] = {
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_event *ev = in->ev;
-    if (ev->created_key.len == 0 || ev->error.len > 0 || in->key_risk < in->knobs[K_MIN_RISK]) {
+    if (ev->created_key.len == 0 || kt_obs_provider_error(in->obs) || in->key_risk < in->knobs[K_MIN_RISK]) {
         return;
     }
     char id[KT_KEYID_STRLEN + 1];
@@ -67,6 +67,6 @@ const struct kt_detector kt_det_credential_chain = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -39,8 +39,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     const struct kt_baseline *b = in->base;
-    if (b->events > 0 && ev->time_ms != KT_TIME_NONE &&
-        ev->time_ms - b->first_ms > (int64_t)(in->knobs[K_MAX_HOURS] * 3600 * 1000)) {
+    if (b->events > 0 && in->obs->time_ms != KT_TIME_NONE &&
+        in->obs->time_ms - b->first_ms > (int64_t)(in->knobs[K_MAX_HOURS] * 3600 * 1000)) {
         return;
     }
     char agent[64], n[32];
@@ -53,7 +53,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                       "session credentials first used by a compute service's own agent, now "
                       "used with %s%s after %s requests by the service",
                       agent[0] ? agent : "no user agent",
-                      kt_baseline_has_net(in->base, ev->ip) ? "" : " from a new network", n);
+                      kt_baseline_knows_net(in->base, in->obs) ? "" : " from a new network", n);
     emit(ctx, &f);
 }
 
@@ -65,6 +65,6 @@ const struct kt_detector kt_det_credential_exfil = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

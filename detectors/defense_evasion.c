@@ -131,7 +131,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         struct kt_recent now;
         struct kt_recent empty;
         kt_recent_init(&empty);
-        kt_recent_peek(in->recent != NULL ? in->recent : &empty, ev, &now);
+        kt_recent_peek(in->recent != NULL ? in->recent : &empty, in->obs, &now);
         if (now.secret_reads >= in->knobs[K_MIN_SECRETS]) {
             kt_finding_start(&f, in, "defense_evasion", KT_SEV_HIGH,
                              (int)(in->knobs[K_SCORE_SECRETS] * factor), "secret read burst");
@@ -145,12 +145,12 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         }
         return;
     }
-    const struct op *hit = kt_det_find_op(in->op, ops, KT_ARRAY_LEN(ops), sizeof(ops[0]));
+    const struct op *hit = kt_det_find_op(in->obs->op, ops, KT_ARRAY_LEN(ops), sizeof(ops[0]));
     if (hit == NULL) {
         return;
     }
     const char *name = hit->label;
-    bool ok = !kt_event_failed(ev);
+    bool ok = !kt_obs_failed(in->obs);
     if (hit->kind == OFF || hit->kind == CUT) {
         bool off = hit->kind == OFF;
         enum kt_severity sev = off && ok && factor == 1.0 ? KT_SEV_CRITICAL : KT_SEV_HIGH;
@@ -184,6 +184,6 @@ const struct kt_detector kt_det_defense_evasion = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

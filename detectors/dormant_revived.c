@@ -24,18 +24,18 @@ static const struct kt_knob knobs[] = {
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
-    if (b->events < in->knobs[K_MIN_EVENTS] || in->ev->time_ms == KT_TIME_NONE) {
+    if (b->events < in->knobs[K_MIN_EVENTS] || in->obs->time_ms == KT_TIME_NONE) {
         return;
     }
-    double idle = kt_baseline_idle_days(b, in->ev->time_ms);
+    double idle = kt_baseline_idle_days(b, in->obs->time_ms);
     if (idle < in->knobs[K_IDLE_DAYS]) {
         return;
     }
-    bool known = kt_baseline_has_ip(b, in->ev->ip) || kt_baseline_has_net(b, in->ev->ip);
-    bool new_country = in->geo != NULL && in->geo->country[0] != '\0' &&
-                       !kt_baseline_has_country(b, in->geo->country);
+    bool known = kt_baseline_knows_ip(b, in->obs) || kt_baseline_knows_net(b, in->obs);
+    bool new_country = in->obs->geo.country[0] != '\0' &&
+                       !kt_baseline_has_country(b, in->obs->geo.country);
     char day[KT_TIME_STRLEN];
-    kt_time_format(in->ev->time_ms, day);
+    kt_time_format(in->obs->time_ms, day);
     day[10] = '\0';
     struct kt_finding f;
     kt_finding_start(&f, in, "dormant_revived", known ? KT_SEV_LOW : KT_SEV_HIGH,
@@ -60,6 +60,6 @@ const struct kt_detector kt_det_dormant_revived = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -23,8 +23,8 @@ static const struct kt_knob knobs[] = {
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
-    int64_t t = in->ev->time_ms;
-    if (t == KT_TIME_NONE || !kt_baseline_is_error(in->ev)) {
+    int64_t t = in->obs->time_ms;
+    if (t == KT_TIME_NONE || !kt_obs_is_error(in->obs)) {
         return;
     }
     uint32_t cur = rate_current(&b->minute_errors, t, 60000, true);
@@ -54,6 +54,6 @@ const struct kt_detector kt_det_error_burst = {
     .needs_maturity = true,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

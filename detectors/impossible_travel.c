@@ -49,9 +49,9 @@ static bool place_established(const struct kt_baseline *b, double lat, double lo
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
-    const struct kt_geo *g = in->geo;
-    if (!in->has_geo || in->broad || !g->has_location || g->precision == KT_GEO_PREC_COUNTRY ||
-        !b->has_last_place || in->ev->time_ms == KT_TIME_NONE) {
+    const struct kt_geo *g = &in->obs->geo;
+    if (!in->obs->has_geo || in->broad || !g->has_location || g->precision == KT_GEO_PREC_COUNTRY ||
+        !b->has_last_place || in->obs->time_ms == KT_TIME_NONE) {
         return;
     }
     /* A key used from several regions by design (CI in two clouds, a team in two offices)
@@ -72,7 +72,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     if (effective < in->knobs[K_MIN_KM]) {
         return;
     }
-    double hours = (double)(in->ev->time_ms - b->last_place_ms) / 3.6e6;
+    double hours = (double)(in->obs->time_ms - b->last_place_ms) / 3.6e6;
     double minutes = hours * 60;
     bool concurrent = fabs(minutes) <= in->knobs[K_CONCURRENT_MIN];
     double speed = effective / (fabs(hours) < 1.0 / 60 ? 1.0 / 60 : fabs(hours));
@@ -110,6 +110,6 @@ const struct kt_detector kt_det_impossible_travel = {
     .needs_maturity = true,
     .needs_geo = true,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -12,15 +12,15 @@ static const struct kt_knob knobs[] = {
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
-    if (in->ip_list_label == NULL) {
+    if (in->obs->ip_list_label == NULL) {
         return;
     }
     struct kt_finding f;
     kt_finding_start(&f, in, "ip_list", KT_SEV_HIGH, (int)in->knobs[K_SCORE], "%.*s",
                      (int)KT_MIN(in->ev->ip.len, (size_t)64), in->ev->ip.ptr);
-    if (in->ip_list_label[0] != '\0') {
+    if (in->obs->ip_list_label[0] != '\0') {
         kt_finding_reason(&f, "use from %s, which is on the address list as \"%s\"", f.ip,
-                          in->ip_list_label);
+                          in->obs->ip_list_label);
     } else {
         kt_finding_reason(&f, "use from %s, which is on the address list", f.ip);
     }
@@ -35,6 +35,6 @@ const struct kt_detector kt_det_ip_list = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -24,7 +24,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "ipaddr.h"
 
 #define REPLAY_SLOTS 8
 #define NET_V4 (1ull << 63)
@@ -65,18 +64,18 @@ static uint64_t token_tag(const struct kt_keyid *id)
 }
 
 /* The network of the event's address, or 0. */
-static uint64_t net_of(struct kt_str ip)
+static uint64_t net_of(const struct kt_obs *obs)
 {
-    struct kt_ip a;
-    if (ip.len == 0 || !kt_ip_parse(kt_ip_clean(ip), &a)) {
+    if (!obs->has_ip) {
         return 0;
     }
-    if (a.v4) {
-        return NET_V4 | (uint64_t)a.b[12] << 16 | (uint64_t)a.b[13] << 8 | a.b[14];
+    const struct kt_ip *a = &obs->ip;
+    if (a->v4) {
+        return NET_V4 | (uint64_t)a->b[12] << 16 | (uint64_t)a->b[13] << 8 | a->b[14];
     }
     uint64_t n = 0;
     for (int i = 0; i < 6; i++) {
-        n = n << 8 | a.b[i];
+        n = n << 8 | a->b[i];
     }
     return NET_V6 | n;
 }
@@ -142,8 +141,8 @@ static bool distant(const struct kt_det_input *in, const struct replay_slot *s, 
     if (s->net == 0 || net == 0 || s->net == net) {
         return false;
     }
-    if (in->has_geo || in->has_asn) {
-        const struct kt_geo *g = in->geo;
+    if (in->obs->has_geo || in->obs->has_asn) {
+        const struct kt_geo *g = &in->obs->geo;
         bool asn_known = s->asn != 0 && g->asn != 0;
         bool cc_known = s->country[0] != '\0' && g->country[0] != '\0';
         if (asn_known || cc_known) {
@@ -158,13 +157,13 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_cred *c = in->cred;
     struct replay_state *st = in->state;
-    if (c->family != KT_FAM_JWT || st == NULL || in->ev->time_ms == KT_TIME_NONE) {
+    if (c->family != KT_FAM_JWT || st == NULL || in->obs->time_ms == KT_TIME_NONE) {
         return;
     }
-    int64_t now_ms = in->ev->time_ms;
+    int64_t now_ms = in->obs->time_ms;
     int64_t now_s = now_ms / 1000;
     uint64_t tag = token_tag(&c->token);
-    uint64_t net = net_of(in->ev->ip);
+    uint64_t net = net_of(in->obs);
     char pbuf[64];
     uint32_t agent = agent_hash(product(in->ev->user_agent, pbuf, sizeof(pbuf)));
 
@@ -192,15 +191,15 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         victim->until_s =
             c->jwt.exp != KT_TIME_NONE ? c->jwt.exp : now_s + (int64_t)in->knobs[K_LIFETIME];
         victim->net = net;
-        victim->asn = in->geo->asn;
-        memcpy(victim->country, in->geo->country, 2);
+        victim->asn = in->obs->geo.asn;
+        memcpy(victim->country, in->obs->geo.country, 2);
         victim->agent = agent;
         return;
     }
     if (s->net == 0) {
         s->net = net; /* the first use had no address: the first that has one stands in */
-        s->asn = in->geo->asn;
-        memcpy(s->country, in->geo->country, 2);
+        s->asn = in->obs->geo.asn;
+        memcpy(s->country, in->obs->geo.country, 2);
     }
     if (s->agent == 0) {
         s->agent = agent;
@@ -220,7 +219,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         fmt_net(s->net, was, sizeof(was));
         fmt_net(net, is, sizeof(is));
         fmt_where(s->asn, s->country, wwas, sizeof(wwas));
-        fmt_where(in->geo->asn, in->geo->country, wis, sizeof(wis));
+        fmt_where(in->obs->geo.asn, in->obs->geo.country, wis, sizeof(wis));
         kt_finding_start(&f, in, "jwt_replay", KT_SEV_HIGH, (int)in->knobs[K_SCORE_NET],
                          "network:%.12s", tok + 4);
         kt_finding_reason(&f,
@@ -251,7 +250,7 @@ const struct kt_detector kt_det_jwt_replay = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .state_size = sizeof(struct replay_state),
     .state_family = KT_FAM_JWT,
     .check = check,

@@ -23,11 +23,6 @@ static const struct kt_knob knobs[] = {
                          "score of a token of a --jwt-secret issuer whose signature fails" },
 };
 
-static bool accepted(const struct kt_event *ev)
-{
-    return ev->status >= 200 && ev->status < 400;
-}
-
 /* "1 h 12 min", "3 days". */
 static void span(int64_t secs, char *out, size_t cap)
 {
@@ -43,13 +38,13 @@ static void span(int64_t secs, char *out, size_t cap)
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_cred *c = in->cred;
-    if (c->family != KT_FAM_JWT || in->ev->time_ms == KT_TIME_NONE) {
+    if (c->family != KT_FAM_JWT || in->obs->time_ms == KT_TIME_NONE) {
         return;
     }
     char tok[KT_KEYID_STRLEN + 1];
     kt_keyid_format(&c->token, tok);
     struct kt_finding f;
-    bool ok = accepted(in->ev);
+    bool ok = kt_obs_succeeded(in->obs); /* the server accepted it */
     if (c->flags & KT_CRED_SIG_BAD) {
         kt_finding_start(&f, in, "jwt_validity", KT_SEV_CRITICAL,
                          (int)KT_MAX(in->knobs[K_SCORE_FORGED],
@@ -75,7 +70,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         emit(ctx, &f);
         return;
     }
-    int64_t now = in->ev->time_ms / 1000;
+    int64_t now = in->obs->time_ms / 1000;
     int64_t skew = (int64_t)in->knobs[K_SKEW];
     const char *what = NULL;
     int64_t by = 0;
@@ -113,6 +108,6 @@ const struct kt_detector kt_det_jwt_validity = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

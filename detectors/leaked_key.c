@@ -18,8 +18,8 @@ static const struct kt_knob knobs[] = {
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
-    if (in->leak_ms == KT_TIME_NONE || in->ev->time_ms == KT_TIME_NONE ||
-        in->ev->time_ms < in->leak_ms) {
+    if (in->leak_ms == KT_TIME_NONE || in->obs->time_ms == KT_TIME_NONE ||
+        in->obs->time_ms < in->leak_ms) {
         return;
     }
     struct kt_finding f;
@@ -32,7 +32,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     } else {
         char t[KT_TIME_STRLEN];
         kt_time_format(in->leak_ms, t);
-        int64_t minutes = (in->ev->time_ms - in->leak_ms) / 60000;
+        int64_t minutes = (in->obs->time_ms - in->leak_ms) / 60000;
         kt_finding_reason(&f, "used %" PRId64 " minutes after the declared leak (%s), from %s",
                           minutes, t, where);
         kt_finding_extra(&f, "minutes_after_leak", (double)minutes);
@@ -48,6 +48,6 @@ const struct kt_detector kt_det_leaked_key = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -23,9 +23,9 @@ static const struct kt_knob knobs[] = {
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
-    const struct kt_geo *g = in->geo;
+    const struct kt_geo *g = &in->obs->geo;
     const struct kt_baseline *b = in->base;
-    if (!in->has_asn || in->broad || g->asn == 0 || kt_baseline_has_asn(b, g->asn)) {
+    if (!in->obs->has_asn || in->broad || g->asn == 0 || kt_baseline_has_asn(b, g->asn)) {
         return;
     }
     bool any_known = false;
@@ -74,6 +74,6 @@ const struct kt_detector kt_det_new_asn = {
     .needs_maturity = true,
     .needs_geo = true,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

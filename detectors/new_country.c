@@ -39,9 +39,9 @@ static const struct kt_knob knobs[] = {
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
-    const struct kt_geo *g = in->geo;
+    const struct kt_geo *g = &in->obs->geo;
     const struct kt_baseline *b = in->base;
-    if (!in->has_geo || in->broad || g->country[0] == '\0' ||
+    if (!in->obs->has_geo || in->broad || g->country[0] == '\0' ||
         kt_baseline_has_country(b, g->country)) {
         return;
     }
@@ -50,20 +50,20 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
      * possible when its nearest part was reachable. */
     bool area = !g->has_location && g->precision == KT_GEO_PREC_COUNTRY && g->accuracy_km > 0;
     bool unreachable = false;
-    if (area && b->has_last_place && in->ev->time_ms != KT_TIME_NONE) {
+    if (area && b->has_last_place && in->obs->time_ms != KT_TIME_NONE) {
         double lower = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon) -
                        g->accuracy_km - b->last_accuracy_km;
-        double hours = fabs((double)(in->ev->time_ms - b->last_place_ms) / 3.6e6);
+        double hours = fabs((double)(in->obs->time_ms - b->last_place_ms) / 3.6e6);
         unreachable = lower >= UNREACHABLE_MIN_KM &&
                       lower / (hours < 1.0 / 60 ? 1.0 / 60 : hours) > in->knobs[K_TRAVEL_KMH];
     }
     if (usual_client && b->has_last_place && (g->has_location || area) &&
-        in->ev->time_ms != KT_TIME_NONE) {
+        in->obs->time_ms != KT_TIME_NONE) {
         double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);
         if (area) {
             km = km > g->accuracy_km ? km - g->accuracy_km : 0;
         }
-        double hours = (double)(in->ev->time_ms - b->last_place_ms) / 3.6e6;
+        double hours = (double)(in->obs->time_ms - b->last_place_ms) / 3.6e6;
         if (hours > 0 && km / hours <= in->knobs[K_TRAVEL_KMH]) {
             return; /* the owner travelling */
         }
@@ -110,6 +110,6 @@ const struct kt_detector kt_det_new_country = {
     .needs_maturity = true,
     .needs_geo = true,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -116,6 +116,6 @@ const struct kt_detector kt_det_new_user_agent = {
     .needs_maturity = true,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

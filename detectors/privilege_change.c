@@ -93,10 +93,10 @@ static bool grants_admin(struct kt_str grant)
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_event *ev = in->ev;
-    if (in->op.len == 0 || kt_event_failed(ev) || (in->mature && in->usual_client)) {
+    if (in->obs->op.len == 0 || kt_obs_failed(in->obs) || (in->mature && in->usual_client)) {
         return;
     }
-    const struct op *hit = kt_det_find_op(in->op, ops, KT_ARRAY_LEN(ops), sizeof(ops[0]));
+    const struct op *hit = kt_det_find_op(in->obs->op, ops, KT_ARRAY_LEN(ops), sizeof(ops[0]));
     if (hit == NULL) {
         return;
     }
@@ -134,6 +134,6 @@ const struct kt_detector kt_det_privilege_change = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -27,7 +27,7 @@ static const struct kt_knob knobs[] = {
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
-    int64_t t = in->ev->time_ms;
+    int64_t t = in->obs->time_ms;
     if (t == KT_TIME_NONE || b->minute.buckets < in->knobs[K_MIN_BUCKETS]) {
         return;
     }
@@ -78,6 +78,6 @@ const struct kt_detector kt_det_rate_spike = {
     .needs_maturity = true,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

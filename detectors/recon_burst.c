@@ -36,7 +36,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     } else {
         kt_recent_init(&before);
     }
-    kt_recent_peek(&before, ev, &now);
+    kt_recent_peek(&before, in->obs, &now);
     double min_ops = in->knobs[K_MIN_OPS], min_denied = in->knobs[K_MIN_DENIED];
     if (now.n_ops < min_ops || now.denied < min_denied) {
         return;
@@ -73,6 +73,6 @@ const struct kt_detector kt_det_recon_burst = {
     .needs_maturity = false,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

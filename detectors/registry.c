@@ -34,6 +34,8 @@ static const struct kt_detector *const registry[] = {
     &kt_det_credential_exfil, &kt_det_credential_chain,
 };
 
+_Static_assert(KT_ARRAY_LEN(registry) <= KT_DET_MAX, "more detectors than KT_DET_MAX");
+
 const struct kt_detector *const *kt_detectors(size_t *count)
 {
     *count = sizeof(registry) / sizeof(registry[0]);

@@ -125,7 +125,7 @@ static bool rule_matches(const struct op_rule *r, struct kt_str op)
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
-    struct kt_str op = in->op;
+    struct kt_str op = in->obs->op;
     if (op.len == 0 || kt_baseline_has_op(in->base, op)) {
         return;
     }
@@ -144,7 +144,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     int score = (int)in->knobs[hit->cls == RECON    ? K_SCORE_RECON
                                : hit->cls == SECRET ? K_SCORE_SECRET
                                                     : K_SCORE_PRIVILEGE];
-    bool failed = in->ev->status == 401 || in->ev->status == 403 || in->ev->error.len > 0;
+    bool failed = kt_obs_denied(in->obs);
     struct kt_finding f;
     /* One finding per rule, not per operation: reading the secrets of twelve repositories is
      * one story, counted twelve times. */
@@ -167,6 +167,6 @@ const struct kt_detector kt_det_sensitive_op = {
     .needs_maturity = true,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -40,7 +40,7 @@ static bool home_country(const struct kt_baseline *b, const char country[3])
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
-    int64_t t = in->ev->time_ms;
+    int64_t t = in->obs->time_ms;
     if (t == KT_TIME_NONE || b->events < in->knobs[K_MIN_EVENTS]) {
         return;
     }
@@ -64,9 +64,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     /* At night from an address the key never used, in its home country: abroad, odd hours are
      * just another time zone; at home they are not. */
-    const struct kt_geo *g = in->geo;
-    bool new_address = in->ev->ip.len > 0 && !kt_baseline_has_ip(b, in->ev->ip) &&
-                       !kt_baseline_has_net(b, in->ev->ip);
+    const struct kt_geo *g = &in->obs->geo;
+    bool new_address = in->ev->ip.len > 0 && !kt_baseline_knows_ip(b, in->obs) &&
+                       !kt_baseline_knows_net(b, in->obs);
     bool boosted = new_address && g != NULL && g->country[0] != '\0' && home_country(b, g->country);
     struct kt_finding f;
     char day[KT_TIME_STRLEN];
@@ -94,6 +94,6 @@ const struct kt_detector kt_det_unusual_hour = {
     .needs_maturity = true,
     .needs_geo = false,
     .knobs = knobs,
-    .n_knobs = sizeof(knobs) / sizeof(knobs[0]),
+    .n_knobs = KT_DET_N_KNOBS(knobs),
     .check = check,
 };

@@ -66,63 +66,64 @@ void kt_baseline_init(struct kt_baseline *b)
 
 bool kt_baseline_is_error(const struct kt_event *ev)
 {
-    if (ev == NULL) {
-        return false;
-    }
-    return ev->status == 401 || ev->status == 403 || ev->status == 429 || ev->error.len > 0;
+    return ev != NULL && kt_outcome_is_error(kt_outcome_of(ev));
 }
 
 /* ---- identifiers ------------------------------------------------------------------------ */
 
-enum addr_ids {
-    ADDR_IDS_NONE = 0,
-    ADDR_IDS_NAME, /* a name: *ip_id only */
-    ADDR_IDS_IP,   /* an address: *ip_id and *net_id */
-};
-
 /*
- * The stored identifiers of a logged client address: an IPv4 address (also written as
+ * The stored identifiers of a logged client address, from its cleaned text s (kt_ip_clean) and
+ * its parse (ip, NULL when s is not an address): an IPv4 address (also written as
  * ::ffff:a.b.c.d) is its value and its /24 under the v4 tag; an IPv6 address is a hash, its /48
  * the 48 prefix bits under the v6 tag. A non-address ("AWS Internal", "ec2.amazonaws.com") is a
  * hash of its lower-cased text; "-" and empty mean no address.
  */
-static enum addr_ids addr_ids(struct kt_str raw, uint64_t *ip_id, uint64_t *net_id)
+enum kt_obs_addr_ids kt_bl_addr_ids(struct kt_str s, const struct kt_ip *ip, uint64_t *ip_id,
+                                    uint64_t *net_id)
 {
-    if (raw.ptr == NULL || raw.len == 0) {
-        return ADDR_IDS_NONE;
-    }
-    struct kt_str s = kt_ip_clean(raw);
-    struct kt_ip ip;
-    if (kt_ip_parse(s, &ip)) {
+    *ip_id = *net_id = 0;
+    if (ip != NULL) {
         static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-        if (ip.v4 || memcmp(ip.b, mapped, sizeof(mapped)) == 0) {
-            uint32_t a = (uint32_t)ip.b[12] << 24 | (uint32_t)ip.b[13] << 16 |
-                         (uint32_t)ip.b[14] << 8 | ip.b[15];
+        if (ip->v4 || memcmp(ip->b, mapped, sizeof(mapped)) == 0) {
+            uint32_t a = (uint32_t)ip->b[12] << 24 | (uint32_t)ip->b[13] << 16 |
+                         (uint32_t)ip->b[14] << 8 | ip->b[15];
             *ip_id = KT_BL_TAG_V4 | a;
             *net_id = KT_BL_TAG_V4 | (a & 0xffffff00u);
         } else {
             uint64_t prefix = 0;
             for (int i = 0; i < 6; i++) {
-                prefix = prefix << 8 | ip.b[i];
+                prefix = prefix << 8 | ip->b[i];
             }
-            *ip_id = KT_BL_TAG_V6 | (kt_bl_hash(ip.b, sizeof(ip.b)) & KT_BL_ID_MASK);
+            *ip_id = KT_BL_TAG_V6 | (kt_bl_hash(ip->b, sizeof(ip->b)) & KT_BL_ID_MASK);
             *net_id = KT_BL_TAG_V6 | prefix;
         }
-        return ADDR_IDS_IP;
+        return KT_OBS_ADDR_IP;
     }
     char lower[256];
-    if (s.len == 0 || s.len >= sizeof(lower) || kt_str_eq_cstr(s, "-")) {
-        return ADDR_IDS_NONE;
+    if (s.ptr == NULL || s.len == 0 || s.len >= sizeof(lower) || kt_str_eq_cstr(s, "-")) {
+        return KT_OBS_ADDR_NONE;
     }
     for (size_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.ptr[i];
         if (c < 0x20 || c >= 0x7f) {
-            return ADDR_IDS_NONE;
+            return KT_OBS_ADDR_NONE;
         }
         lower[i] = kt_ascii_lower((char)c);
     }
     *ip_id = KT_BL_TAG_NAME | (kt_bl_hash(lower, s.len) & KT_BL_ID_MASK);
-    return ADDR_IDS_NAME;
+    return KT_OBS_ADDR_NAME;
+}
+
+/* The same from the address as logged (for the string queries). */
+static enum kt_obs_addr_ids addr_ids(struct kt_str raw, uint64_t *ip_id, uint64_t *net_id)
+{
+    *ip_id = *net_id = 0;
+    if (raw.ptr == NULL || raw.len == 0) {
+        return KT_OBS_ADDR_NONE;
+    }
+    struct kt_str s = kt_ip_clean(raw);
+    struct kt_ip ip;
+    return kt_bl_addr_ids(s, kt_ip_parse(s, &ip) ? &ip : NULL, ip_id, net_id);
 }
 
 static bool country_ok(const char *code)
@@ -345,8 +346,6 @@ static void agent_name(struct kt_str ua, char out[KT_BL_AGENT_NAME])
     }
 }
 
-/* An agent's identity: the hash of its normalised form (product and major version, see
- * useragent.h), into norm; the raw agent's when it normalises to nothing. */
 /* Agents repeat from line to line: the last few normalisations are kept, keyed by the
  * process's seeded hash of the raw agent (so nobody can aim a crafted agent at a slot). */
 #define AGENT_CACHE 64
@@ -357,7 +356,7 @@ static struct {
     char norm[KT_UA_NORM_MAX];
 } agent_cache[AGENT_CACHE];
 
-static uint64_t agent_id(struct kt_str ua, char norm[KT_UA_NORM_MAX])
+uint64_t kt_bl_agent_id(struct kt_str ua, char norm[KT_UA_NORM_MAX])
 {
     uint64_t raw = kt_hash(ua.ptr, ua.len) | 1u;
     size_t slot = (size_t)(raw >> 32) % AGENT_CACHE;
@@ -373,11 +372,9 @@ static uint64_t agent_id(struct kt_str ua, char norm[KT_UA_NORM_MAX])
     return id;
 }
 
-static void agent_add(struct kt_baseline *b, struct kt_str ua, int32_t today)
+static void agent_add(struct kt_baseline *b, uint64_t id, struct kt_str ua, int32_t today)
 {
     struct kt_bl_agent *set = b->agents;
-    char norm[KT_UA_NORM_MAX];
-    uint64_t id = agent_id(ua, norm);
     size_t victim = 0;
     while (victim < KT_BL_AGENTS && set[victim].count > 0) {
         if (set[victim].id == id) {
@@ -459,9 +456,8 @@ static void rate_add(struct kt_bl_rate *r, int64_t ms, int64_t width, uint32_t i
 /* ---- learning --------------------------------------------------------------------------- */
 
 /* First/last use, active days, hour and weekday profile, rates. */
-static void learn_time(struct kt_baseline *b, int64_t ms, bool error)
+static void learn_time(struct kt_baseline *b, int64_t ms, int32_t day, bool error)
 {
-    int32_t day = kt_bl_day(ms);
     if (b->first_ms == KT_TIME_NONE) {
         b->first_ms = b->last_ms = ms;
         b->days_active = 1;
@@ -513,50 +509,68 @@ static void learn_geo(struct kt_baseline *b, const struct kt_geo *geo, int64_t m
     }
 }
 
-void kt_baseline_learn(struct kt_baseline *b, const struct kt_event *ev, const struct kt_geo *geo,
-                       struct kt_str op)
+void kt_baseline_learn(struct kt_baseline *b, const struct kt_obs *o)
 {
-    if (b == NULL || ev == NULL) {
+    if (b == NULL || o == NULL) {
         return;
     }
-    bool error = kt_baseline_is_error(ev);
+    bool error = kt_obs_is_error(o);
     b->events = kt_bl_sat_add64(b->events, 1);
     if (error) {
         b->errors = kt_bl_sat_add64(b->errors, 1);
     }
-    bool timed = kt_bl_time_ok(ev->time_ms);
-    if (timed) {
-        learn_time(b, ev->time_ms, error);
+    if (o->timed) {
+        learn_time(b, o->time_ms, o->day, error);
     }
     /* The day set entries are stamped with; an undated event counts as the latest day. */
-    int32_t today = timed ? kt_bl_day(ev->time_ms) : b->last_day;
+    int32_t today = o->timed ? o->day : b->last_day;
 
-    uint64_t ip_id = 0, net_id = 0;
-    switch (addr_ids(ev->ip, &ip_id, &net_id)) {
-    case ADDR_IDS_IP:
-        item_add(b->nets, KT_BL_NETS, net_id, today);
-        item_add(b->ips, KT_BL_IPS, ip_id, today);
+    switch (o->addr_ids) {
+    case KT_OBS_ADDR_IP:
+        item_add(b->nets, KT_BL_NETS, o->net_id, today);
+        item_add(b->ips, KT_BL_IPS, o->ip_id, today);
         break;
-    case ADDR_IDS_NAME: item_add(b->ips, KT_BL_IPS, ip_id, today); break;
-    case ADDR_IDS_NONE: break;
+    case KT_OBS_ADDR_NAME: item_add(b->ips, KT_BL_IPS, o->ip_id, today); break;
+    case KT_OBS_ADDR_NONE: break;
     }
-    if (geo != NULL) {
-        learn_geo(b, geo, ev->time_ms, timed, today);
+    learn_geo(b, &o->geo, o->time_ms, o->timed, today);
+    if (o->has_client) {
+        agent_add(b, o->client_id, o->ev->user_agent, today);
     }
-    if (ev->user_agent.len > 0) {
-        agent_add(b, ev->user_agent, today);
-    }
-    if (op.len > 0 && op.ptr != NULL) {
-        op_add(b, op);
+    if (o->op.len > 0 && o->op.ptr != NULL) {
+        op_add(b, o->op);
     }
 }
 
 /* ---- queries ---------------------------------------------------------------------------- */
 
+bool kt_baseline_knows_ip(const struct kt_baseline *b, const struct kt_obs *o)
+{
+    return b != NULL && o->addr_ids != KT_OBS_ADDR_NONE && item_has(b->ips, KT_BL_IPS, o->ip_id);
+}
+
+bool kt_baseline_knows_net(const struct kt_baseline *b, const struct kt_obs *o)
+{
+    return b != NULL && o->addr_ids == KT_OBS_ADDR_IP && item_has(b->nets, KT_BL_NETS, o->net_id);
+}
+
+bool kt_baseline_knows_client(const struct kt_baseline *b, const struct kt_obs *o)
+{
+    if (b == NULL || !o->has_client) {
+        return false;
+    }
+    for (size_t i = 0; i < KT_BL_AGENTS && b->agents[i].count > 0; i++) {
+        if (b->agents[i].id == o->client_id) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool kt_baseline_has_ip(const struct kt_baseline *b, struct kt_str ip)
 {
-    uint64_t ip_id = 0, net_id = 0;
-    if (b == NULL || addr_ids(ip, &ip_id, &net_id) == ADDR_IDS_NONE) {
+    uint64_t ip_id, net_id;
+    if (b == NULL || addr_ids(ip, &ip_id, &net_id) == KT_OBS_ADDR_NONE) {
         return false;
     }
     return item_has(b->ips, KT_BL_IPS, ip_id);
@@ -564,8 +578,8 @@ bool kt_baseline_has_ip(const struct kt_baseline *b, struct kt_str ip)
 
 bool kt_baseline_has_net(const struct kt_baseline *b, struct kt_str ip)
 {
-    uint64_t ip_id = 0, net_id = 0;
-    if (b == NULL || addr_ids(ip, &ip_id, &net_id) != ADDR_IDS_IP) {
+    uint64_t ip_id, net_id;
+    if (b == NULL || addr_ids(ip, &ip_id, &net_id) != KT_OBS_ADDR_IP) {
         return false;
     }
     return item_has(b->nets, KT_BL_NETS, net_id);
@@ -595,7 +609,7 @@ bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent
         return false;
     }
     char norm[KT_UA_NORM_MAX];
-    uint64_t id = agent_id(user_agent, norm);
+    uint64_t id = kt_bl_agent_id(user_agent, norm);
     for (size_t i = 0; i < KT_BL_AGENTS && b->agents[i].count > 0; i++) {
         if (b->agents[i].id == id) {
             return true;

@@ -54,6 +54,15 @@ static inline uint64_t kt_bl_hash(const void *data, size_t len)
     return kt_siphash64(&kt_bl_seed, data, len);
 }
 
+/* The stored identifiers of an address: cleaned text s, its parse ip (NULL: not an address).
+ * See baseline.c. */
+enum kt_obs_addr_ids kt_bl_addr_ids(struct kt_str s, const struct kt_ip *ip, uint64_t *ip_id,
+                                    uint64_t *net_id);
+
+/* An agent's identity: the hash of its normalised form (product and major version, see
+ * useragent.h), which goes into norm; the raw agent's when it normalises to nothing. */
+uint64_t kt_bl_agent_id(struct kt_str ua, char norm[KT_UA_NORM_MAX]);
+
 /* Whether ms is a usable event time. */
 static inline bool kt_bl_time_ok(int64_t ms)
 {

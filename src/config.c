@@ -24,6 +24,16 @@ enum kt_rc kt_config_init(struct kt_config *cfg)
     cfg->investigate_at = 35;
     cfg->retention_key_days = 400;
     cfg->retention_entry_days = 180;
+    cfg->risk_window_hours = 24;
+    cfg->risk_refused_weight = 0.5;
+    cfg->risk_agree_at = 25;
+    cfg->risk_bonus_two = 15;
+    cfg->risk_bonus_three = 25;
+    cfg->risk_critical = 95;
+    cfg->move_overlap_days = 7;
+    cfg->move_silent_days = 2;
+    cfg->move_min_days = 3;
+    cfg->move_volume = 3;
     size_t n;
     const struct kt_detector *const *dets = kt_detectors(&n);
     for (size_t i = 0; i < n && i < KT_CONFIG_MAX_DETECTORS; i++) {
@@ -392,10 +402,12 @@ static enum kt_rc get_number(struct json_object *v, const struct cfg_text *path,
     return KT_OK;
 }
 
+/* The number settings of a section: names[i] into *targets[i], within [lo[i], hi[i]] (lo NULL:
+ * every lower bound 0). */
 static enum kt_rc load_section_numbers(struct json_object *sec, const struct cfg_text *path,
                                        const char *section, const char *const *names,
-                                       double *const *targets, const double *hi, size_t n,
-                                       struct kt_err *err)
+                                       double *const *targets, const double *lo, const double *hi,
+                                       size_t n, struct kt_err *err)
 {
     if (!json_object_is_type(sec, json_type_object)) {
         return bad(err, path, section, "expected an object");
@@ -411,7 +423,7 @@ static enum kt_rc load_section_numbers(struct json_object *sec, const struct cfg
         if (i == n) {
             return bad(err, path, setting, "unknown setting");
         }
-        enum kt_rc rc = get_number(val, path, setting, 0, hi[i], targets[i], err);
+        enum kt_rc rc = get_number(val, path, setting, lo ? lo[i] : 0, hi[i], targets[i], err);
         if (rc != KT_OK) {
             return rc;
         }
@@ -626,29 +638,46 @@ static enum kt_rc load_root(struct kt_config *cfg, struct json_object *root,
             const char *names[] = { "min_days", "min_events" };
             double *targets[] = { &cfg->min_days, &cfg->min_events };
             const double hi[] = { 3650, 1e9 };
-            rc = load_section_numbers(val, path, section, names, targets, hi, 2, err);
+            rc = load_section_numbers(val, path, section, names, targets, NULL, hi, 2, err);
         } else if (strcmp(section, "broad") == 0) {
             const char *names[] = { "countries" };
             double *targets[] = { &cfg->broad_countries };
             const double hi[] = { 250 };
-            rc = load_section_numbers(val, path, section, names, targets, hi, 1, err);
+            rc = load_section_numbers(val, path, section, names, targets, NULL, hi, 1, err);
         } else if (strcmp(section, "verdict") == 0) {
             const char *names[] = { "rotate", "investigate" };
             double *targets[] = { &cfg->rotate_at, &cfg->investigate_at };
             const double hi[] = { 100, 100 };
-            rc = load_section_numbers(val, path, section, names, targets, hi, 2, err);
+            rc = load_section_numbers(val, path, section, names, targets, NULL, hi, 2, err);
+        } else if (strcmp(section, "risk") == 0) {
+            const char *names[] = { "window_hours",     "refused_weight",      "agree_at",
+                                    "bonus_two_aspects", "bonus_three_aspects", "critical" };
+            double *targets[] = { &cfg->risk_window_hours, &cfg->risk_refused_weight,
+                                  &cfg->risk_agree_at,     &cfg->risk_bonus_two,
+                                  &cfg->risk_bonus_three,  &cfg->risk_critical };
+            const double lo[] = { 0.01, 0, 0, 0, 0, 0 };
+            const double hi[] = { 8760, 1, 100, 100, 100, 100 };
+            rc = load_section_numbers(val, path, section, names, targets, lo, hi, 6, err);
+        } else if (strcmp(section, "move") == 0) {
+            const char *names[] = { "overlap_days", "silent_days", "min_days", "volume_factor" };
+            double *targets[] = { &cfg->move_overlap_days, &cfg->move_silent_days,
+                                  &cfg->move_min_days, &cfg->move_volume };
+            const double lo[] = { 0, 0, 1, 1 };
+            const double hi[] = { 365, 365, 365, 1000 };
+            rc = load_section_numbers(val, path, section, names, targets, lo, hi, 4, err);
         } else if (strcmp(section, "retention") == 0) {
             const char *names[] = { "key_days", "entry_days" };
             double *targets[] = { &cfg->retention_key_days, &cfg->retention_entry_days };
             const double hi[] = { 36500, 36500 };
-            rc = load_section_numbers(val, path, section, names, targets, hi, 2, err);
+            rc = load_section_numbers(val, path, section, names, targets, NULL, hi, 2, err);
         } else if (strcmp(section, "detectors") == 0) {
             rc = load_detectors(cfg, val, path, err);
         } else if (strcmp(section, "allow") == 0) {
             rc = load_allow(cfg, val, path, err);
         } else {
             rc = bad(err, path, section,
-                     "unknown section (maturity, broad, verdict, retention, detectors, allow)");
+                     "unknown section (maturity, broad, verdict, risk, move, retention, detectors, "
+                     "allow)");
         }
         if (rc != KT_OK) {
             return rc;
@@ -656,6 +685,9 @@ static enum kt_rc load_root(struct kt_config *cfg, struct json_object *root,
     }
     if (cfg->investigate_at > cfg->rotate_at) {
         return bad(err, path, "verdict", "investigate must not be above rotate");
+    }
+    if (cfg->risk_bonus_two > cfg->risk_bonus_three) {
+        return bad(err, path, "risk", "bonus_two_aspects must not be above bonus_three_aspects");
     }
     return KT_OK;
 }

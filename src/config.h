@@ -12,8 +12,8 @@
 
 #include "netset.h"
 
-#define KT_CONFIG_MAX_DETECTORS 32
-#define KT_CONFIG_MAX_KNOBS 8
+#define KT_CONFIG_MAX_DETECTORS KT_DET_MAX    /* checked against the registry (registry.c) */
+#define KT_CONFIG_MAX_KNOBS KT_DET_MAX_KNOBS  /* checked per detector (KT_DET_N_KNOBS) */
 
 struct kt_config {
     /* A key's baseline is mature (novelty detectors may judge it) after this much history. */
@@ -28,6 +28,24 @@ struct kt_config {
      * baseline entries unused this long fade out (0: kept forever). */
     double retention_key_days;
     double retention_entry_days;
+    /* Risk scoring (engine.c): findings within risk_window_hours of each other corroborate; a
+     * finding on a refused (401) use weighs risk_refused_weight of its score; aspects whose
+     * strongest finding weighs at least risk_agree_at (0..100) agree, and two or three or more
+     * agreeing aspects add risk_bonus_two / risk_bonus_three; an accepted critical finding sets
+     * the risk to at least risk_critical. */
+    double risk_window_hours;
+    double risk_refused_weight;
+    double risk_agree_at;
+    double risk_bonus_two;
+    double risk_bonus_three;
+    double risk_critical;
+    /* Hindsight on a new place (kt_engine_move_note): old and new place in use together at most
+     * move_overlap_days, the new one alone at least move_silent_days, on at least
+     * move_min_days days, with uses per day within a factor move_volume of the old habit. */
+    double move_overlap_days;
+    double move_silent_days;
+    double move_min_days;
+    double move_volume;
     bool enabled[KT_CONFIG_MAX_DETECTORS];
     double knobs[KT_CONFIG_MAX_DETECTORS][KT_CONFIG_MAX_KNOBS];
     /* Allowlists: events that match are learned but never judged. */

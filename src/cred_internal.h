@@ -8,10 +8,16 @@
  *   cred_generic.c   entropy and the rules for unprefixed ("generic") secret tokens
  *   cred_jwt.c       JWT header and claims decoding (json-c)
  *   cred_hint.c      hint text building and sanitising of copied strings
+ *   cred_shown.c     copies of shown strings (claims, user names) with tokens redacted
  *   cred_auth.c      Authorization header schemes, Basic credentials, kt_cred_recognise()
  *   cred_query.c     credential parameters in URL query strings
  *   cred_text.c      tokens embedded in free text, and redaction
  *   cred_cache.c     the recognition cache keyed by SipHash
+ *
+ * Calls go one way, down this list read from the bottom: cache -> auth -> {jwt, families,
+ * generic, shown, hint, keyid}; text -> {jwt, families}; jwt -> {families, shown, hint, keyid};
+ * families -> {generic, hint, keyid}; generic -> {hint, keyid}; shown -> hint and the
+ * redactor (redact.c); hint and keyid call no other credential module.
  */
 #ifndef KEYTRAIL_CRED_INTERNAL_H
 #define KEYTRAIL_CRED_INTERNAL_H
@@ -66,16 +72,6 @@ void kt_hintbuf_finish(struct kt_hintbuf *hb);
  * UTF-8 sequence. Always NUL-terminated.
  */
 void kt_cred_copy_clean(char *dst, size_t cap, struct kt_str s);
-
-/* Longest string kt_cred_copy_shown() produces (every claim buffer and hint is shorter). */
-#define KT_SHOWN_MAX 256
-
-/*
- * kt_cred_copy_clean() of s after replacing any prefixed-family token in it by its hint: for
- * non-secret strings recognition shows (JWT claims, Basic user names) that might still hold a
- * pasted token. cap <= KT_SHOWN_MAX.
- */
-void kt_cred_copy_shown(char *dst, size_t cap, struct kt_str s);
 
 /* Writes "<prefix>…<last 4 of token>" (or "<prefix>…" when the token is shorter than 8). */
 void kt_cred_hint_tail(char *dst, size_t cap, const char *prefix, struct kt_str token);
@@ -143,11 +139,18 @@ size_t kt_cred_jwt_extent_ex(struct kt_str s, bool liberal);
 /* Decodes and recognises a JWT that is exactly s. */
 bool kt_cred_match_jwt(struct kt_str s, struct kt_cred *out);
 
-/* ---- text (cred_text.c) ---- */
+/* ---- shown strings (cred_shown.c) ---- */
 
-/* kt_cred_redact() for prefixed families and AWS ids only (no JWTs): for strings that
- * recognition shows itself (claims, user names), where a JWT would mean recursion. */
-size_t kt_cred_redact_families(struct kt_str text, char *out, size_t cap);
+/* Longest string kt_cred_copy_shown() produces (every claim buffer and hint is shorter). */
+#define KT_SHOWN_MAX 256
+
+/*
+ * kt_cred_copy_clean() of s after replacing any prefixed-family token in it by its hint
+ * (kt_redact_families: no JWTs, so decoding a JWT's claims never recurses): for non-secret
+ * strings recognition shows (JWT claims, Basic user names) that might still hold a pasted
+ * token. cap <= KT_SHOWN_MAX.
+ */
+void kt_cred_copy_shown(char *dst, size_t cap, struct kt_str s);
 
 /* ---- shared character classes (cred_families.c) ---- */
 

@@ -69,8 +69,3 @@ size_t kt_cred_redact(struct kt_str text, char *out, size_t cap)
 {
     return kt_redact_text(text, out, cap);
 }
-
-size_t kt_cred_redact_families(struct kt_str text, char *out, size_t cap)
-{
-    return kt_redact_families(text, out, cap);
-}

@@ -2,8 +2,9 @@
  * The detection engine (engine.h).
  *
  * Keys live in one growing array indexed by a key-id table; findings in another, indexed by a
- * table keyed on (key, detector, value) so a repeat costs one probe. Each event is located once
- * and its operation key computed once, then every credential in it is judged and learned.
+ * table keyed on (key, detector, value) so a repeat costs one probe. Each event is observed once
+ * (observe.c: address, place, network, lists, operation key, client, outcome, day), then every
+ * credential in it is judged and learned from that observation.
  *
  * Eviction. Every key is on one of three doubly linked lists threaded through the key slots
  * (by slot index, so a list costs 9 bytes per key and nothing moves): tier 0 holds keys without
@@ -25,7 +26,8 @@
  *
  * Scoring: a key's findings combine like independent evidence, risk = 1 - prod(1 - score_i),
  * with a bonus when several different detectors agree (a thief rarely trips just one), and any
- * critical finding forces rotate. The thresholds come from the config.
+ * critical finding forces rotate. The thresholds, the window, the weights and the bonuses come
+ * from the config (risk.*, move.*: README "Configuration").
  *
  * Hindsight: alerts judge the findings so far (stream_risk); the final verdict (kt_engine_risk)
  * may also look back over the run. A key's first new place is followed in struct kt_move; when
@@ -41,6 +43,7 @@
 
 #include "hash.h"
 #include "keytab.h"
+#include "observe.h"
 #include "timefmt.h"
 
 struct dedup_slot {
@@ -57,6 +60,7 @@ static enum kt_aspect aspect_of(const struct kt_finding *f);
 
 struct kt_engine {
     struct kt_engine_opts opts;
+    struct kt_observer observer; /* the observation stage, with the run's databases and lists */
     const struct kt_config *cfg;
     const struct kt_detector *const *dets;
     size_t n_dets;
@@ -82,6 +86,11 @@ struct kt_engine {
 
     int64_t from_ms, to_ms;
 
+    /* The config's risk and hindsight settings in the units the scoring uses. */
+    int64_t risk_window_ms;
+    double agree_weight; /* cfg->risk_agree_at as a weight (0..1) */
+    int64_t move_overlap_ms, move_silent_ms;
+
     /* Report model, rebuilt by kt_engine_report. */
     struct kt_report_row *report_rows;
     const struct kt_finding **report_findings;
@@ -96,6 +105,8 @@ enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *op
     }
     e->opts = *opts;
     e->cfg = opts->cfg;
+    e->observer = (struct kt_observer){ .geo = opts->geo, .ip_list = opts->ip_list,
+                                        .cfg = opts->cfg };
     e->dets = kt_detectors(&e->n_dets);
     if (e->n_dets > KT_CONFIG_MAX_DETECTORS) {
         e->n_dets = KT_CONFIG_MAX_DETECTORS;
@@ -116,6 +127,11 @@ enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *op
     }
     e->from_ms = INT64_MAX;
     e->to_ms = INT64_MIN;
+    const struct kt_config *cfg = e->cfg;
+    e->risk_window_ms = (int64_t)llround(cfg->risk_window_hours * 3600000.0);
+    e->agree_weight = cfg->risk_agree_at / 100.0;
+    e->move_overlap_ms = (int64_t)llround(cfg->move_overlap_days * 86400000.0);
+    e->move_silent_ms = (int64_t)llround(cfg->move_silent_days * 86400000.0);
     *out = e;
     return KT_OK;
 }
@@ -412,7 +428,7 @@ static enum kt_rc grow_dedup(struct kt_engine *e)
 struct emit_ctx {
     struct kt_engine *e;
     struct kt_keystate *ks;
-    const struct kt_event *ev;
+    const struct kt_obs *obs;
     enum kt_rc rc;
     bool quarantine; /* a high or critical finding: keep the event out of the baseline */
     bool where_new;  /* a first where-finding of medium or worse (kt_move) */
@@ -434,7 +450,7 @@ static void on_finding(void *ctx, const struct kt_finding *f)
         struct kt_finding *old = &e->findings[e->dedup[s].finding - 1];
         if (same_finding(old, f)) {
             old->count++;
-            old->accepted += ec->ev->status != 401;
+            old->accepted += !kt_obs_refused(ec->obs);
             old->last_ms = KT_MAX(old->last_ms, f->time_ms);
             /* More of what made the key a rotate case stays out of the baseline too. */
             ec->quarantine |= ec->ks->at_rotate;
@@ -457,7 +473,7 @@ static void on_finding(void *ctx, const struct kt_finding *f)
     }
     struct kt_finding *stored = &e->findings[e->n_findings];
     *stored = *f;
-    stored->accepted = ec->ev->status != 401;
+    stored->accepted = !kt_obs_refused(ec->obs);
     e->dedup[s].finding = (uint32_t)e->n_findings + 1;
     ec->ks->findings[ec->ks->n_findings++] = (uint32_t)e->n_findings;
     e->n_findings++;
@@ -496,21 +512,19 @@ static unsigned country_count(const struct kt_baseline *b)
     return n;
 }
 
+/* The key, or the event's address, network or country (obs->allowed), is allowlisted. */
 static bool allowlisted(const struct kt_engine *e, const struct kt_cred *c,
-                        const struct kt_event *ev, const struct kt_geo *geo)
+                        const struct kt_obs *obs)
 {
-    const struct kt_config *cfg = e->cfg;
-    return kt_config_allows_key(cfg, &c->key) ||
-           (ev->ip.len > 0 && kt_netset_match(cfg->allow_networks, ev->ip) != NULL) ||
-           kt_config_allows_asn(cfg, geo->asn) || kt_config_allows_country(cfg, geo->country);
+    return obs->allowed || kt_config_allows_key(e->cfg, &c->key);
 }
 
-static void timeline_add(struct kt_keystate *ks, int64_t time_ms)
+static void timeline_add(struct kt_keystate *ks, const struct kt_obs *obs)
 {
-    if (time_ms == KT_TIME_NONE) {
+    if (!obs->timed) {
         return;
     }
-    int32_t day = (int32_t)(time_ms >= 0 ? time_ms / 86400000 : (time_ms - 86399999) / 86400000);
+    int32_t day = obs->day;
     if (ks->last_day == INT32_MIN) {
         ks->last_day = day;
     }
@@ -534,7 +548,7 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
                           const struct kt_finding *anchor, unsigned skip);
 
 /* A key's risk as it stands at time t: its findings within the risk window of t (a critical
- * accepted one there counts 95), not its worst window ever. */
+ * accepted one there counts risk.critical), not its worst window ever. */
 static int risk_now(const struct kt_engine *e, const struct kt_keystate *ks, int64_t t)
 {
     struct kt_finding anchor = { .time_ms = t };
@@ -542,8 +556,8 @@ static int risk_now(const struct kt_engine *e, const struct kt_keystate *ks, int
     for (size_t i = 0; i < ks->n_findings; i++) {
         const struct kt_finding *f = &e->findings[ks->findings[i]];
         int64_t gap = f->time_ms > t ? f->time_ms - t : t - f->time_ms;
-        if (gap <= KT_RISK_WINDOW_MS && f->severity == KT_SEV_CRITICAL && f->accepted > 0) {
-            risk = KT_MAX(risk, 95.0);
+        if (gap <= e->risk_window_ms && f->severity == KT_SEV_CRITICAL && f->accepted > 0) {
+            risk = KT_MAX(risk, e->cfg->risk_critical);
         }
     }
     return (int)lround(KT_MIN(risk, 100.0));
@@ -578,19 +592,20 @@ static void usual_place(const struct kt_baseline *b, char country[2], uint32_t *
  * where_new: this event raised a first where-finding of medium or worse. Unlocated events and
  * events without a time say nothing about places.
  */
-static void move_track(struct kt_keystate *ks, const struct kt_event *ev,
-                       const struct kt_geo *geo, struct kt_str op, bool where_new)
+static void move_track(struct kt_keystate *ks, const struct kt_obs *obs, bool where_new)
 {
     struct kt_move *m = &ks->move;
-    if (ev->time_ms == KT_TIME_NONE || (geo->country[0] == '\0' && geo->asn == 0)) {
+    const struct kt_geo *geo = &obs->geo;
+    if (!obs->timed || (geo->country[0] == '\0' && geo->asn == 0)) {
         return;
     }
+    int64_t t = obs->time_ms;
     if (m->since_ms == KT_TIME_NONE) {
         if (!where_new) {
             return;
         }
         const struct kt_baseline *b = &ks->base;
-        m->since_ms = ev->time_ms;
+        m->since_ms = t;
         m->by_country = geo->country[0] != '\0' &&
                         (!kt_baseline_has_country(b, geo->country) || geo->asn == 0 ||
                          kt_baseline_has_asn(b, geo->asn));
@@ -607,20 +622,19 @@ static void move_track(struct kt_keystate *ks, const struct kt_event *ev,
         if (where_new) {
             m->spoiled |= KT_MOVE_ELSEWHERE;
         }
-        m->old_last_ms = KT_MAX(m->old_last_ms, ev->time_ms);
+        m->old_last_ms = KT_MAX(m->old_last_ms, t);
         return;
     }
-    if (ev->user_agent.len > 0 && !kt_baseline_has_agent(&ks->base, ev->user_agent)) {
+    if (obs->has_client && !kt_baseline_knows_client(&ks->base, obs)) {
         m->spoiled |= KT_MOVE_NEW_CLIENT;
     }
-    if (op.len > 0 && !kt_baseline_has_op(&ks->base, op)) {
+    if (obs->op.len > 0 && !kt_baseline_has_op(&ks->base, obs->op)) {
         m->spoiled |= KT_MOVE_NEW_OP;
     }
     m->new_events += m->new_events < UINT32_MAX;
-    m->new_last_ms = KT_MAX(m->new_last_ms, ev->time_ms);
-    int32_t day = (int32_t)(ev->time_ms / 86400000);
-    if (day > m->new_last_day) {
-        m->new_last_day = day;
+    m->new_last_ms = KT_MAX(m->new_last_ms, t);
+    if (obs->day > m->new_last_day) {
+        m->new_last_day = obs->day;
         m->new_days += m->new_days < UINT16_MAX;
     }
 }
@@ -645,16 +659,17 @@ static void chain_collect(void *ctx, const struct kt_finding *f)
  * a state (and a report row) even if it never shows up in the logs; the event is not its use,
  * so its baseline and counts do not learn it. Keys created by keys nobody suspects get nothing.
  */
-static enum kt_rc chain_child(struct kt_engine *e, const struct kt_event *ev,
-                              const struct kt_cred *c, int parent_risk, const struct kt_geo *geo)
+static enum kt_rc chain_child(struct kt_engine *e, const struct kt_obs *obs,
+                              const struct kt_cred *c, int parent_risk)
 {
+    const struct kt_event *ev = obs->ev;
     size_t d = 0;
     while (d < e->n_dets && strcmp(e->dets[d]->name, "credential_chain") != 0) {
         d++;
     }
     struct kt_cand cand = { .kind = KT_CAND_AWS_KEY_ID, .value = ev->created_key };
     struct kt_cred child;
-    if (d == e->n_dets || !e->cfg->enabled[d] || ev->error.len > 0 ||
+    if (d == e->n_dets || !e->cfg->enabled[d] || kt_obs_provider_error(obs) ||
         !kt_cred_recognise(&cand, &child) || kt_keyid_eq(&child.key, &c->key)) {
         return KT_OK;
     }
@@ -662,8 +677,8 @@ static enum kt_rc chain_child(struct kt_engine *e, const struct kt_event *ev,
     kt_baseline_init(&unseen);
     struct kt_det_input in = {
         .ev = ev,
+        .obs = obs,
         .cred = &child,
-        .geo = geo,
         .base = &unseen,
         .leak_ms = KT_TIME_NONE,
         .knobs = e->cfg->knobs[d],
@@ -679,7 +694,7 @@ static enum kt_rc chain_child(struct kt_engine *e, const struct kt_event *ev,
     if (ks == NULL) {
         return KT_ENOMEM;
     }
-    struct emit_ctx ec = { .e = e, .ks = ks, .ev = ev, .rc = KT_OK };
+    struct emit_ctx ec = { .e = e, .ks = ks, .obs = obs, .rc = KT_OK };
     for (int i = 0; i < cf.n && ec.rc == KT_OK; i++) {
         on_finding(&ec, &cf.f[i]);
     }
@@ -691,19 +706,21 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
     if (ev->n_creds == 0) {
         return KT_OK;
     }
-    if (ev->time_ms != KT_TIME_NONE) {
-        e->from_ms = KT_MIN(e->from_ms, ev->time_ms);
-        e->to_ms = KT_MAX(e->to_ms, ev->time_ms);
+    struct kt_obs obs;
+    kt_observe(&e->observer, ev, &obs);
+    return kt_engine_observed(e, &obs);
+}
+
+enum kt_rc kt_engine_observed(struct kt_engine *e, const struct kt_obs *obs)
+{
+    const struct kt_event *ev = obs->ev;
+    if (ev->n_creds == 0) {
+        return KT_OK;
     }
-    struct kt_geo geo;
-    kt_geodb_lookup(e->opts.geo, ev->ip, &geo);
-    char opbuf[256];
-    struct kt_str op = kt_baseline_op_key(ev, opbuf, sizeof(opbuf));
-    const char *listed = e->opts.ip_list && ev->ip.len > 0
-                             ? kt_netset_match(e->opts.ip_list, ev->ip)
-                             : NULL;
-    bool has_geo = kt_geodb_has_location(e->opts.geo);
-    bool has_asn = kt_geodb_has_asn(e->opts.geo);
+    if (obs->time_ms != KT_TIME_NONE) {
+        e->from_ms = KT_MIN(e->from_ms, obs->time_ms);
+        e->to_ms = KT_MAX(e->to_ms, obs->time_ms);
+    }
     const struct kt_config *cfg = e->cfg;
     for (unsigned i = 0; i < ev->n_creds; i++) {
         const struct kt_cred *c = &ev->creds[i];
@@ -713,19 +730,14 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
         }
         struct kt_det_input in = {
             .ev = ev,
+            .obs = obs,
             .cred = c,
-            .geo = &geo,
             .base = &ks->base,
             .recent = &ks->recent,
-            .op = op,
             .mature = ks->base.days_active >= cfg->min_days && ks->base.events >= cfg->min_events,
             .broad = (c->flags & KT_CRED_PUBLISHABLE) ||
                      country_count(&ks->base) >= cfg->broad_countries,
-            .usual_client = ev->user_agent.len > 0 &&
-                            kt_baseline_has_agent(&ks->base, ev->user_agent),
-            .has_geo = has_geo,
-            .has_asn = has_asn,
-            .ip_list_label = listed,
+            .usual_client = kt_baseline_knows_client(&ks->base, obs),
             .leak_ms = KT_TIME_NONE,
         };
         bool leaked = kt_leaked_lookup(e->opts.leaked, &c->key, &in.leak_ms);
@@ -734,12 +746,13 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
         } else if (in.leak_ms == KT_TIME_NONE) {
             in.leak_ms = INT64_MIN + 1; /* declared leaked, time unknown: every use counts */
         }
-        struct emit_ctx ec = { .e = e, .ks = ks, .ev = ev, .rc = KT_OK };
-        if (!allowlisted(e, c, ev, &geo)) {
+        struct emit_ctx ec = { .e = e, .ks = ks, .obs = obs, .rc = KT_OK };
+        bool allowed = allowlisted(e, c, obs);
+        if (!allowed) {
             for (size_t d = 0; d < e->n_dets; d++) {
                 const struct kt_detector *det = e->dets[d];
                 if (!cfg->enabled[d] || (det->needs_maturity && !in.mature) ||
-                    (det->needs_geo && !has_geo && !has_asn)) {
+                    (det->needs_geo && !obs->has_geo && !obs->has_asn)) {
                     continue;
                 }
                 in.knobs = cfg->knobs[d];
@@ -753,7 +766,7 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
                     in.state = (char *)ks->det_state + e->state_off[d];
                 }
                 if (ev->created_key.len > 0) {
-                    in.key_risk = risk_now(e, ks, ev->time_ms); /* for credential_chain */
+                    in.key_risk = risk_now(e, ks, obs->time_ms); /* for credential_chain */
                 }
                 det->check(&in, on_finding, &ec);
                 if (ec.rc != KT_OK) {
@@ -761,22 +774,22 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
                 }
             }
         }
-        timeline_add(ks, ev->time_ms);
+        timeline_add(ks, obs);
         ks->events++;
-        if (ev->time_ms != KT_TIME_NONE) {
-            ks->first_ms = KT_MIN(ks->first_ms, ev->time_ms);
-            ks->last_ms = KT_MAX(ks->last_ms, ev->time_ms);
+        if (obs->time_ms != KT_TIME_NONE) {
+            ks->first_ms = KT_MIN(ks->first_ms, obs->time_ms);
+            ks->last_ms = KT_MAX(ks->last_ms, obs->time_ms);
         }
-        move_track(ks, ev, &geo, op, ec.where_new);
+        move_track(ks, obs, ec.where_new);
         if (ec.quarantine) {
             ks->quarantined++;
         } else {
-            kt_baseline_learn(&ks->base, ev, &geo, op);
+            kt_baseline_learn(&ks->base, obs);
         }
-        kt_recent_learn(&ks->recent, ev);
+        kt_recent_learn(&ks->recent, obs);
         /* Last: creating the child may evict a key, this one included. */
-        if (ev->created_key.len > 0 && !allowlisted(e, c, ev, &geo) &&
-            chain_child(e, ev, c, risk_now(e, ks, ev->time_ms), &geo) != KT_OK) {
+        if (ev->created_key.len > 0 && !allowed &&
+            chain_child(e, obs, c, risk_now(e, ks, obs->time_ms)) != KT_OK) {
             return KT_ENOMEM;
         }
     }
@@ -786,11 +799,11 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
 /* ---- verdicts and the report ---- */
 
 /* How much a finding counts: refused uses (401) show a key that did not work, not a stolen one
- * that does. */
-static double weight(const struct kt_finding *f)
+ * that does (config risk.refused_weight). */
+static double weight(const struct kt_engine *e, const struct kt_finding *f)
 {
     double w = f->score / 100.0;
-    return f->accepted == 0 ? w * 0.5 : w;
+    return f->accepted == 0 ? w * e->cfg->risk_refused_weight : w;
 }
 
 static enum kt_aspect aspect_of(const struct kt_finding *f)
@@ -814,22 +827,24 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
         if (gap < 0) {
             gap = -gap;
         }
-        if (gap > KT_RISK_WINDOW_MS) {
+        if (gap > e->risk_window_ms) {
             continue;
         }
         enum kt_aspect a = aspect_of(f);
         if (!(skip & (1u << a))) {
-            best[a] = KT_MAX(best[a], weight(f));
+            best[a] = KT_MAX(best[a], weight(e, f));
         }
     }
     double keep = 1.0;
     int agreeing = 0;
     for (int a = 0; a < KT_ASPECT__COUNT; a++) {
         keep *= 1.0 - best[a];
-        agreeing += best[a] >= 0.25;
+        agreeing += best[a] >= e->agree_weight;
     }
     double risk = 100.0 * (1.0 - keep);
-    return risk + (agreeing >= 3 ? 25 : agreeing == 2 ? 15 : 0);
+    return risk + (agreeing >= 3   ? e->cfg->risk_bonus_three
+                   : agreeing == 2 ? e->cfg->risk_bonus_two
+                                   : 0);
 }
 
 /* Risk of a key's findings, leaving out the aspects in skip (a bit mask); *critical: an
@@ -865,7 +880,7 @@ static int stream_risk(const struct kt_engine *e, const struct kt_keystate *ks,
     bool critical;
     int r = (int)lround(KT_MIN(findings_risk(e, ks, 0, &critical), 100.0));
     if (critical) {
-        r = KT_MAX(r, 95);
+        r = KT_MAX(r, (int)lround(e->cfg->risk_critical));
     }
     if (verdict != NULL) {
         *verdict = verdict_of(e, r, critical);
@@ -897,7 +912,7 @@ bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks
     if (note != NULL && cap > 0) {
         note[0] = '\0';
     }
-    if (m->since_ms == KT_TIME_NONE || m->spoiled != 0 || m->new_days < KT_MOVE_MIN_DAYS ||
+    if (m->since_ms == KT_TIME_NONE || m->spoiled != 0 || m->new_days < e->cfg->move_min_days ||
         m->before_days == 0 || m->before_events == 0 || ks->dropped_findings > 0) {
         return false;
     }
@@ -915,14 +930,15 @@ bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks
         return false;
     }
     /* The old place fell silent within the overlap, and the new one carried on alone. */
-    if (m->old_last_ms != KT_TIME_NONE && (m->old_last_ms > m->since_ms + KT_MOVE_OVERLAP_MS ||
-                                           m->new_last_ms < m->old_last_ms + KT_MOVE_SILENT_MS)) {
+    if (m->old_last_ms != KT_TIME_NONE &&
+        (m->old_last_ms > m->since_ms + e->move_overlap_ms ||
+         m->new_last_ms < m->old_last_ms + e->move_silent_ms)) {
         return false;
     }
     /* Comparable volume: uses per active day within a factor of the key's old habit. */
     double before = (double)m->before_events / m->before_days;
     double now = (double)m->new_events / m->new_days;
-    if (now * KT_MOVE_VOLUME < before || now > before * KT_MOVE_VOLUME) {
+    if (now * e->cfg->move_volume < before || now > before * e->cfg->move_volume) {
         return false;
     }
     if (note != NULL && cap > 0) {

@@ -1,9 +1,9 @@
 /*
  * The detection engine: per-key state, the detectors, findings and verdicts.
  *
- * For each credential in an event: look the key up (or create it), locate the address once,
- * let every enabled detector judge the event against the baseline as it was (check first), fold
- * the event into the baseline (then learn), and deduplicate what the detectors found — one
+ * Each event is observed once (observe.h). For each credential in it: look the key up (or
+ * create it), let every enabled detector judge the observation against the baseline as it was
+ * (check first), fold it into the baseline (then learn), and deduplicate what the detectors found — one
  * finding per key, detector and value, alerted once, counted after. Events that raised a high
  * or critical finding are kept out of the baseline, so a thief cannot teach keytrail that their
  * country is normal.
@@ -25,6 +25,7 @@
 #include <keytrail/baseline.h>
 #include <keytrail/event.h>
 #include <keytrail/finding.h>
+#include <keytrail/observation.h>
 #include <keytrail/recent.h>
 #include <keytrail/report.h>
 
@@ -34,12 +35,8 @@
 #include "netset.h"
 
 #define KT_KEY_FINDINGS 32 /* distinct findings kept per key; more are counted as dropped */
-#define KT_RISK_WINDOW_MS (24LL * 3600 * 1000) /* findings this close in time corroborate */
-
-#define KT_MOVE_OVERLAP_MS (7 * 86400000LL) /* old and new place both in use at most this long */
-#define KT_MOVE_SILENT_MS (2 * 86400000LL)  /* the new place alone for at least this long */
-#define KT_MOVE_MIN_DAYS 3                  /* days of use from the new place */
-#define KT_MOVE_VOLUME 3.0                  /* new place's uses per day within this factor */
+/* The risk window, weights and bonuses, and the hindsight limits of a move, are settings:
+ * kt_config risk_* and move_* (config.h, README "Configuration"). */
 
 /* kt_move.spoiled: what the key did at or besides the new place that a moving service does not. */
 enum kt_move_spoil {
@@ -101,6 +98,8 @@ struct kt_keystate {
 
 #define KT_ENGINE_NO_SLOT UINT32_MAX
 #define KT_ENGINE_MAX_KEYS 1000000000u /* the largest cap a slot index can address */
+_Static_assert(KT_ENGINE_MAX_KEYS < KT_ENGINE_NO_SLOT, "a slot index must not reach NO_SLOT");
+_Static_assert(KT_KEY_FINDINGS <= UINT16_MAX, "kt_keystate.n_findings is a uint16_t");
 
 struct kt_engine_opts {
     const struct kt_config *cfg;     /* required */
@@ -127,8 +126,13 @@ enum kt_rc kt_engine_new(struct kt_engine **out, const struct kt_engine_opts *op
                          struct kt_err *err);
 void kt_engine_free(struct kt_engine *e);
 
-/* Judges and learns one event (events without credentials are ignored). KT_ENOMEM only. */
+/* Judges and learns one event (events without credentials are ignored): observes it
+ * (kt_observe, with the databases and lists of opts), then kt_engine_observed. KT_ENOMEM only. */
 enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev);
+
+/* The same for an event already observed (o->ev); every key, detector and the baseline read
+ * the facts of o. KT_ENOMEM only. */
+enum kt_rc kt_engine_observed(struct kt_engine *e, const struct kt_obs *o);
 
 /*
  * Builds the report in its rows form (see report.h): one row per key in report order, entries
@@ -213,7 +217,7 @@ uint64_t kt_engine_age(struct kt_engine *e, int64_t now_ms, const struct kt_rete
  * Final risk and verdict of one key from its findings, with hindsight over the whole run: a key
  * whose rotate-level evidence is only a new place (new_country, new_asn, impossible_travel),
  * where the new place carried on with the usual client, no new operations and comparable
- * volume while the old place fell silent within KT_MOVE_OVERLAP_MS, looks like a service that
+ * volume while the old place fell silent within move.overlap_days, looks like a service that
  * moved: at most investigate (risk rotate_at - 1). The alerts in the stream never use
  * hindsight: they judge the findings so far.
  */

@@ -31,10 +31,8 @@ void kt_finding_start(struct kt_finding *f, const struct kt_det_input *in, const
     if (in->ev->ip.len > 0) {
         kt_cred_redact(in->ev->ip, f->ip, sizeof(f->ip));
     }
-    if (in->geo != NULL) {
-        memcpy(f->country, in->geo->country, sizeof(f->country));
-        f->asn = in->geo->asn;
-    }
+    memcpy(f->country, in->obs->geo.country, sizeof(f->country));
+    f->asn = in->obs->geo.asn;
 }
 
 void kt_finding_reason(struct kt_finding *f, const char *fmt, ...)

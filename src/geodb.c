@@ -31,8 +31,9 @@
  * replaced), keyed by the 16-byte address (IPv4 as IPv4-mapped) through the seeded kt_hash,
  * holding the filled struct kt_geo, empty results included. A hit is one hash, at most two
  * 16-byte compares and a copy; a miss walks the trees and replaces the older slot of the pair.
- * Memory is fixed whatever the traffic. Dotted-quad IPv4, the common case, is parsed here
- * without inet_pton; everything else goes through kt_ip_parse.
+ * Memory is fixed whatever the traffic. Dotted-quad IPv4, the common case, is parsed by
+ * kt_ip_parse without inet_pton. The engine hands over the address its observation stage
+ * parsed (kt_geodb_lookup_ip), so an event's address is parsed once.
  *
  * Hostile databases. Corruption that MMDB_open detects is refused with its message; corruption
  * that shows only in a lookup (a bad pointer, a wrong type) gives an empty field. Strings from a
@@ -58,6 +59,8 @@
 #include "ipaddr.h"
 
 #define CACHE_SLOTS 8192 /* power of two; 8192 * 168 bytes = 1.3 MiB */
+_Static_assert(CACHE_SLOTS >= 2 && (CACHE_SLOTS & (CACHE_SLOTS - 1)) == 0,
+               "the cache is indexed by masking: CACHE_SLOTS must be a power of two");
 #define PATH_CAP 4096
 
 enum schema { SCHEMA_MAXMIND, SCHEMA_FLAT };
@@ -186,57 +189,11 @@ static enum kt_addr_kind classify_name(struct kt_str s)
     return KT_ADDR_SERVICE;
 }
 
-/* Dotted-quad IPv4 exactly as inet_pton takes it (1-3 digits, no leading zeros, at most 255);
- * false sends anything else to kt_ip_parse. */
-static bool parse_v4_fast(struct kt_str s, struct kt_ip *ip)
-{
-    uint8_t o[4];
-    size_t i = 0;
-    if (s.len < 7 || s.len > 15) {
-        return false;
-    }
-    for (int k = 0; k < 4; k++) {
-        if (k > 0) {
-            if (i >= s.len || s.ptr[i] != '.') {
-                return false;
-            }
-            i++;
-        }
-        unsigned v = 0, digits = 0;
-        while (i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9') {
-            if (digits == 3 || (digits == 1 && v == 0)) {
-                return false;
-            }
-            v = v * 10 + (unsigned)(s.ptr[i] - '0');
-            digits++;
-            i++;
-        }
-        if (digits == 0 || v > 255) {
-            return false;
-        }
-        o[k] = (uint8_t)v;
-    }
-    if (i != s.len) {
-        return false;
-    }
-    memset(ip, 0, sizeof(*ip));
-    ip->b[10] = 0xff;
-    ip->b[11] = 0xff;
-    memcpy(ip->b + 12, o, 4);
-    ip->v4 = true;
-    return true;
-}
-
-static bool parse_addr(struct kt_str s, struct kt_ip *ip)
-{
-    return parse_v4_fast(s, ip) || kt_ip_parse(s, ip);
-}
-
 enum kt_addr_kind kt_addr_classify(struct kt_str addr)
 {
     struct kt_ip ip;
     addr = kt_str_trim(addr);
-    if (parse_addr(addr, &ip)) {
+    if (kt_ip_parse(addr, &ip)) {
         return classify_ip(&ip);
     }
     return classify_name(addr);
@@ -523,25 +480,18 @@ static void lookup_uncached(struct kt_geodb *db, const struct kt_ip *ip, struct 
     }
 }
 
-void kt_geodb_lookup(struct kt_geodb *db, struct kt_str addr, struct kt_geo *out)
+void kt_geodb_lookup_ip(struct kt_geodb *db, const struct kt_ip *ip, struct kt_geo *out)
 {
-    struct kt_ip ip;
-    addr = kt_str_trim(addr);
-    if (!parse_addr(addr, &ip)) {
-        memset(out, 0, sizeof(*out));
-        out->kind = classify_name(addr);
-        return;
-    }
     if (db == NULL || (!db->has_city && !db->has_asn)) {
         memset(out, 0, sizeof(*out));
-        out->kind = classify_ip(&ip);
+        out->kind = classify_ip(ip);
         return;
     }
     /* The kind depends on the address alone, so it is cached with the rest. */
-    size_t set = (size_t)kt_hash(ip.b, 16) & (CACHE_SLOTS / 2 - 1);
+    size_t set = (size_t)kt_hash(ip->b, 16) & (CACHE_SLOTS / 2 - 1);
     struct cache_slot *pair = &db->cache[set * 2];
     for (unsigned w = 0; w < 2; w++) {
-        if (pair[w].used && memcmp(pair[w].key, ip.b, 16) == 0) {
+        if (pair[w].used && memcmp(pair[w].key, ip->b, 16) == 0) {
             db->hits++;
             db->victim[set] = (uint8_t)(w ^ 1u);
             *out = pair[w].geo;
@@ -550,13 +500,30 @@ void kt_geodb_lookup(struct kt_geodb *db, struct kt_str addr, struct kt_geo *out
     }
     db->misses++;
     memset(out, 0, sizeof(*out));
-    out->kind = classify_ip(&ip);
-    lookup_uncached(db, &ip, out);
+    out->kind = classify_ip(ip);
+    lookup_uncached(db, ip, out);
     struct cache_slot *slot = &pair[db->victim[set]];
     db->victim[set] ^= 1u;
-    memcpy(slot->key, ip.b, 16);
+    memcpy(slot->key, ip->b, 16);
     slot->geo = *out;
     slot->used = true;
+}
+
+void kt_geodb_lookup_name(struct kt_str addr, struct kt_geo *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = classify_name(kt_str_trim(addr));
+}
+
+void kt_geodb_lookup(struct kt_geodb *db, struct kt_str addr, struct kt_geo *out)
+{
+    struct kt_ip ip;
+    addr = kt_str_trim(addr);
+    if (!kt_ip_parse(addr, &ip)) {
+        kt_geodb_lookup_name(addr, out);
+        return;
+    }
+    kt_geodb_lookup_ip(db, &ip, out);
 }
 
 /* ---- opening ---- */

@@ -41,6 +41,12 @@ const char *kt_geodb_describe(const struct kt_geodb *db);
  * unknown fields stay empty. db may be NULL (classification only). */
 void kt_geodb_lookup(struct kt_geodb *db, struct kt_str addr, struct kt_geo *out);
 
+/* The same for an address already parsed (kt_ip_parse): what the observation stage calls. */
+void kt_geodb_lookup_ip(struct kt_geodb *db, const struct kt_ip *ip, struct kt_geo *out);
+
+/* The result for text that is not an IP address: kind SERVICE or NONE, nothing else. */
+void kt_geodb_lookup_name(struct kt_str addr, struct kt_geo *out);
+
 /* Classification alone. */
 enum kt_addr_kind kt_addr_classify(struct kt_str addr);
 

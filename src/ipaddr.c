@@ -35,11 +35,56 @@ struct kt_str kt_ip_clean(struct kt_str s)
     return s;
 }
 
+/* Dotted-quad IPv4 exactly as inet_pton takes it (1-3 digits, no leading zeros, at most 255),
+ * without the copy and the library call: the common case. false sends anything else to
+ * inet_pton. */
+static bool parse_v4_fast(struct kt_str s, struct kt_ip *ip)
+{
+    uint8_t o[4];
+    size_t i = 0;
+    if (s.len < 7 || s.len > 15) {
+        return false;
+    }
+    for (int k = 0; k < 4; k++) {
+        if (k > 0) {
+            if (i >= s.len || s.ptr[i] != '.') {
+                return false;
+            }
+            i++;
+        }
+        unsigned v = 0, digits = 0;
+        while (i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9') {
+            if (digits == 3 || (digits == 1 && v == 0)) {
+                return false;
+            }
+            v = v * 10 + (unsigned)(s.ptr[i] - '0');
+            digits++;
+            i++;
+        }
+        if (digits == 0 || v > 255) {
+            return false;
+        }
+        o[k] = (uint8_t)v;
+    }
+    if (i != s.len) {
+        return false;
+    }
+    memset(ip, 0, sizeof(*ip));
+    ip->b[10] = 0xff;
+    ip->b[11] = 0xff;
+    memcpy(ip->b + 12, o, 4);
+    ip->v4 = true;
+    return true;
+}
+
 bool kt_ip_parse(struct kt_str s, struct kt_ip *out)
 {
     char buf[64];
     if (s.len == 0 || s.len >= sizeof(buf)) {
         return false;
+    }
+    if (parse_v4_fast(s, out)) {
+        return true;
     }
     memcpy(buf, s.ptr, s.len);
     buf[s.len] = '\0';

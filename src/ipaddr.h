@@ -7,16 +7,11 @@
 #define KEYTRAIL_IPADDR_H
 
 #include <keytrail/common.h>
+#include <keytrail/geo.h>
 
 /* The address part of s: first list element, without brackets or port. Non-addresses are
  * returned trimmed. */
 struct kt_str kt_ip_clean(struct kt_str s);
-
-/* A parsed address: IPv4 is stored as IPv4-mapped IPv6 (::ffff:a.b.c.d). */
-struct kt_ip {
-    uint8_t b[16];
-    bool v4;
-};
 
 /* Parses a bare IPv4 or IPv6 address (no port, no brackets). */
 bool kt_ip_parse(struct kt_str s, struct kt_ip *out);

@@ -172,12 +172,20 @@ const char *kt_netset_match(const struct kt_netset *set, struct kt_str addr)
     if (set == NULL || set->n == 0 || !kt_ip_parse(addr, &ip)) {
         return NULL;
     }
+    return kt_netset_match_ip(set, &ip);
+}
+
+const char *kt_netset_match_ip(const struct kt_netset *set, const struct kt_ip *ip)
+{
+    if (set == NULL || set->n == 0) {
+        return NULL;
+    }
     uint8_t masked[16];
     for (int prefix = 128; prefix >= 0; prefix--) {
         if (!set->prefix_used[prefix]) {
             continue;
         }
-        mask(masked, ip.b, (unsigned)prefix);
+        mask(masked, ip->b, (unsigned)prefix);
         const struct net_entry *e = index_get(set, masked, (unsigned)prefix);
         if (e != NULL) {
             return e->label;

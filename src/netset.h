@@ -36,6 +36,9 @@ enum kt_rc kt_netset_load_buffer(struct kt_netset *set, const char *name, const 
  * network holds it or addr is not an address. */
 const char *kt_netset_match(const struct kt_netset *set, struct kt_str addr);
 
+/* The same for an address already parsed (the observation stage's). */
+const char *kt_netset_match_ip(const struct kt_netset *set, const struct kt_ip *ip);
+
 size_t kt_netset_count(const struct kt_netset *set);
 
 #endif

@@ -100,19 +100,20 @@ void kt_recent_init(struct kt_recent *r)
     r->win_start_ms = KT_TIME_NONE;
 }
 
-void kt_recent_peek(const struct kt_recent *r, const struct kt_event *ev, struct kt_recent *out)
+void kt_recent_peek(const struct kt_recent *r, const struct kt_obs *o, struct kt_recent *out)
 {
+    const struct kt_event *ev = o->ev;
     *out = *r;
     if (out->origin == KT_ORIGIN_UNKNOWN) {
         out->origin =
             kt_recent_is_service_agent(ev->user_agent) ? KT_ORIGIN_SERVICE : KT_ORIGIN_OTHER;
     }
-    if (ev->time_ms != KT_TIME_NONE && (out->win_start_ms == KT_TIME_NONE ||
-                                        ev->time_ms - out->win_start_ms > KT_RECENT_WINDOW_MS)) {
+    if (o->time_ms != KT_TIME_NONE && (out->win_start_ms == KT_TIME_NONE ||
+                                       o->time_ms - out->win_start_ms > KT_RECENT_WINDOW_MS)) {
         int origin = out->origin;
         kt_recent_init(out);
         out->origin = (uint8_t)origin;
-        out->win_start_ms = ev->time_ms;
+        out->win_start_ms = o->time_ms;
     }
     if (kt_recent_is_enumeration(ev)) {
         uint32_t h = op_hash(ev);
@@ -133,9 +134,9 @@ void kt_recent_peek(const struct kt_recent *r, const struct kt_event *ev, struct
     out->secret_reads += kt_recent_is_secret_read(ev) && out->secret_reads < UINT16_MAX;
 }
 
-void kt_recent_learn(struct kt_recent *r, const struct kt_event *ev)
+void kt_recent_learn(struct kt_recent *r, const struct kt_obs *o)
 {
     struct kt_recent next;
-    kt_recent_peek(r, ev, &next);
+    kt_recent_peek(r, o, &next);
     *r = next;
 }

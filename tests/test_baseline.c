@@ -51,9 +51,19 @@ static void learn(struct kt_baseline *b, const struct evspec *s, const struct kt
 {
     struct kt_event ev;
     mk_event(&ev, s);
-    char op[256];
-    struct kt_str key = kt_baseline_op_key(&ev, op, sizeof(op));
-    kt_baseline_learn(b, &ev, geo, key);
+    struct kt_obs o;
+    kt_obs_from_event(&o, &ev, geo);
+    kt_baseline_learn(b, &o);
+}
+
+/* Learns an empty event at T0 with the given operation key. */
+static void learn_op(struct kt_baseline *b, struct kt_str op)
+{
+    struct kt_event ev = {.time_ms = T0};
+    struct kt_obs o;
+    kt_obs_from_event(&o, &ev, NULL);
+    o.op = op;
+    kt_baseline_learn(b, &o);
 }
 
 static void learn_at(struct kt_baseline *b, int64_t ms, const char *ip)
@@ -449,8 +459,8 @@ static void test_learn_counts_and_addresses(void **state)
     roundtrip(&b);
 
     /* NULL arguments are harmless. */
-    kt_baseline_learn(NULL, NULL, NULL, KT_STR_NULL);
-    kt_baseline_learn(&b, NULL, NULL, KT_STR_NULL);
+    kt_baseline_learn(NULL, NULL);
+    kt_baseline_learn(&b, NULL);
     assert_int_equal(b.events, 8);
     assert_false(kt_baseline_has_ip(NULL, S("192.0.2.14")));
     assert_false(kt_baseline_has_country(NULL, "DE"));
@@ -825,8 +835,8 @@ static void test_ops_filter(void **state)
     char op[64];
     for (int i = 0; i < 50; i++) {
         snprintf(op, sizeof(op), "GET /api/v%d/things", i);
-        kt_baseline_learn(&b, &(struct kt_event){.time_ms = T0}, NULL, S(op));
-        kt_baseline_learn(&b, &(struct kt_event){.time_ms = T0}, NULL, S(op));
+        learn_op(&b, S(op));
+        learn_op(&b, S(op));
     }
     for (int i = 0; i < 50; i++) {
         snprintf(op, sizeof(op), "GET /api/v%d/things", i);

@@ -25,6 +25,12 @@ static void test_defaults(void **state)
     assert_true(cfg.enabled[d]);
     assert_true(cfg.knobs[d][0] == kt_detector_find("impossible_travel")->knobs[0].def);
     assert_true(cfg.rotate_at > cfg.investigate_at);
+    /* The risk scoring and hindsight defaults the README documents. */
+    assert_true(cfg.risk_window_hours == 24 && cfg.risk_refused_weight == 0.5 &&
+                cfg.risk_agree_at == 25 && cfg.risk_bonus_two == 15 &&
+                cfg.risk_bonus_three == 25 && cfg.risk_critical == 95);
+    assert_true(cfg.move_overlap_days == 7 && cfg.move_silent_days == 2 &&
+                cfg.move_min_days == 3 && cfg.move_volume == 3);
     assert_int_equal(kt_config_detector_index("nope"), -1);
     kt_config_fini(&cfg);
 }
@@ -37,6 +43,10 @@ static void test_load_good(void **state)
         "  \"maturity\": { \"min_days\": 7, \"min_events\": 100 },\n"
         "  \"verdict\": { \"rotate\": 80, \"investigate\": 50 },\n"
         "  \"broad\": { \"countries\": 10 },\n"
+        "  \"risk\": { \"window_hours\": 12, \"refused_weight\": 0.25, \"agree_at\": 30,\n"
+        "            \"bonus_two_aspects\": 10, \"bonus_three_aspects\": 20, \"critical\": 90 },\n"
+        "  \"move\": { \"overlap_days\": 5, \"silent_days\": 1, \"min_days\": 4,\n"
+        "            \"volume_factor\": 2.5 },\n"
         "  \"detectors\": {\n"
         "    \"impossible_travel\": { \"max_speed_kmh\": 1000 },\n"
         "    \"unusual_hour\": { \"enabled\": false }\n"
@@ -54,6 +64,11 @@ static void test_load_good(void **state)
     assert_int_equal(kt_config_load(&cfg, path, &err), KT_OK);
     assert_true(cfg.min_days == 7 && cfg.min_events == 100);
     assert_true(cfg.rotate_at == 80 && cfg.investigate_at == 50 && cfg.broad_countries == 10);
+    assert_true(cfg.risk_window_hours == 12 && cfg.risk_refused_weight == 0.25 &&
+                cfg.risk_agree_at == 30 && cfg.risk_bonus_two == 10 &&
+                cfg.risk_bonus_three == 20 && cfg.risk_critical == 90);
+    assert_true(cfg.move_overlap_days == 5 && cfg.move_silent_days == 1 &&
+                cfg.move_min_days == 4 && cfg.move_volume == 2.5);
     int travel = kt_config_detector_index("impossible_travel");
     assert_true(cfg.knobs[travel][0] == 1000);
     assert_false(cfg.enabled[kt_config_detector_index("unusual_hour")]);
@@ -96,6 +111,15 @@ static const struct bad_case bad_cases[] = {
     { "{\"allow\": {\"asns\": [\"x\"]}}", "expected an AS number" },
     { "{\"allow\": {\"countries\": [\"Germany\"]}}", "two-letter country code" },
     { "{\"allow\": {\"people\": []}}", "unknown list" },
+    { "{\"risk\": {\"window\": 24}}", "risk.window: unknown setting" },
+    { "{\"risk\": {\"window_hours\": 0}}", "risk.window_hours: must be between 0.01 and 8760" },
+    { "{\"risk\": {\"refused_weight\": 1.5}}", "risk.refused_weight: must be between 0 and 1" },
+    { "{\"risk\": {\"critical\": 101}}", "risk.critical: must be between" },
+    { "{\"risk\": {\"bonus_two_aspects\": 30}}", "bonus_two_aspects must not be above" },
+    { "{\"risk\": 5}", "risk: expected an object" },
+    { "{\"move\": {\"min_days\": 0}}", "move.min_days: must be between 1 and 365" },
+    { "{\"move\": {\"volume_factor\": 0.5}}", "move.volume_factor: must be between 1 and" },
+    { "{\"move\": {\"overlap_days\": \"7\"}}", "expected a number" },
 };
 
 static void test_load_bad(void **state)

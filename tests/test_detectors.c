@@ -43,6 +43,7 @@ struct fixture {
     struct kt_event ev;
     struct kt_cred cred;
     struct kt_baseline base;
+    struct kt_obs obs;                          /* the event as the observation stage sees it */
     char op[256];
     int found;
     struct kt_finding last;
@@ -69,8 +70,8 @@ static void learn(struct fixture *fx, int64_t t, const char *ip, const struct kt
     make_event(&fx->ev, t, ip, ua, method, path, status);
     fx->ev.n_creds = 1;
     fx->ev.creds[0] = fx->cred;
-    struct kt_str op = kt_baseline_op_key(&fx->ev, fx->op, sizeof(fx->op));
-    kt_baseline_learn(&fx->base, &fx->ev, geo, op);
+    kt_obs_from_event(&fx->obs, &fx->ev, geo);
+    kt_baseline_learn(&fx->base, &fx->obs);
 }
 
 /* A developer: weekdays 08-18 UTC from the Berlin office, git and the GitHub CLI. */
@@ -129,18 +130,16 @@ static int judge(struct fixture *fx, const char *detector, int64_t t, const char
     fx->ev.n_creds = 1;
     fx->ev.creds[0] = fx->cred;
     struct kt_geo none = { .kind = KT_ADDR_NONE };
+    kt_obs_from_event(&fx->obs, &fx->ev, geo ? geo : &none);
+    fx->obs.has_geo = fx->obs.has_asn = !fx->no_geo;
     struct kt_det_input in = {
         .ev = &fx->ev,
+        .obs = &fx->obs,
         .cred = &fx->cred,
-        .geo = geo ? geo : &none,
         .base = &fx->base,
-        .op = kt_baseline_op_key(&fx->ev, fx->op, sizeof(fx->op)),
         .mature = fx->base.days_active >= 3 && fx->base.events >= 20,
-        .usual_client = ua[0] != '\0' && kt_baseline_has_agent(&fx->base, kt_str_cstr(ua)),
+        .usual_client = kt_baseline_knows_client(&fx->base, &fx->obs),
         .broad = false,
-        .has_geo = !fx->no_geo,
-        .has_asn = !fx->no_geo,
-        .ip_list_label = NULL,
         .leak_ms = KT_TIME_NONE,
         .knobs = knobs,
         .state = det->state_size > 0 ? fx->det_state : NULL,
@@ -376,8 +375,8 @@ static void test_sensitive_op(void **state)
             aws.ev.service = KT_STR_LIT("s3.amazonaws.com");
             aws.ev.n_creds = 1;
             aws.ev.creds[0] = aws.cred;
-            struct kt_str op = kt_baseline_op_key(&aws.ev, aws.op, sizeof(aws.op));
-            kt_baseline_learn(&aws.base, &aws.ev, &BERLIN, op);
+            kt_obs_from_event(&aws.obs, &aws.ev, &BERLIN);
+            kt_baseline_learn(&aws.base, &aws.obs);
         }
     }
     const struct kt_detector *det = kt_detector_find("sensitive_op");
@@ -388,10 +387,10 @@ static void test_sensitive_op(void **state)
     make_event(&aws.ev, T0 + 11 * DAY_MS, "203.0.113.217", "aws-cli/2.15", "ListUsers", "", 0);
     aws.ev.service = KT_STR_LIT("iam.amazonaws.com");
     aws.ev.error = KT_STR_LIT("AccessDenied");
-    struct kt_det_input in = { .ev = &aws.ev, .cred = &aws.cred, .geo = &BUCHAREST,
-                               .base = &aws.base, .mature = true, .knobs = knobs,
-                               .leak_ms = KT_TIME_NONE };
-    in.op = kt_baseline_op_key(&aws.ev, aws.op, sizeof(aws.op));
+    kt_obs_from_event(&aws.obs, &aws.ev, &BUCHAREST);
+    struct kt_det_input in = { .ev = &aws.ev, .obs = &aws.obs, .cred = &aws.cred,
+                               .base = &aws.base, .mature = true,
+                               .knobs = knobs, .leak_ms = KT_TIME_NONE };
     aws.found = 0;
     det->check(&in, collect, &aws);
     assert_int_equal(aws.found, 1);
@@ -648,8 +647,10 @@ static void test_leaked_and_listed(void **state)
     const struct kt_detector *list = kt_detector_find("ip_list");
     double lk[4] = { leak->knobs[0].def }, lsk[4] = { list->knobs[0].def };
     make_event(&fx->ev, NOW, "203.0.113.213", "curl/8", "GET", "/", 200);
-    struct kt_det_input in = { .ev = &fx->ev, .cred = &fx->cred, .geo = &BUCHAREST,
-                               .base = &fx->base, .leak_ms = NOW - 3600000LL, .knobs = lk };
+    kt_obs_from_event(&fx->obs, &fx->ev, &BUCHAREST);
+    struct kt_det_input in = { .ev = &fx->ev, .obs = &fx->obs, .cred = &fx->cred,
+                               .base = &fx->base,
+                               .leak_ms = NOW - 3600000LL, .knobs = lk };
     fx->found = 0;
     leak->check(&in, collect, fx);
     assert_int_equal(fx->found, 1);
@@ -661,7 +662,7 @@ static void test_leaked_and_listed(void **state)
     assert_int_equal(fx->found, 0);
     in.leak_ms = KT_TIME_NONE;
     in.knobs = lsk;
-    in.ip_list_label = "tor-exit";
+    fx->obs.ip_list_label = "tor-exit";
     list->check(&in, collect, fx);
     assert_int_equal(fx->found, 1);
     assert_non_null(strstr(fx->last.reason, "tor-exit"));

@@ -388,6 +388,70 @@ static void test_region_move_negatives_stay_rotate(void **state)
     }
 }
 
+/* The risk settings (config risk.*, move.*) are what scoring uses. */
+static void test_risk_settings(void **state)
+{
+    struct fixture *fx = *state;
+    enum kt_verdict v;
+    /* risk.refused_weight 1: a refused use weighs what an accepted one does. */
+    owner(fx, 21);
+    feed(fx, T0 + 23 * DAY + 10 * HOUR, "192.0.2.14", "python-requests/2.32.3", "GET",
+         "/api/v3/repos/acme/api/issues", 200);
+    int accepted = kt_engine_risk(fx->engine, state_of(fx), &v);
+    fx->cfg.risk_refused_weight = 1.0;
+    new_engine(fx);
+    owner(fx, 21);
+    feed(fx, T0 + 23 * DAY + 10 * HOUR, "192.0.2.14", "python-requests/2.32.3", "GET",
+         "/api/v3/repos/acme/api/issues", 401);
+    assert_true(accepted > 0);
+    assert_int_equal(kt_engine_risk(fx->engine, state_of(fx), &v), accepted);
+    fx->cfg.risk_refused_weight = 0.5;
+
+    /* risk.window_hours: drift 14 days apart adds up once the window spans it, and the
+     * agreement bonus of two aspects is risk.bonus_two_aspects. */
+    int risks[3];
+    const double window[3] = { 24, 24 * 30, 24 * 30 }, bonus[3] = { 15, 15, 0 };
+    for (int i = 0; i < 3; i++) {
+        fx->cfg.risk_window_hours = window[i];
+        fx->cfg.risk_bonus_two = bonus[i];
+        new_engine(fx);
+        owner(fx, 21);
+        feed(fx, T0 + 22 * DAY + 10 * HOUR, "192.0.2.14", "curl/8.5.0", "GET",
+             "/api/v3/repos/acme/api/issues", 200);
+        feed(fx, T0 + 36 * DAY + 3 * HOUR, "192.0.2.14", "git/2.47.1", "GET",
+             "/api/v3/repos/acme/api/issues", 200);
+        risks[i] = kt_engine_risk(fx->engine, state_of(fx), &v);
+    }
+    assert_true(risks[1] > risks[0]);
+    assert_true(risks[1] < 100);
+    assert_int_equal(risks[1] - risks[2], 15);
+    fx->cfg.risk_window_hours = 24;
+    fx->cfg.risk_bonus_two = 15;
+
+    /* move.*: the region move of test_region_move_is_investigate is a move only within the
+     * hindsight limits. */
+    struct move_case mc = { 3, false, "acme-sync/3.2.1", "/api/v3/repos/acme/api/statuses", 0 };
+    double *limit[] = { &fx->cfg.move_overlap_days, &fx->cfg.move_min_days,
+                        &fx->cfg.move_volume, &fx->cfg.move_silent_days };
+    const double strict[] = { 2, 20, 1.0001, 30 };
+    for (size_t i = 0; i < KT_ARRAY_LEN(limit); i++) {
+        double keep = *limit[i];
+        *limit[i] = strict[i];
+        new_engine(fx);
+        service_move(fx, &mc);
+        struct kt_report_key buf;
+        const struct kt_report_key *rk = only_key(fx, &buf);
+        if (rk->verdict != KT_VERDICT_ROTATE || rk->note[0] != '\0') {
+            fail_msg("move limit %zu: %s, note \"%s\"", i, kt_verdict_name(rk->verdict), rk->note);
+        }
+        *limit[i] = keep;
+    }
+    new_engine(fx);
+    service_move(fx, &mc);
+    struct kt_report_key buf;
+    assert_int_equal(only_key(fx, &buf)->verdict, KT_VERDICT_INVESTIGATE);
+}
+
 static void test_report_without_all_keys(void **state)
 {
     struct fixture *fx = *state;
@@ -653,6 +717,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_jwt_replay_state_per_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_region_move_is_investigate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_region_move_negatives_stay_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_risk_settings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

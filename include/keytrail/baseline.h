@@ -23,6 +23,7 @@
 #include <keytrail/error.h>
 #include <keytrail/event.h>
 #include <keytrail/geo.h>
+#include <keytrail/observation.h>
 
 #define KT_BASELINE_MAX_BYTES 2048
 #define KT_BASELINE_VERSION 1
@@ -126,11 +127,11 @@ struct kt_baseline {
 void kt_baseline_init(struct kt_baseline *b);
 
 /*
- * Folds one event into b. geo may be NULL (no geolocation). op is the operation key used for
- * "first time" checks (see kt_baseline_op_key); empty means none.
+ * Folds one observed event into b: its time and day, address identifiers, location and
+ * network, client, operation key (o->op, for "first time" checks; empty means none) and
+ * outcome, all as the observation stage made them (observation.h). b or o NULL: nothing.
  */
-void kt_baseline_learn(struct kt_baseline *b, const struct kt_event *ev, const struct kt_geo *geo,
-                       struct kt_str op);
+void kt_baseline_learn(struct kt_baseline *b, const struct kt_obs *o);
 
 /*
  * The operation key of an event: "service:method" for API logs (iam.amazonaws.com:ListUsers,
@@ -140,10 +141,15 @@ void kt_baseline_learn(struct kt_baseline *b, const struct kt_event *ev, const s
  */
 struct kt_str kt_baseline_op_key(const struct kt_event *ev, char *out, size_t cap);
 
-/* Whether the event counts as an error (401/403/429 or an error code). */
+/* Whether the event counts as an error (401/403/429 or an error code): kt_obs_is_error of its
+ * outcome. */
 bool kt_baseline_is_error(const struct kt_event *ev);
 
-/* Queries used by detectors. */
+/* Queries used by detectors: the observation's address, network and client. */
+bool kt_baseline_knows_ip(const struct kt_baseline *b, const struct kt_obs *o);
+bool kt_baseline_knows_net(const struct kt_baseline *b, const struct kt_obs *o);
+bool kt_baseline_knows_client(const struct kt_baseline *b, const struct kt_obs *o);
+/* The same from text as logged (parsed and normalised on each call: for tools and tests). */
 bool kt_baseline_has_ip(const struct kt_baseline *b, struct kt_str ip);
 bool kt_baseline_has_net(const struct kt_baseline *b, struct kt_str ip);
 bool kt_baseline_has_country(const struct kt_baseline *b, const char code[2]);

@@ -2,9 +2,9 @@
  * The detector interface. A detector is one const struct in detectors/, listed in the registry
  * (detectors/registry.c) that also drives --list-detectors and the config file's knobs.
  *
- * Check first, then learn: the engine hands every detector the event and the key's baseline as
- * it was before this event, collects the findings, and only then folds the event into the
- * baseline. Detectors are pure functions of their input: no wall clock, no global state, so a
+ * Check first, then learn: the engine hands every detector the event's observation (the facts
+ * about it, made once per event: observation.h) and the key's baseline as it was before this
+ * event, collects the findings, and only then folds the observation into the baseline. Detectors are pure functions of their input: no wall clock, no global state, so a
  * replay of the same logs gives the same findings. A detector that must remember something the
  * baseline does not (jwt_replay: which network first used each recent token) reserves a small
  * fixed per-key state (state_size bytes, for keys of state_family): the engine allocates it
@@ -21,24 +21,25 @@
 #include <keytrail/event.h>
 #include <keytrail/finding.h>
 #include <keytrail/geo.h>
+#include <keytrail/observation.h>
 #include <keytrail/recent.h>
 
-/* What a detector sees for one credential in one event. */
+/*
+ * What a detector sees for one credential in one event. The facts about the event (address,
+ * location, network, lists, operation key, client, outcome, day) are in obs, made once per
+ * event by the observation stage; ev is the record itself, for the views obs does not
+ * interpret (method, service, resource, grant, the agent's text for names in reasons).
+ */
 struct kt_det_input {
-    const struct kt_event *ev;
+    const struct kt_event *ev;      /* == obs->ev */
+    const struct kt_obs *obs;
     const struct kt_cred *cred;
-    const struct kt_geo *geo;       /* where ev->ip is; kind SERVICE/NONE when not an address */
     const struct kt_baseline *base; /* the key's baseline before this event */
     const struct kt_recent *recent; /* its last minutes and first use, before this event */
-    struct kt_str op;               /* the operation key (kt_baseline_op_key) */
     bool mature;                    /* the baseline passed the maturity thresholds */
     bool broad;                     /* used widely by design (a publishable key, or already seen
                                        in many countries): geographic novelty is normal */
-    bool usual_client;              /* the event's user agent is one the baseline knows (hashed
-                                       once per event, read by several detectors) */
-    bool has_geo;                   /* a location database is loaded */
-    bool has_asn;                   /* an ASN database is loaded */
-    const char *ip_list_label;      /* the --ip-list entry ev->ip matched, or NULL */
+    bool usual_client;              /* the baseline knows the observation's client */
     int64_t leak_ms;                /* --leaked: when this key leaked; KT_TIME_NONE if not */
     const double *knobs;            /* this detector's knob values, in its knob-table order */
     void *state;                    /* this detector's per-key state, or NULL (see state_size) */
@@ -88,6 +89,17 @@ struct kt_detector {
 };
 
 #define KT_DET_STATE_MAX 1024 /* per-key state of all detectors together, bytes */
+#define KT_DET_MAX 32          /* detectors in the registry (the config's per-detector arrays) */
+#define KT_DET_MAX_KNOBS 8     /* knobs of one detector */
+
+/* A detector's .n_knobs from its knob table, refused at compile time over KT_DET_MAX_KNOBS. */
+#define KT_DET_N_KNOBS(table)                                                                      \
+    (sizeof(table) / sizeof((table)[0]) +                                                          \
+     0 * sizeof(struct {                                                                           \
+         _Static_assert(sizeof(table) / sizeof((table)[0]) <= KT_DET_MAX_KNOBS,                    \
+                        "knob table over KT_DET_MAX_KNOBS");                                       \
+         int ok;                                                                                   \
+     }))
 
 /* The registry, in a fixed order. */
 const struct kt_detector *const *kt_detectors(size_t *count);

@@ -19,6 +19,12 @@ enum kt_addr_kind {
     KT_ADDR_NONE,       /* empty or unparseable */
 };
 
+/* A parsed address (src/ipaddr.c): IPv4 is stored as IPv4-mapped IPv6 (::ffff:a.b.c.d). */
+struct kt_ip {
+    uint8_t b[16];
+    bool v4; /* written as a dotted quad */
+};
+
 /*
  * How precise a location is. A city match is a point with an uncertainty radius; a region
  * (subdivision) match is a wider one; a country-only match is not a point at all (the

@@ -18,6 +18,7 @@
 
 #include <keytrail/common.h>
 #include <keytrail/event.h>
+#include <keytrail/observation.h>
 
 #define KT_RECENT_WINDOW_MS (15LL * 60 * 1000)
 #define KT_RECENT_OPS 10 /* distinct enumeration calls remembered per window */
@@ -43,14 +44,14 @@ struct kt_recent {
 /* Resets r to "no history". */
 void kt_recent_init(struct kt_recent *r);
 
-/* Folds ev into r (after the detectors judged it). */
-void kt_recent_learn(struct kt_recent *r, const struct kt_event *ev);
+/* Folds the observed event into r (after the detectors judged it). */
+void kt_recent_learn(struct kt_recent *r, const struct kt_obs *o);
 
 /*
- * r as it will be once ev is learned, into out, for detectors that judge the window including
- * the event at hand (a threshold crossed by this very event).
+ * r as it will be once the observed event is learned, into out, for detectors that judge the
+ * window including the event at hand (a threshold crossed by this very event).
  */
-void kt_recent_peek(const struct kt_recent *r, const struct kt_event *ev, struct kt_recent *out);
+void kt_recent_peek(const struct kt_recent *r, const struct kt_obs *o, struct kt_recent *out);
 
 /* An identity or listing call (GetCallerIdentity, List..., Describe..., Get...Policy...). */
 bool kt_recent_is_enumeration(const struct kt_event *ev);

@@ -104,6 +104,33 @@ run typo scan --config "$WORK/typo.json" "$KT_SAMPLES"
 expect_rc typo 2
 expect_grep typo.err "typo.json:1: detectors.new_countri: unknown detector"
 
+# --config risk and move settings: the documented defaults written out change no byte of the
+# report; without the agreement bonus no key scores higher and some lower; a value out of range
+# is refused with its file and line.
+printf '{ "risk": { "window_hours": 24, "refused_weight": 0.5, "agree_at": 25,
+  "bonus_two_aspects": 15, "bonus_three_aspects": 25, "critical": 95 },
+  "move": { "overlap_days": 7, "silent_days": 2, "min_days": 3, "volume_factor": 3 } }\n' \
+    >"$WORK/risk.json"
+run risk scan "${GEO[@]}" --config "$WORK/risk.json" --alerts "$WORK/risk.jsonl" \
+    --report "$WORK/risk-report.json" "$KT_SAMPLES"
+expect_rc risk 21
+cmp -s "$WORK/r1.json" "$WORK/risk-report.json" || fail "the default risk settings change the report"
+cmp -s "$WORK/a1.jsonl" "$WORK/risk.jsonl" || fail "the default risk settings change the alerts"
+printf '{ "risk": { "bonus_two_aspects": 0, "bonus_three_aspects": 0 } }\n' >"$WORK/nobonus.json"
+run nobonus scan "${GEO[@]}" --config "$WORK/nobonus.json" --alerts /dev/null \
+    --report "$WORK/nobonus-report.json" "$KT_SAMPLES"
+expect_rc nobonus 21
+jq -e -n --slurpfile a "$WORK/r1.json" --slurpfile b "$WORK/nobonus-report.json" '
+    ($a[0].keys | map({(.key): .risk}) | add) as $ra
+    | ($b[0].keys | map({(.key): .risk}) | add) as $rb
+    | ([$rb | to_entries[] | select(.value > $ra[.key])] | length == 0)
+      and ([$rb | to_entries[] | select(.value < $ra[.key])] | length > 0)' >/dev/null ||
+    fail "risk.bonus_*_aspects did not lower the risk of multi-aspect keys"
+printf '{\n  "risk": { "refused_weight": 2 }\n}\n' >"$WORK/badrisk.json"
+run badrisk scan --config "$WORK/badrisk.json" "$KT_SAMPLES"
+expect_rc badrisk 2
+expect_grep badrisk.err "badrisk.json:2: risk.refused_weight: must be between 0 and 1"
+
 # --list-detectors lists every detector with its knobs.
 run ld scan --list-detectors
 expect_rc ld 0

@@ -147,10 +147,10 @@ static void learn_stream(struct cursor *c, struct kt_baseline *b)
         geo.lat = (double)(int32_t)take32(c) / 1e7;
         geo.lon = (double)(int32_t)take32(c) / 1e7;
         geo.accuracy_km = (uint16_t)take32(c);
-        char op[256];
-        struct kt_str key = kt_baseline_op_key(&ev, op, sizeof(op));
         check_op_key(&ev, g >> 2);
-        kt_baseline_learn(b, &ev, (g & 4) ? NULL : &geo, key);
+        struct kt_obs o;
+        kt_obs_from_event(&o, &ev, (g & 4) ? NULL : &geo);
+        kt_baseline_learn(b, &o);
     }
 }
 
