@@ -510,6 +510,9 @@ static void learn_geo(struct kt_baseline *b, const struct kt_geo *geo, int64_t m
         b->last_lat = (float)geo->lat;
         b->last_lon = (float)geo->lon;
         b->last_place_ms = ms;
+        /* Whether that use came out of a VPN: the hop back home is then no journey either. */
+        bool vpn = geo->hosting && kt_asn_is_vpn(geo->asn);
+        b->flags = vpn ? b->flags | KT_BL_LAST_VPN : b->flags & ~(uint32_t)KT_BL_LAST_VPN;
     }
 }
 
@@ -598,6 +601,47 @@ bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent
     uint64_t id = agent_id(user_agent, norm);
     for (size_t i = 0; i < KT_BL_AGENTS && b->agents[i].count > 0; i++) {
         if (b->agents[i].id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The product of a normalised agent, without its version: "aws-cli/2" -> "aws-cli",
+ * "GitHub CLI 2" -> "GitHub CLI", "Firefox/128 (Linux)" -> "Firefox". */
+static struct kt_str norm_product(const char *norm, size_t n)
+{
+    const char *slash = memchr(norm, '/', n);
+    if (slash != NULL) {
+        return kt_str_make(norm, (size_t)(slash - norm));
+    }
+    size_t end = n;
+    while (end > 0 && ((norm[end - 1] >= '0' && norm[end - 1] <= '9') || norm[end - 1] == '.')) {
+        end--;
+    }
+    while (end > 0 && norm[end - 1] == ' ') {
+        end--;
+    }
+    return kt_str_make(norm, end);
+}
+
+bool kt_baseline_has_product(const struct kt_baseline *b, struct kt_str user_agent)
+{
+    if (b == NULL || user_agent.len == 0) {
+        return false;
+    }
+    char norm[KT_UA_NORM_MAX];
+    size_t n = kt_ua_normalise(user_agent, norm, sizeof(norm));
+    struct kt_str prod = norm_product(norm, n);
+    if (prod.len == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < KT_BL_AGENTS && b->agents[i].count > 0; i++) {
+        const char *name = b->agents[i].name;
+        char known[KT_UA_NORM_MAX];
+        size_t k = kt_ua_normalise(kt_str_make(name, strnlen(name, KT_BL_AGENT_NAME)), known,
+                                   sizeof(known));
+        if (kt_str_eq_nocase(norm_product(known, k), prod)) {
             return true;
         }
     }

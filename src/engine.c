@@ -610,7 +610,9 @@ static void move_track(struct kt_keystate *ks, const struct kt_event *ev,
         m->old_last_ms = KT_MAX(m->old_last_ms, ev->time_ms);
         return;
     }
-    if (ev->user_agent.len > 0 && !kt_baseline_has_agent(&ks->base, ev->user_agent)) {
+    /* Another version of a known client is an upgrade: a redeploy often brings one. */
+    if (ev->user_agent.len > 0 && !kt_baseline_has_agent(&ks->base, ev->user_agent) &&
+        !kt_baseline_has_product(&ks->base, ev->user_agent)) {
         m->spoiled |= KT_MOVE_NEW_CLIENT;
     }
     if (op.len > 0 && !kt_baseline_has_op(&ks->base, op)) {
@@ -799,6 +801,21 @@ static enum kt_aspect aspect_of(const struct kt_finding *f)
     return d != NULL ? d->aspect : KT_ASPECT_WHAT;
 }
 
+/* A bit of the skip masks below, beside the aspects': leave out the findings that only say a
+ * key was created (handover_finding). */
+#define SKIP_HANDOVER (1u << KT_ASPECT__COUNT)
+
+/* Findings that only say the key created another key, or was created by one: the link
+ * itself, and the first CreateAccessKey of a key (an owner rotating their key makes both). */
+static bool handover_finding(const struct kt_finding *f)
+{
+    return strcmp(f->detector, "credential_chain") == 0 ||
+           (strcmp(f->detector, "sensitive_op") == 0 &&
+            strcmp(f->value, "iam.amazonaws.com:CreateAccessKey") == 0) ||
+           (strcmp(f->detector, "privilege_change") == 0 &&
+            strcmp(f->value, "CreateAccessKey") == 0);
+}
+
 /*
  * Risk of the findings close in time to anchor: the strongest finding per aspect, combined as
  * independent evidence (1 - prod(1 - w)), plus a bonus when aspects agree. Findings weeks apart
@@ -817,6 +834,9 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
         if (gap > KT_RISK_WINDOW_MS) {
             continue;
         }
+        if ((skip & SKIP_HANDOVER) && handover_finding(f)) {
+            continue;
+        }
         enum kt_aspect a = aspect_of(f);
         if (!(skip & (1u << a))) {
             best[a] = KT_MAX(best[a], weight(f));
@@ -832,8 +852,8 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
     return risk + (agreeing >= 3 ? 25 : agreeing == 2 ? 15 : 0);
 }
 
-/* Risk of a key's findings, leaving out the aspects in skip (a bit mask); *critical: an
- * accepted critical finding among them. */
+/* Risk of a key's findings, leaving out the aspects in skip (a bit mask, SKIP_HANDOVER: also
+ * the findings about creating a key); *critical: an accepted critical finding among them. */
 static double findings_risk(const struct kt_engine *e, const struct kt_keystate *ks,
                             unsigned skip, bool *critical)
 {
@@ -841,7 +861,7 @@ static double findings_risk(const struct kt_engine *e, const struct kt_keystate 
     *critical = false;
     for (size_t i = 0; i < ks->n_findings; i++) {
         const struct kt_finding *f = &e->findings[ks->findings[i]];
-        if (skip & (1u << aspect_of(f))) {
+        if ((skip & (1u << aspect_of(f))) || ((skip & SKIP_HANDOVER) && handover_finding(f))) {
             continue;
         }
         risk = KT_MAX(risk, window_risk(e, ks, f, skip));
@@ -941,12 +961,146 @@ bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks
     return true;
 }
 
+/* ---- hindsight: a key handed over to the key it created ---- */
+
+/* Every member of set a (ids, count > 0) is in set b. */
+static bool items_within(const struct kt_bl_item *a, const struct kt_bl_item *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].count == 0 || a[i].id == 0) {
+            continue;
+        }
+        bool found = false;
+        for (size_t j = 0; j < n && !found; j++) {
+            found = b[j].count > 0 && b[j].id == a[i].id;
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Whether child took over parent's work: used on KT_MOVE_MIN_DAYS days or more, only from
+ * networks (ASNs, or /24s without ASN data) and countries the parent used, only with the
+ * parent's clients, only for operations the parent called; and the parent fell silent within
+ * KT_MOVE_OVERLAP_MS of the child's first use while the child carried on.
+ */
+static bool took_over(const struct kt_keystate *parent, const struct kt_keystate *child)
+{
+    const struct kt_baseline *p = &parent->base, *c = &child->base;
+    if (c->days_active < KT_MOVE_MIN_DAYS || c->events == 0 || p->events == 0 ||
+        child->first_ms == INT64_MAX || parent->last_ms == INT64_MIN ||
+        parent->last_ms > child->first_ms + KT_MOVE_OVERLAP_MS ||
+        child->last_ms < parent->last_ms + KT_MOVE_SILENT_MS) {
+        return false;
+    }
+    bool has_asns = false;
+    for (size_t i = 0; i < KT_BL_ASNS; i++) {
+        has_asns |= c->asns[i].count > 0 && c->asns[i].id != 0;
+    }
+    if (!(has_asns ? items_within(c->asns, p->asns, KT_BL_ASNS)
+                   : items_within(c->nets, p->nets, KT_BL_NETS))) {
+        return false;
+    }
+    for (size_t i = 0; i < KT_BL_COUNTRIES; i++) {
+        if (c->countries[i].code[0] != '\0' && !kt_baseline_has_country(p, c->countries[i].code)) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < KT_BL_AGENTS && c->agents[i].count > 0; i++) {
+        bool found = false;
+        for (size_t j = 0; j < KT_BL_AGENTS && !found; j++) {
+            found = p->agents[j].count > 0 && p->agents[j].id == c->agents[i].id;
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < sizeof(c->ops); i++) {
+        if (c->ops[i] & ~p->ops[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The other side of a key's creation link (credential_chain's "created kt1-…" or "created by
+ * kt1-…"), with whether ks is the creator; NULL when it has none or the key is not held.
+ */
+static const struct kt_keystate *link_of(const struct kt_engine *e, const struct kt_keystate *ks,
+                                         bool *is_parent)
+{
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[ks->findings[i]];
+        if (strcmp(f->detector, "credential_chain") != 0) {
+            continue;
+        }
+        const char *id = strrchr(f->value, ' ');
+        struct kt_keyid other;
+        if (id == NULL || !kt_keyid_parse(kt_str_cstr(id + 1), &other)) {
+            continue;
+        }
+        *is_parent = strncmp(f->value, "created by ", 11) != 0;
+        return kt_engine_keystate(e, &other);
+    }
+    return NULL;
+}
+
+/* The rest of a key's evidence, without its creation link, stays below rotate. */
+static bool rest_below_rotate(const struct kt_engine *e, const struct kt_keystate *ks)
+{
+    bool critical;
+    int rest = (int)lround(findings_risk(e, ks, SKIP_HANDOVER, &critical));
+    return !critical && rest < e->cfg->rotate_at && ks->dropped_findings == 0;
+}
+
+bool kt_engine_handover_note(const struct kt_engine *e, const struct kt_keystate *ks, char *note,
+                             size_t cap)
+{
+    if (note != NULL && cap > 0) {
+        note[0] = '\0';
+    }
+    bool is_parent = false;
+    const struct kt_keystate *other = link_of(e, ks, &is_parent);
+    if (other == NULL) {
+        return false;
+    }
+    const struct kt_keystate *parent = is_parent ? ks : other, *child = is_parent ? other : ks;
+    if (!took_over(parent, child) || !rest_below_rotate(e, parent) ||
+        !rest_below_rotate(e, child)) {
+        return false;
+    }
+    if (note != NULL && cap > 0) {
+        char id[KT_KEYID_STRLEN + 1], since[KT_TIME_STRLEN];
+        kt_keyid_format(&other->key, id);
+        kt_time_format(parent->last_ms, since);
+        if (is_parent) {
+            snprintf(note, cap,
+                     "looks like a key rotation: %s, the key it created, took over its work "
+                     "from the same networks with the same client and operations; this key "
+                     "silent since %.10s",
+                     id, since);
+        } else {
+            snprintf(note, cap,
+                     "looks like a key rotation: this key took over the work of %s, which "
+                     "created it, from the same networks with the same client and operations; "
+                     "%s silent since %.10s",
+                     id, id, since);
+        }
+    }
+    return true;
+}
+
 int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
                    enum kt_verdict *verdict)
 {
     enum kt_verdict v;
     int r = stream_risk(e, ks, &v);
-    if (v == KT_VERDICT_ROTATE && kt_engine_move_note(e, ks, NULL, 0)) {
+    if (v == KT_VERDICT_ROTATE &&
+        (kt_engine_move_note(e, ks, NULL, 0) || kt_engine_handover_note(e, ks, NULL, 0))) {
         r = KT_MIN(r, e->cfg->rotate_at - 1);
         v = verdict_of(e, r, false);
     }
@@ -1074,8 +1228,10 @@ static const struct kt_report_key *fill_key(const void *src, const struct kt_rep
         rk->history_days = (rk->last_ms - rk->first_ms) / 86400000;
     }
     summarise(ks, rk);
+    if (ks->n_findings > 0 && !kt_engine_move_note(e, ks, rk->note, sizeof(rk->note))) {
+        kt_engine_handover_note(e, ks, rk->note, sizeof(rk->note));
+    }
     if (ks->n_findings > 0) {
-        kt_engine_move_note(e, ks, rk->note, sizeof(rk->note));
         rk->findings = e->report_findings + ks->report_at;
         rk->n_findings = ks->n_findings;
     }
