@@ -489,12 +489,18 @@ static void test_successor_without_link_is_ok(void **state)
 /* ---- a new nightly batch job ---- */
 
 /* A reporting service used in office hours (UTC 07-17) from one address; from day 21 a nightly
- * batch at 02:00 runs 150 requests in 20 minutes. */
+ * batch at 02:00 runs n requests in 20 minutes. */
 static void nightly(struct fixture *fx, const struct kt_cred *k, const char *batch_ip,
-                    const char *batch_ua, const char *batch_call)
+                    const char *batch_ua, const char *batch_call, int n)
 {
     const char *ua = "acme-reports/4.2.0";
     for (int d = 0; d < 30; d++) {
+        for (int i = 0; d >= 21 && i < n; i++) {
+            struct req r = { .key = *k, .t = T0 + d * DAY + 2 * HOUR + i * (20 * MIN / n),
+                             .ip = batch_ip, .ua = batch_ua,
+                             .name = i % 5 == 4 ? batch_call : "GET /v2/reports/*" };
+            feed(fx, &r);
+        }
         for (int h = 7; h < 17; h++) {
             for (int i = 0; i < 3; i++) {
                 struct req r = { .key = *k, .t = T0 + d * DAY + h * HOUR + i * 7 * MIN,
@@ -502,23 +508,19 @@ static void nightly(struct fixture *fx, const struct kt_cred *k, const char *bat
                 feed(fx, &r);
             }
         }
-        if (d < 21) {
-            continue;
-        }
-        for (int i = 0; i < 150; i++) {
-            struct req r = { .key = *k, .t = T0 + d * DAY + 2 * HOUR + i * 8000, .ip = batch_ip,
-                             .ua = batch_ua, .name = i % 5 == 4 ? batch_call : "GET /v2/reports/*" };
-            feed(fx, &r);
-        }
     }
 }
 
 static void test_new_nightly_batch(void **state)
 {
     struct fixture *fx = *state;
-    struct kt_cred k = key_n(30, KT_FAM_GENERIC, 0);
-    nightly(fx, &k, "3.120.0.60", "acme-reports/4.2.0", "GET /v2/reports/*");
+    struct kt_cred k = key_n(30, KT_FAM_GENERIC, 0), heavy = key_n(32, KT_FAM_GENERIC, 0);
+    nightly(fx, &k, "3.120.0.60", "acme-reports/4.2.0", "GET /v2/reports/*", 150);
     expect(fx, &k, false, "a new nightly batch from the usual place and client");
+    /* Heavy enough to be a spike at minute and hour scale as well. */
+    nightly(fx, &heavy, "3.120.0.60", "acme-reports/4.2.0", "GET /v2/reports/*", 900);
+    assert_true(alerts_of(fx, &heavy, "rate_spike") > 0);
+    expect(fx, &heavy, false, "a heavy new nightly batch from the usual place and client");
 }
 
 /* The counterpart: the night's burst from a new network with another client and calls the key
@@ -527,8 +529,13 @@ static void test_night_burst_from_elsewhere_is_rotate(void **state)
 {
     struct fixture *fx = *state;
     struct kt_cred k = key_n(31, KT_FAM_GENERIC, 0);
-    nightly(fx, &k, "5.9.0.9", "curl/8.5.0", "GET /v2/admin/users");
+    nightly(fx, &k, "5.9.0.9", "curl/8.5.0", "GET /v2/admin/users", 150);
     expect(fx, &k, true, "a night burst from a VPS with curl");
+    /* And a heavy one from a new network of the key's own cloud, with its client: a spike at
+     * night from a place the key never used is no batch job of the owner's. */
+    struct kt_cred h = key_n(33, KT_FAM_GENERIC, 0);
+    nightly(fx, &h, "13.228.0.9", "acme-reports/4.2.0", "GET /v2/reports/*", 900);
+    expect(fx, &h, true, "a heavy night burst from a new region");
 }
 
 /* ---- people travelling, and VPN egress ---- */
