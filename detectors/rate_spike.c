@@ -4,8 +4,8 @@
  * weighted mean and variance of the key's active minutes and hours, so steady growth moves the
  * baseline along and never looks like a spike.
  *
- * A burst whose crossing request comes from an address the key already uses, with its usual
- * client, for an operation it already calls, is the owner's own job working harder (a new
+ * A burst whose crossing request comes from one of the key's own addresses
+ * (kt_baseline_addr_established), with its usual client, for an operation it already calls, is the owner's own job working harder (a new
  * batch): reported at score_known_place (medium). A thief's burst comes from their addresses.
  */
 #include <keytrail/detector.h>
@@ -28,8 +28,8 @@ static const struct kt_knob knobs[] = {
     [K_MIN_BUCKETS] = { "min_history", 20, "active minutes needed before judging" },
     [K_SCORE] = { "score", 45, "score of a spike at its threshold (rises with its size)" },
     [K_SCORE_KNOWN] = { "score_known_place", 30,
-                        "score of a spike from a known address with the usual client and "
-                        "operations (the owner's own job)" },
+                        "score of a spike from one of the key's own addresses with the usual "
+                        "client and operations (the owner's own job)" },
 };
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
@@ -65,8 +65,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         hour[13] = '\0';
         double ratio = scales[i].rate->mean > 0 ? cur / scales[i].rate->mean : cur;
         int score = (int)(in->knobs[K_SCORE] + 10 * log2(ratio / in->knobs[K_FACTOR] + 1));
-        bool own = in->ev->ip.len > 0 && in->usual_client &&
-                   (kt_baseline_has_ip(b, in->ev->ip) || kt_baseline_has_net(b, in->ev->ip)) &&
+        bool own = in->usual_client && kt_baseline_addr_established(b, in->ev->ip) &&
                    (in->op.len == 0 || kt_baseline_has_op(b, in->op));
         if (own) {
             score = KT_MIN(score, (int)in->knobs[K_SCORE_KNOWN]);
@@ -78,7 +77,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                           "per active %s%s",
                           cur, scales[i].unit, ratio, (double)scales[i].rate->mean,
                           scales[i].unit,
-                          own ? ", from a known address with the usual client and operations"
+                          own ? ", from one of the key's own addresses with the usual client and operations"
                               : "");
         kt_finding_extra(&f, "count", cur);
         kt_finding_extra(&f, "usual", round(scales[i].rate->mean * 10) / 10);

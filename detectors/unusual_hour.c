@@ -4,8 +4,8 @@
  * CI) have no unusual hours and are not judged. Neighbouring hours count, so a user who
  * sometimes works late is not flagged at the edge of their day.
  *
- * From an address the key already uses, with its usual client, for an operation it already
- * calls, a new hour is the owner's own machine on a new schedule (a nightly batch job): low.
+ * From one of the key's own addresses (kt_baseline_addr_established), with its usual client,
+ * for an operation it already calls, a new hour is the owner's own machine on a new schedule (a nightly batch job): low.
  * A thief's night comes from elsewhere, or with another client, or asks for something new.
  */
 #include <keytrail/detector.h>
@@ -28,8 +28,8 @@ static const struct kt_knob knobs[] = {
                               "score when it also comes from a new address in the key's home "
                               "country (not a trip to another time zone)" },
     [K_SCORE_ROUTINE] = { "score_known_place", 10,
-                          "score when it comes from a known address with the usual client, for "
-                          "an operation the key already calls (a new scheduled job)" },
+                          "score when it comes from one of the key's own addresses with the usual "
+                          "client, for an operation the key already calls (a new scheduled job)" },
 };
 
 /* Whether country is the one the key is used from most. */
@@ -75,7 +75,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     bool new_address = in->ev->ip.len > 0 && !kt_baseline_has_ip(b, in->ev->ip) &&
                        !kt_baseline_has_net(b, in->ev->ip);
     bool boosted = new_address && g != NULL && g->country[0] != '\0' && home_country(b, g->country);
-    bool routine = !new_address && in->ev->ip.len > 0 && in->usual_client &&
+    bool routine = !new_address && in->usual_client &&
+                   kt_baseline_addr_established(b, in->ev->ip) &&
                    (in->op.len == 0 || kt_baseline_has_op(b, in->op));
     struct kt_finding f;
     char day[KT_TIME_STRLEN];
@@ -93,7 +94,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                       "hour of that time",
                       hour, (int)(((secs % 3600) + 3600) % 3600 / 60),
                       boosted   ? " from a new address in the key's home country"
-                      : routine ? " from a known address with the usual client and operations"
+                      : routine ? " from one of the key's own addresses with the usual client and operations"
                                 : "",
                       100 * share, n);
     kt_finding_extra(&f, "hour_share", share);

@@ -574,6 +574,27 @@ bool kt_baseline_has_net(const struct kt_baseline *b, struct kt_str ip)
     return item_has(b->nets, KT_BL_NETS, net_id);
 }
 
+static uint32_t item_count(const struct kt_bl_item *set, size_t cap, uint64_t id)
+{
+    for (size_t i = 0; i < cap && set[i].count > 0; i++) {
+        if (set[i].id == id) {
+            return set[i].count;
+        }
+    }
+    return 0;
+}
+
+bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip)
+{
+    uint64_t ip_id = 0, net_id = 0;
+    if (b == NULL || addr_ids(ip, &ip_id, &net_id) != ADDR_IDS_IP) {
+        return false;
+    }
+    uint32_t uses = KT_MAX(item_count(b->ips, KT_BL_IPS, ip_id),
+                           item_count(b->nets, KT_BL_NETS, net_id));
+    return uses >= KT_BL_ESTABLISHED_USES && (uint64_t)uses * 20 >= b->events;
+}
+
 bool kt_baseline_has_country(const struct kt_baseline *b, const char code[2])
 {
     if (b == NULL || code == NULL) {

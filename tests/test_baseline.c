@@ -751,6 +751,39 @@ static void test_products(void **state)
     assert_false(kt_baseline_has_product(NULL, S("aws-cli/2")));
 }
 
+/* The key's own addresses: many uses and a fair share of them; a place used a few times is
+ * known but not the key's own. */
+static void test_established_address(void **state)
+{
+    (void)state;
+    struct kt_baseline b;
+    kt_baseline_init(&b);
+    struct evspec s = {.ms = T0, .ip = "192.0.2.14"};
+    for (int i = 0; i < 60; i++) {
+        s.ms += 60000;
+        s.ip = "192.0.2.14";
+        learn(&b, &s, NULL);
+        if (i % 20 == 0) {
+            s.ip = "203.0.113.9";
+            learn(&b, &s, NULL);
+        }
+    }
+    assert_true(kt_baseline_addr_established(&b, S("192.0.2.14")));
+    assert_true(kt_baseline_addr_established(&b, S("192.0.2.200"))); /* its /24 */
+    assert_true(kt_baseline_has_ip(&b, S("203.0.113.9")));
+    assert_false(kt_baseline_addr_established(&b, S("203.0.113.9")));
+    assert_false(kt_baseline_addr_established(&b, S("198.51.100.1")));
+    assert_false(kt_baseline_addr_established(&b, S("")));
+    /* 60 uses among 2000 are under 5 %. */
+    for (int i = 0; i < 2000; i++) {
+        s.ms += 1000;
+        s.ip = i % 2 ? "198.51.100.1" : "198.51.100.2";
+        learn(&b, &s, NULL);
+    }
+    assert_false(kt_baseline_addr_established(&b, S("192.0.2.14")));
+    assert_true(kt_baseline_addr_established(&b, S("198.51.100.77")));
+}
+
 /* The last located use remembers whether it came out of a commercial VPN exit; an older event
  * does not change it, and a merge takes it with the later last place. */
 static void test_last_use_vpn_exit(void **state)
@@ -1793,6 +1826,7 @@ int main(void)
         cmocka_unit_test(test_places_and_last_place),
         cmocka_unit_test(test_agent_names),
         cmocka_unit_test(test_products),
+        cmocka_unit_test(test_established_address),
         cmocka_unit_test(test_last_use_vpn_exit),
         cmocka_unit_test(test_flood_keeps_established),
         cmocka_unit_test(test_eviction_order),

@@ -540,6 +540,32 @@ static void test_night_burst_from_elsewhere_is_rotate(void **state)
 
 /* ---- people travelling, and VPN egress ---- */
 
+/* The counterpart of a new schedule: a thief's trickle from a rented server, with the owner's
+ * client and calls, at any hour, alongside the owner. The baseline learns the server (its
+ * findings are medium) but it never becomes one of the key's own addresses. */
+static void developer_day(struct fixture *fx, const struct kt_cred *k, int d, const char *ip);
+
+static void test_trickle_at_night_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = key_n(34, KT_FAM_GITHUB, 0);
+    for (int d = 0; d < 35; d++) {
+        for (int h = 0; h < 24; h++) {
+            bool thief = d >= 21 && (h == 3 || h == 20);
+            if (thief) {
+                struct req r = { .key = k, .t = T0 + d * DAY + h * HOUR + 17 * MIN,
+                                 .ip = "5.9.0.50", .ua = "git/2.47.1",
+                                 .name = "GET /api/v3/repos/acme/api/issues" };
+                feed(fx, &r);
+            }
+            if (h == 8 && d % 7 < 5) {
+                developer_day(fx, &k, d, "81.10.0.5");
+            }
+        }
+    }
+    expect(fx, &k, true, "a trickle from a rented server, day and night");
+}
+
 /* A developer in Berlin, weekdays 08-17 UTC, office and home, browser and git. */
 static void developer_day(struct fixture *fx, const struct kt_cred *k, int d, const char *ip)
 {
@@ -724,6 +750,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_nightly_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_night_burst_from_elsewhere_is_rotate, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_trickle_at_night_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trip_at_plausible_speed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vpn_egress, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vpn_with_new_client_and_calls_is_rotate, setup,

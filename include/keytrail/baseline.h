@@ -152,6 +152,13 @@ bool kt_baseline_has_country(const struct kt_baseline *b, const char code[2]);
 bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn);
 bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent);
 bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op);
+/*
+ * Whether the address (or its /24 or /48) is one of the key's own: used at least
+ * KT_BL_ESTABLISHED_USES times and for at least 5 % of the key's uses. A place a thief used a
+ * few times, and that the baseline learned, is not.
+ */
+#define KT_BL_ESTABLISHED_USES 50
+bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip);
 /* Whether the baseline knows the agent's product in some version ("aws-cli/1.29" for
  * "aws-cli/2.15": an upgrade, not another client). Browsers are known by browser only when the
  * baseline kept their name: agent names keep the first product token ("Mozilla/5.0"). */
