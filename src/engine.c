@@ -1079,16 +1079,14 @@ bool kt_engine_handover_note(const struct kt_engine *e, const struct kt_keystate
         kt_time_format(parent->last_ms, since);
         if (is_parent) {
             snprintf(note, cap,
-                     "looks like a key rotation: %s, the key it created, took over its work "
-                     "from the same networks with the same client and operations; this key "
-                     "silent since %.10s",
+                     "looks like a key rotation: %s, created by this key, took over with the "
+                     "same networks, client and operations; silent since %.10s",
                      id, since);
         } else {
             snprintf(note, cap,
-                     "looks like a key rotation: this key took over the work of %s, which "
-                     "created it, from the same networks with the same client and operations; "
-                     "%s silent since %.10s",
-                     id, id, since);
+                     "looks like a key rotation: took over from %s, which created it, with the "
+                     "same networks, client and operations; it is silent since %.10s",
+                     id, since);
         }
     }
     return true;

@@ -445,6 +445,17 @@ static void test_key_rotation_by_create_access_key(void **state)
     /* ...in hindsight it was a handover. */
     expect(fx, &old, false, "the rotated key");
     expect(fx, &succ, false, "its successor");
+    struct kt_report report;
+    assert_int_equal(kt_engine_report(fx->engine, true, &report), KT_OK);
+    int notes = 0;
+    for (size_t i = 0; i < report.n_keys; i++) {
+        struct kt_report_key buf;
+        const struct kt_report_key *rk = kt_report_key_get(&report, i, &buf);
+        assert_int_equal(rk->verdict, KT_VERDICT_INVESTIGATE);
+        notes += strstr(rk->note, "looks like a key rotation") != NULL &&
+                 strstr(rk->note, "silent since 2026-10-21") != NULL;
+    }
+    assert_int_equal(notes, 2);
 }
 
 /* The counterparts: the successor used from a VPS with another client; the old key going on
