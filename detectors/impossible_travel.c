@@ -63,6 +63,12 @@ static bool provider_known(const struct kt_baseline *b, uint32_t asn)
     if (asn == 0) {
         return false;
     }
+    if (kt_baseline_has_asn(b, asn)) {
+        return true;
+    }
+    if (!kt_asn_grouped(asn)) {
+        return false;
+    }
     uint32_t provider = kt_asn_provider(asn);
     for (size_t i = 0; i < KT_BL_ASNS; i++) {
         uint32_t id = (uint32_t)b->asns[i].id;

@@ -30,6 +30,9 @@ static const struct kt_knob knobs[] = {
 /* The key already uses another AS of this network's provider. */
 static bool provider_known(const struct kt_baseline *b, uint32_t asn)
 {
+    if (!kt_asn_grouped(asn)) {
+        return false;
+    }
     uint32_t provider = kt_asn_provider(asn);
     for (size_t i = 0; i < KT_BL_ASNS; i++) {
         uint32_t id = (uint32_t)b->asns[i].id;

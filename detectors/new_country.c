@@ -70,7 +70,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     /* A network the key uses, or another AS of the same cloud provider (a region). */
     bool known_net = g->asn != 0 && kt_baseline_has_asn(b, g->asn);
-    for (size_t i = 0; i < KT_BL_ASNS && !known_net && g->asn != 0 && g->hosting; i++) {
+    for (size_t i = 0; i < KT_BL_ASNS && !known_net && kt_asn_grouped(g->asn); i++) {
         known_net = b->asns[i].id != 0 &&
                     kt_asn_provider((uint32_t)b->asns[i].id) == kt_asn_provider(g->asn);
     }

@@ -611,7 +611,8 @@ static void move_track(struct kt_keystate *ks, const struct kt_event *ev,
         return;
     }
     /* Another version of a known client is an upgrade: a redeploy often brings one. */
-    if (ev->user_agent.len > 0 && !kt_baseline_has_agent(&ks->base, ev->user_agent) &&
+    if (ev->user_agent.len > 0 && !(m->spoiled & KT_MOVE_NEW_CLIENT) &&
+        !kt_baseline_has_agent(&ks->base, ev->user_agent) &&
         !kt_baseline_has_product(&ks->base, ev->user_agent)) {
         m->spoiled |= KT_MOVE_NEW_CLIENT;
     }

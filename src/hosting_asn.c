@@ -105,31 +105,67 @@ bool kt_asn_is_hosting(uint32_t asn)
            kt_asn_is_vpn(asn);
 }
 
-/* Providers with several AS numbers: each row is one provider, its canonical AS first. */
-static const uint32_t provider_groups[][7] = {
-    { 16509, 7224, 8987, 14618, 38895, 39111, 0 },    /* Amazon (AWS) */
-    { 8075, 8068, 8069, 12076, 0 },                   /* Microsoft (Azure) */
-    { 15169, 19527, 139070, 396982, 0 },              /* Google (Cloud) */
-    { 24940, 212317, 213230, 0 },                     /* Hetzner */
-    { 16276, 35540, 0 },                              /* OVH */
-    { 14061, 200130, 202018, 393406, 0 },             /* DigitalOcean */
-    { 60781, 16265, 28753, 59253, 0 },                /* Leaseweb */
-    { 40021, 51167, 0 },                              /* Contabo */
-    { 45102, 37963, 0 },                              /* Alibaba Cloud */
-    { 132203, 45090, 0 },                             /* Tencent Cloud */
-    { 27357, 33070, 0 },                              /* Rackspace */
+/* Providers with several AS numbers: each AS with the one that names its provider, sorted by
+ * AS for a binary search (the unit test checks). */
+static const struct provider_row {
+    uint32_t asn, provider;
+} provider_rows[] = {
+    {7224, 16509},    /* Amazon (AWS) */
+    {8068, 8075},     /* Microsoft (Azure) */
+    {8069, 8075},     /* Microsoft (Azure) */
+    {8075, 8075},     /* Microsoft (Azure) */
+    {8987, 16509},    /* Amazon (AWS) */
+    {12076, 8075},    /* Microsoft (Azure) */
+    {14061, 14061},   /* DigitalOcean */
+    {14618, 16509},   /* Amazon (AWS) */
+    {15169, 15169},   /* Google (Cloud) */
+    {16265, 60781},   /* Leaseweb */
+    {16276, 16276},   /* OVH */
+    {16509, 16509},   /* Amazon (AWS) */
+    {19527, 15169},   /* Google (Cloud) */
+    {24940, 24940},   /* Hetzner */
+    {27357, 27357},   /* Rackspace */
+    {28753, 60781},   /* Leaseweb */
+    {33070, 27357},   /* Rackspace */
+    {35540, 16276},   /* OVH */
+    {37963, 45102},   /* Alibaba Cloud */
+    {38895, 16509},   /* Amazon (AWS) */
+    {39111, 16509},   /* Amazon (AWS) */
+    {40021, 40021},   /* Contabo */
+    {45090, 132203},  /* Tencent Cloud */
+    {45102, 45102},   /* Alibaba Cloud */
+    {51167, 40021},   /* Contabo */
+    {59253, 60781},   /* Leaseweb */
+    {60781, 60781},   /* Leaseweb */
+    {132203, 132203}, /* Tencent Cloud */
+    {139070, 15169},  /* Google (Cloud) */
+    {200130, 14061},  /* DigitalOcean */
+    {202018, 14061},  /* DigitalOcean */
+    {212317, 24940},  /* Hetzner */
+    {213230, 24940},  /* Hetzner */
+    {393406, 14061},  /* DigitalOcean */
+    {396982, 15169},  /* Google (Cloud) */
 };
+
+static int cmp_row(const void *key, const void *row)
+{
+    uint32_t x = *(const uint32_t *)key, y = ((const struct provider_row *)row)->asn;
+    return (x > y) - (x < y);
+}
 
 uint32_t kt_asn_provider(uint32_t asn)
 {
-    for (size_t g = 0; g < KT_ARRAY_LEN(provider_groups) && asn != 0; g++) {
-        for (size_t i = 0; i < KT_ARRAY_LEN(provider_groups[g]) && provider_groups[g][i]; i++) {
-            if (provider_groups[g][i] == asn) {
-                return provider_groups[g][0];
-            }
-        }
-    }
-    return asn;
+    const struct provider_row *r = asn == 0
+                                       ? NULL
+                                       : bsearch(&asn, provider_rows, KT_ARRAY_LEN(provider_rows),
+                                                 sizeof(provider_rows[0]), cmp_row);
+    return r != NULL ? r->provider : asn;
+}
+
+bool kt_asn_grouped(uint32_t asn)
+{
+    return asn != 0 && bsearch(&asn, provider_rows, KT_ARRAY_LEN(provider_rows),
+                               sizeof(provider_rows[0]), cmp_row) != NULL;
 }
 
 /* Networks most commercial VPN exits sit in (sorted). */
@@ -147,8 +183,8 @@ static const uint32_t vpn_asns[] = {
 
 bool kt_asn_is_vpn(uint32_t asn)
 {
-    return asn != 0 && bsearch(&asn, vpn_asns, KT_ARRAY_LEN(vpn_asns), sizeof(vpn_asns[0]),
-                               cmp_asn) != NULL;
+    return asn != 0 &&
+           bsearch(&asn, vpn_asns, KT_ARRAY_LEN(vpn_asns), sizeof(vpn_asns[0]), cmp_asn) != NULL;
 }
 
 /* For the unit test: the table and its length. */
@@ -166,4 +202,13 @@ const uint32_t *kt_vpn_asn_table(size_t *n)
 {
     *n = KT_ARRAY_LEN(vpn_asns);
     return vpn_asns;
+}
+
+const uint32_t *kt_provider_asn_at(size_t i, size_t *n);
+
+/* For the unit test: the i-th row's AS number, and the number of rows. */
+const uint32_t *kt_provider_asn_at(size_t i, size_t *n)
+{
+    *n = KT_ARRAY_LEN(provider_rows);
+    return i < *n ? &provider_rows[i].asn : NULL;
 }

@@ -36,6 +36,7 @@ static void test_hosting_names(void **state)
 /* From src/hosting_asn.c, for tests only. */
 const uint32_t *kt_hosting_asn_table(size_t *n);
 const uint32_t *kt_vpn_asn_table(size_t *n);
+const uint32_t *kt_provider_asn_at(size_t i, size_t *n);
 
 static void test_hosting_asns(void **state)
 {
@@ -85,6 +86,16 @@ static void test_providers(void **state)
     assert_int_not_equal(kt_asn_provider(15169), kt_asn_provider(24940));
     assert_int_equal(kt_asn_provider(64501), 64501);
     assert_int_equal(kt_asn_provider(0), 0);
+    assert_true(kt_asn_grouped(14618));
+    assert_false(kt_asn_grouped(64501));
+    assert_false(kt_asn_grouped(0));
+    size_t n = 0;
+    for (size_t i = 1; kt_provider_asn_at(i, &n) != NULL; i++) {
+        assert_true(*kt_provider_asn_at(i - 1, &n) < *kt_provider_asn_at(i, &n));
+        /* Every grouped AS is a hosting AS. */
+        assert_true(kt_asn_is_hosting(*kt_provider_asn_at(i, &n)));
+    }
+    assert_true(n > 20);
 }
 
 /* Commercial VPN exits: listed, hosting, sorted; clouds and ISPs are not VPN exits. */

@@ -36,37 +36,37 @@ struct net {
 /* Amazon announces its regions from several AS numbers (16509, 14618); M247 is the exit of
  * most commercial VPNs. The rest are access networks and a VPS hoster thieves rent. */
 static const struct net world[] = {
-    { "81.10.0.0", "DE", "Berlin", 52.52, 13.405, 64501, "Example Office ISP" },
-    { "81.11.0.0", "DE", "Berlin", 52.52, 13.405, 64502, "Example Home ISP" },
-    { "3.120.0.0", "DE", "Frankfurt", 50.11, 8.68, 16509, "AMAZON-02" },
-    { "3.80.0.0", "US", "Ashburn", 39.04, -77.49, 16509, "AMAZON-02" },
-    { "3.248.0.0", "IE", "Dublin", 53.35, -6.26, 16509, "AMAZON-02" },
-    { "34.208.0.0", "US", "Boardman", 45.84, -119.70, 16509, "AMAZON-02" },
-    { "13.112.0.0", "JP", "Tokyo", 35.68, 139.69, 16509, "AMAZON-02" },
-    { "18.228.0.0", "BR", "Sao Paulo", -23.55, -46.63, 16509, "AMAZON-02" },
-    { "13.232.0.0", "IN", "Mumbai", 19.08, 72.88, 16509, "AMAZON-02" },
-    { "13.54.0.0", "AU", "Sydney", -33.87, 151.21, 16509, "AMAZON-02" },
-    { "15.188.0.0", "FR", "Paris", 48.86, 2.35, 16509, "AMAZON-02" },
-    { "3.8.0.0", "GB", "London", 51.51, -0.13, 16509, "AMAZON-02" },
-    { "35.182.0.0", "CA", "Montreal", 45.50, -73.57, 16509, "AMAZON-02" },
-    { "13.228.0.0", "SG", "Singapore", 1.35, 103.82, 16509, "AMAZON-02" },
-    { "52.0.0.0", "US", "Columbus", 39.96, -83.00, 14618, "AMAZON-AES" },
-    { "5.9.0.0", "FI", "Helsinki", 60.17, 24.94, 24940, "Hetzner Online GmbH" },
-    { "37.120.0.0", "NL", "Amsterdam", 52.37, 4.90, 9009, "M247 Europe SRL" },
-    { "37.121.0.0", "US", "New York", 40.71, -74.00, 9009, "M247 Europe SRL" },
-    { "37.122.0.0", "SG", "Singapore", 1.35, 103.82, 9009, "M247 Europe SRL" },
-    { "72.10.0.0", "US", "New York", 40.71, -74.00, 64530, "Example NY Hotel ISP" },
-    { "72.11.0.0", "US", "New York", 40.71, -74.00, 64531, "Example US Mobile" },
-    { "90.10.0.0", "FR", "Lyon", 45.76, 4.84, 64540, "Example FR Broadband" },
-    { "91.10.0.0", "ES", "Madrid", 40.42, -3.70, 64541, "Example ES Broadband" },
-    { "92.10.0.0", "IT", "Rome", 41.90, 12.50, 64542, "Example IT Broadband" },
-    { "93.10.0.0", "PL", "Warsaw", 52.23, 21.01, 64543, "Example PL Broadband" },
-    { "94.10.0.0", "JP", "Osaka", 34.69, 135.50, 64544, "Example JP Broadband" },
-    { "97.10.0.0", "BR", "Rio de Janeiro", -22.91, -43.17, 64545, "Example BR Broadband" },
-    { "98.10.0.0", "IN", "Delhi", 28.61, 77.21, 64546, "Example IN Broadband" },
-    { "99.10.0.0", "AU", "Melbourne", -37.81, 144.96, 64547, "Example AU Broadband" },
-    { "96.10.0.0", "US", "Chicago", 41.88, -87.63, 64548, "Example US Broadband" },
-    { "95.10.0.0", "RU", "Moscow", 55.76, 37.62, 64549, "Example RU Broadband" },
+    {"81.10.0.0", "DE", "Berlin", 52.52, 13.405, 64501, "Example Office ISP"},
+    {"81.11.0.0", "DE", "Berlin", 52.52, 13.405, 64502, "Example Home ISP"},
+    {"3.120.0.0", "DE", "Frankfurt", 50.11, 8.68, 16509, "AMAZON-02"},
+    {"3.80.0.0", "US", "Ashburn", 39.04, -77.49, 16509, "AMAZON-02"},
+    {"3.248.0.0", "IE", "Dublin", 53.35, -6.26, 16509, "AMAZON-02"},
+    {"34.208.0.0", "US", "Boardman", 45.84, -119.70, 16509, "AMAZON-02"},
+    {"13.112.0.0", "JP", "Tokyo", 35.68, 139.69, 16509, "AMAZON-02"},
+    {"18.228.0.0", "BR", "Sao Paulo", -23.55, -46.63, 16509, "AMAZON-02"},
+    {"13.232.0.0", "IN", "Mumbai", 19.08, 72.88, 16509, "AMAZON-02"},
+    {"13.54.0.0", "AU", "Sydney", -33.87, 151.21, 16509, "AMAZON-02"},
+    {"15.188.0.0", "FR", "Paris", 48.86, 2.35, 16509, "AMAZON-02"},
+    {"3.8.0.0", "GB", "London", 51.51, -0.13, 16509, "AMAZON-02"},
+    {"35.182.0.0", "CA", "Montreal", 45.50, -73.57, 16509, "AMAZON-02"},
+    {"13.228.0.0", "SG", "Singapore", 1.35, 103.82, 16509, "AMAZON-02"},
+    {"52.0.0.0", "US", "Columbus", 39.96, -83.00, 14618, "AMAZON-AES"},
+    {"5.9.0.0", "FI", "Helsinki", 60.17, 24.94, 24940, "Hetzner Online GmbH"},
+    {"37.120.0.0", "NL", "Amsterdam", 52.37, 4.90, 9009, "M247 Europe SRL"},
+    {"37.121.0.0", "US", "New York", 40.71, -74.00, 9009, "M247 Europe SRL"},
+    {"37.122.0.0", "SG", "Singapore", 1.35, 103.82, 9009, "M247 Europe SRL"},
+    {"72.10.0.0", "US", "New York", 40.71, -74.00, 64530, "Example NY Hotel ISP"},
+    {"72.11.0.0", "US", "New York", 40.71, -74.00, 64531, "Example US Mobile"},
+    {"90.10.0.0", "FR", "Lyon", 45.76, 4.84, 64540, "Example FR Broadband"},
+    {"91.10.0.0", "ES", "Madrid", 40.42, -3.70, 64541, "Example ES Broadband"},
+    {"92.10.0.0", "IT", "Rome", 41.90, 12.50, 64542, "Example IT Broadband"},
+    {"93.10.0.0", "PL", "Warsaw", 52.23, 21.01, 64543, "Example PL Broadband"},
+    {"94.10.0.0", "JP", "Osaka", 34.69, 135.50, 64544, "Example JP Broadband"},
+    {"97.10.0.0", "BR", "Rio de Janeiro", -22.91, -43.17, 64545, "Example BR Broadband"},
+    {"98.10.0.0", "IN", "Delhi", 28.61, 77.21, 64546, "Example IN Broadband"},
+    {"99.10.0.0", "AU", "Melbourne", -37.81, 144.96, 64547, "Example AU Broadband"},
+    {"96.10.0.0", "US", "Chicago", 41.88, -87.63, 64548, "Example US Broadband"},
+    {"95.10.0.0", "RU", "Moscow", 55.76, 37.62, 64549, "Example RU Broadband"},
 };
 
 struct fixture {
@@ -118,8 +118,8 @@ static int setup(void **state)
         KT_OK);
     assert_int_equal(kt_geodb_open(&fx->geo, fx->city_path, fx->asn_path, &err), KT_OK);
     assert_int_equal(kt_config_init(&fx->cfg), KT_OK);
-    struct kt_engine_opts eo = { .cfg = &fx->cfg, .geo = fx->geo, .on_alert = on_alert,
-                                 .alert_ctx = fx };
+    struct kt_engine_opts eo = {
+        .cfg = &fx->cfg, .geo = fx->geo, .on_alert = on_alert, .alert_ctx = fx};
     assert_int_equal(kt_engine_new(&fx->engine, &eo, &err), KT_OK);
     *state = fx;
     return 0;
@@ -155,7 +155,7 @@ static struct kt_cred key_n(unsigned n, enum kt_family family, uint32_t flags)
 
 static struct kt_cred aws_key(const char *id)
 {
-    struct kt_cand cand = { .kind = KT_CAND_AWS_KEY_ID, .value = kt_str_cstr(id) };
+    struct kt_cand cand = {.kind = KT_CAND_AWS_KEY_ID, .value = kt_str_cstr(id)};
     struct kt_cred c;
     assert_true(kt_cred_recognise(&cand, &c));
     return c;
@@ -259,30 +259,28 @@ static void expect(struct fixture *fx, const struct kt_cred *c, bool want_rotate
 
 /* ---- CI runners spread over one provider's regions ---- */
 
-static const char *const ci_regions[] = { "3.120.0.0", "3.80.0.0" };
+static const char *const ci_regions[] = {"3.120.0.0", "3.80.0.0"};
 /* The first three stay in countries the key knows (plus Ireland), one on Amazon's other AS. */
-static const char *const ci_spread[] = { "3.248.0.0",  "52.0.0.0",   "34.208.0.0", "13.112.0.0",
-                                         "18.228.0.0", "13.232.0.0", "13.54.0.0",  "15.188.0.0",
-                                         "3.8.0.0",    "35.182.0.0", "13.228.0.0" };
+static const char *const ci_spread[] = {"3.248.0.0",  "52.0.0.0",   "34.208.0.0", "13.112.0.0",
+                                        "18.228.0.0", "13.232.0.0", "13.54.0.0",  "15.188.0.0",
+                                        "3.8.0.0",    "35.182.0.0", "13.228.0.0"};
 
 /* A pipeline: 6 requests in 3 minutes from one fresh runner address. */
 static void pipeline(struct fixture *fx, const struct kt_cred *k, int64_t t, const char *ip,
                      const char *ua)
 {
-    static const char *const calls[] = { "GET /api/v3/repos/acme/app/contents/*",
-                                         "POST /api/v3/repos/acme/app/statuses/*",
-                                         "GET /api/v3/repos/acme/app/pulls" };
+    static const char *const calls[] = {"GET /api/v3/repos/acme/app/contents/*",
+                                        "POST /api/v3/repos/acme/app/statuses/*",
+                                        "GET /api/v3/repos/acme/app/pulls"};
     for (int i = 0; i < 6; i++) {
-        struct req r = { .key = *k, .t = t + i * 30000, .ip = ip, .ua = ua,
-                         .name = calls[i % 3] };
+        struct req r = {.key = *k, .t = t + i * 30000, .ip = ip, .ua = ua, .name = calls[i % 3]};
         feed(fx, &r);
     }
 }
 
 /* Three weeks of pipelines every two hours in two regions, then pipelines every ten minutes
  * fanned out over eleven more regions (one on another Amazon AS), each on a fresh address. */
-static void ci_fleet(struct fixture *fx, const struct kt_cred *k, int spread_days,
-                     size_t n_spread)
+static void ci_fleet(struct fixture *fx, const struct kt_cred *k, int spread_days, size_t n_spread)
 {
     unsigned n = 0;
     char ip[24];
@@ -324,9 +322,11 @@ static void test_ci_thief_on_the_same_cloud(void **state)
     ci_fleet(fx, &ci, 1, 3);
     char ip[24];
     for (int i = 0; i < 20; i++) {
-        struct req r = { .key = ci, .t = T0 + 22 * DAY + 3 * HOUR + i * MIN,
-                         .ip = host(ip, "13.228.0.0", 4000), .ua = "python-requests/2.31.0",
-                         .name = i % 2 ? "GET /api/v3/user/repos" : "GET /api/v3/orgs/acme/members" };
+        struct req r = {.key = ci,
+                        .t = T0 + 22 * DAY + 3 * HOUR + i * MIN,
+                        .ip = host(ip, "13.228.0.0", 4000),
+                        .ua = "python-requests/2.31.0",
+                        .name = i % 2 ? "GET /api/v3/user/repos" : "GET /api/v3/orgs/acme/members"};
         feed(fx, &r);
     }
     expect(fx, &ci, true, "a thief on the CI key's cloud");
@@ -348,8 +348,12 @@ static void sdk_service(struct fixture *fx, const struct kt_cred *k, int days, i
             bool moved = move_day > 0 && d >= move_day;
             bool old_too = move_day > 0 && d < move_day + 2;
             const char *ip = moved ? moved_ip : "3.120.0.10";
-            struct req a = { .key = *k, .t = t, .ip = ip, .ua = ua, .service = "s3.amazonaws.com",
-                             .name = "PutObject" };
+            struct req a = {.key = *k,
+                            .t = t,
+                            .ip = ip,
+                            .ua = ua,
+                            .service = "s3.amazonaws.com",
+                            .name = "PutObject"};
             struct req b = a;
             b.t += MIN;
             b.name = "GetObject";
@@ -370,14 +374,14 @@ static void test_sdk_upgrade(void **state)
 {
     struct fixture *fx = *state;
     struct kt_cred k = aws_key("AKIAQWERTYUIOPASDF01");
-    sdk_service(fx, &k, 30, 20, "aws-cli/2.15.10 Python/3.11.6 Linux/5.15 exe/x86_64.ubuntu.22",
-                0, NULL);
+    sdk_service(fx, &k, 30, 20, "aws-cli/2.15.10 Python/3.11.6 Linux/5.15 exe/x86_64.ubuntu.22", 0,
+                NULL);
     assert_int_equal(alerts_of(fx, &k, "new_user_agent"), 0);
     assert_int_equal(verdict(fx, &k, NULL), KT_VERDICT_OK);
     /* A redeploy to another region often brings the new SDK with it: still a move. */
     struct kt_cred m = aws_key("AKIAQWERTYUIOPASDF02");
-    sdk_service(fx, &m, 35, 21, "aws-cli/2.15.10 Python/3.11.6 Linux/5.15 exe/x86_64.ubuntu.22",
-                21, "13.112.0.20");
+    sdk_service(fx, &m, 35, 21, "aws-cli/2.15.10 Python/3.11.6 Linux/5.15 exe/x86_64.ubuntu.22", 21,
+                "13.112.0.20");
     expect(fx, &m, false, "a move to another region with an SDK upgrade");
 }
 
@@ -408,14 +412,22 @@ static void rotation(struct fixture *fx, bool handover, const char *new_ip, cons
             bool old_on = d < 30 || !handover || (d == 30 && h < 12);
             bool new_on = d > 30 || (d == 30 && h >= 11);
             if (d == 30 && h == 10) {
-                struct req c = { .key = old, .t = t + 5 * MIN, .ip = "81.10.0.5", .ua = ua,
-                                 .service = "iam.amazonaws.com", .name = "CreateAccessKey",
-                                 .created = NEW_KEY };
+                struct req c = {.key = old,
+                                .t = t + 5 * MIN,
+                                .ip = "81.10.0.5",
+                                .ua = ua,
+                                .service = "iam.amazonaws.com",
+                                .name = "CreateAccessKey",
+                                .created = NEW_KEY};
                 feed(fx, &c);
             }
             if (old_on) {
-                struct req r = { .key = old, .t = t, .ip = "81.10.0.5", .ua = ua,
-                                 .service = "ecs.amazonaws.com", .name = "UpdateService" };
+                struct req r = {.key = old,
+                                .t = t,
+                                .ip = "81.10.0.5",
+                                .ua = ua,
+                                .service = "ecs.amazonaws.com",
+                                .name = "UpdateService"};
                 feed(fx, &r);
                 r.t += MIN;
                 r.service = "ecr.amazonaws.com";
@@ -423,8 +435,12 @@ static void rotation(struct fixture *fx, bool handover, const char *new_ip, cons
                 feed(fx, &r);
             }
             if (new_on) {
-                struct req r = { .key = succ, .t = t + 2 * MIN, .ip = new_ip, .ua = new_ua,
-                                 .service = "ecs.amazonaws.com", .name = "UpdateService" };
+                struct req r = {.key = succ,
+                                .t = t + 2 * MIN,
+                                .ip = new_ip,
+                                .ua = new_ua,
+                                .service = "ecs.amazonaws.com",
+                                .name = "UpdateService"};
                 feed(fx, &r);
                 r.t += MIN;
                 r.service = "ecr.amazonaws.com";
@@ -486,9 +502,11 @@ static void test_successor_without_link_is_ok(void **state)
     struct kt_cred old = key_n(20, KT_FAM_STRIPE, 0), succ = key_n(21, KT_FAM_STRIPE, 0);
     for (int d = 0; d < 40; d++) {
         for (int h = 0; h < 24; h++) {
-            struct req r = { .key = d < 30 ? old : succ, .t = T0 + d * DAY + h * HOUR,
-                             .ip = "3.120.0.44", .ua = "Stripe/v1 PythonBindings/7.0.0",
-                             .name = "POST /v1/payment_intents" };
+            struct req r = {.key = d < 30 ? old : succ,
+                            .t = T0 + d * DAY + h * HOUR,
+                            .ip = "3.120.0.44",
+                            .ua = "Stripe/v1 PythonBindings/7.0.0",
+                            .name = "POST /v1/payment_intents"};
             feed(fx, &r);
         }
     }
@@ -507,15 +525,20 @@ static void nightly(struct fixture *fx, const struct kt_cred *k, const char *bat
     const char *ua = "acme-reports/4.2.0";
     for (int d = 0; d < 30; d++) {
         for (int i = 0; d >= 21 && i < n; i++) {
-            struct req r = { .key = *k, .t = T0 + d * DAY + 2 * HOUR + i * (20 * MIN / n),
-                             .ip = batch_ip, .ua = batch_ua,
-                             .name = i % 5 == 4 ? batch_call : "GET /v2/reports/*" };
+            struct req r = {.key = *k,
+                            .t = T0 + d * DAY + 2 * HOUR + i * (20 * MIN / n),
+                            .ip = batch_ip,
+                            .ua = batch_ua,
+                            .name = i % 5 == 4 ? batch_call : "GET /v2/reports/*"};
             feed(fx, &r);
         }
         for (int h = 7; h < 17; h++) {
             for (int i = 0; i < 3; i++) {
-                struct req r = { .key = *k, .t = T0 + d * DAY + h * HOUR + i * 7 * MIN,
-                                 .ip = "3.120.0.60", .ua = ua, .name = "GET /v2/reports/*" };
+                struct req r = {.key = *k,
+                                .t = T0 + d * DAY + h * HOUR + i * 7 * MIN,
+                                .ip = "3.120.0.60",
+                                .ua = ua,
+                                .name = "GET /v2/reports/*"};
                 feed(fx, &r);
             }
         }
@@ -564,9 +587,11 @@ static void test_trickle_at_night_is_rotate(void **state)
         for (int h = 0; h < 24; h++) {
             bool thief = d >= 21 && (h == 3 || h == 20);
             if (thief) {
-                struct req r = { .key = k, .t = T0 + d * DAY + h * HOUR + 17 * MIN,
-                                 .ip = "5.9.0.50", .ua = "git/2.47.1",
-                                 .name = "GET /api/v3/repos/acme/api/issues" };
+                struct req r = {.key = k,
+                                .t = T0 + d * DAY + h * HOUR + 17 * MIN,
+                                .ip = "5.9.0.50",
+                                .ua = "git/2.47.1",
+                                .name = "GET /api/v3/repos/acme/api/issues"};
                 feed(fx, &r);
             }
             if (h == 8 && d % 7 < 5) {
@@ -581,8 +606,11 @@ static void test_trickle_at_night_is_rotate(void **state)
 static void developer_day(struct fixture *fx, const struct kt_cred *k, int d, const char *ip)
 {
     for (int h = 8; h < 17; h++) {
-        struct req a = { .key = *k, .t = T0 + d * DAY + h * HOUR, .ip = ip, .ua = "git/2.47.1",
-                         .name = "GET /api/v3/repos/acme/api/issues" };
+        struct req a = {.key = *k,
+                        .t = T0 + d * DAY + h * HOUR,
+                        .ip = ip,
+                        .ua = "git/2.47.1",
+                        .name = "GET /api/v3/repos/acme/api/issues"};
         feed(fx, &a);
         struct req b = a;
         b.t += 25 * MIN;
@@ -609,9 +637,11 @@ static void test_trip_at_plausible_speed(void **state)
     /* Friday evening a flight to New York (9 h), a week from the hotel and a phone, back. */
     for (int d = 24; d < 31; d++) {
         for (int h = 13; h < 22; h++) { /* 09-18 local */
-            struct req r = { .key = k, .t = T0 + d * DAY + h * HOUR,
-                             .ip = h % 3 ? "72.10.0.8" : "72.11.3.9", .ua = "git/2.47.1",
-                             .name = "GET /api/v3/repos/acme/api/issues" };
+            struct req r = {.key = k,
+                            .t = T0 + d * DAY + h * HOUR,
+                            .ip = h % 3 ? "72.10.0.8" : "72.11.3.9",
+                            .ua = "git/2.47.1",
+                            .name = "GET /api/v3/repos/acme/api/issues"};
             feed(fx, &r);
         }
     }
@@ -622,16 +652,17 @@ static void test_trip_at_plausible_speed(void **state)
 
 /* A week of work through a commercial VPN whose exit changes country (Amsterdam, New York,
  * Singapore) with the usual clients and calls, then home again. */
-static void vpn_week(struct fixture *fx, const struct kt_cred *k, const char *ua,
-                     const char *call)
+static void vpn_week(struct fixture *fx, const struct kt_cred *k, const char *ua, const char *call)
 {
-    static const char *const exits[] = { "37.120.0.0", "37.121.0.0", "37.122.0.0" };
+    static const char *const exits[] = {"37.120.0.0", "37.121.0.0", "37.122.0.0"};
     char ip[24];
     for (int d = 21; d < 26; d++) {
         for (int h = 8; h < 17; h++) {
-            struct req r = { .key = *k, .t = T0 + d * DAY + h * HOUR,
-                             .ip = host(ip, exits[(d + h / 4) % 3], (unsigned)(d * 24 + h)),
-                             .ua = ua, .name = call };
+            struct req r = {.key = *k,
+                            .t = T0 + d * DAY + h * HOUR,
+                            .ip = host(ip, exits[(d + h / 4) % 3], (unsigned)(d * 24 + h)),
+                            .ua = ua,
+                            .name = call};
             feed(fx, &r);
         }
     }
@@ -667,8 +698,11 @@ static void test_vps_alongside_the_owner_is_rotate(void **state)
     developer(fx, &k, 0, 21);
     for (int d = 21; d < 26; d++) {
         for (int h = 8; h < 17; h++) {
-            struct req a = { .key = k, .t = T0 + d * DAY + h * HOUR, .ip = "81.10.0.5",
-                             .ua = "git/2.47.1", .name = "GET /api/v3/repos/acme/api/issues" };
+            struct req a = {.key = k,
+                            .t = T0 + d * DAY + h * HOUR,
+                            .ip = "81.10.0.5",
+                            .ua = "git/2.47.1",
+                            .name = "GET /api/v3/repos/acme/api/issues"};
             feed(fx, &a);
             if (h % 2 == 1) {
                 struct req r = a;
@@ -683,9 +717,9 @@ static void test_vps_alongside_the_owner_is_rotate(void **state)
 
 /* ---- publishable keys used worldwide ---- */
 
-static const char *const shoppers[] = { "81.11.0.0", "90.10.0.0", "91.10.0.0", "92.10.0.0",
-                                        "93.10.0.0", "94.10.0.0", "97.10.0.0", "98.10.0.0",
-                                        "99.10.0.0", "96.10.0.0", "72.11.0.0", "95.10.0.0" };
+static const char *const shoppers[] = {"81.11.0.0", "90.10.0.0", "91.10.0.0", "92.10.0.0",
+                                       "93.10.0.0", "94.10.0.0", "97.10.0.0", "98.10.0.0",
+                                       "99.10.0.0", "96.10.0.0", "72.11.0.0", "95.10.0.0"};
 static const char *const browsers[] = {
     "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -705,10 +739,11 @@ static void checkout(struct fixture *fx, const struct kt_cred *k)
         size_t places = d < 21 ? 4 : KT_ARRAY_LEN(shoppers);
         for (int m = 0; m < 24 * 60; m += 20) {
             n++;
-            struct req r = { .key = *k, .t = T0 + d * DAY + m * MIN,
-                             .ip = host(ip, shoppers[n % places], n),
-                             .ua = browsers[n % KT_ARRAY_LEN(browsers)],
-                             .name = "POST /v1/payment_methods" };
+            struct req r = {.key = *k,
+                            .t = T0 + d * DAY + m * MIN,
+                            .ip = host(ip, shoppers[n % places], n),
+                            .ua = browsers[n % KT_ARRAY_LEN(browsers)],
+                            .name = "POST /v1/payment_methods"};
             feed(fx, &r);
         }
     }
@@ -731,16 +766,21 @@ static void test_secret_key_worldwide_is_rotate(void **state)
     struct kt_cred sk = key_n(51, KT_FAM_STRIPE, 0);
     for (int d = 0; d < 21; d++) {
         for (int h = 0; h < 24; h++) {
-            struct req r = { .key = sk, .t = T0 + d * DAY + h * HOUR, .ip = "3.120.0.80",
-                             .ua = "Stripe/v1 PythonBindings/7.0.0", .name = "POST /v1/charges" };
+            struct req r = {.key = sk,
+                            .t = T0 + d * DAY + h * HOUR,
+                            .ip = "3.120.0.80",
+                            .ua = "Stripe/v1 PythonBindings/7.0.0",
+                            .name = "POST /v1/charges"};
             feed(fx, &r);
         }
     }
     char ip[24];
     for (unsigned i = 0; i < 60; i++) {
-        struct req r = { .key = sk, .t = T0 + 21 * DAY + i * 7 * MIN,
-                         .ip = host(ip, shoppers[1 + i % 11], i), .ua = browsers[i % 4],
-                         .name = "POST /v1/payment_methods" };
+        struct req r = {.key = sk,
+                        .t = T0 + 21 * DAY + i * 7 * MIN,
+                        .ip = host(ip, shoppers[1 + i % 11], i),
+                        .ua = browsers[i % 4],
+                        .name = "POST /v1/payment_methods"};
         feed(fx, &r);
     }
     expect(fx, &sk, true, "a secret key used from browsers worldwide");
@@ -754,13 +794,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sdk_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_client_is_not_an_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_rotation_by_create_access_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_minted_key_used_elsewhere_is_rotate, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_minted_key_used_elsewhere_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_minted_key_alongside_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_successor_without_link_is_ok, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_nightly_batch, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_night_burst_from_elsewhere_is_rotate, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_night_burst_from_elsewhere_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trickle_at_night_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trip_at_plausible_speed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vpn_egress, setup, teardown),

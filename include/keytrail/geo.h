@@ -68,6 +68,8 @@ bool kt_asn_is_hosting(uint32_t asn);
  * with the same provider are one cloud's regions, not two operators.
  */
 uint32_t kt_asn_provider(uint32_t asn);
+/* Whether the AS number belongs to a provider with several (kt_asn_provider tells which). */
+bool kt_asn_grouped(uint32_t asn);
 
 /* Whether an AS number is one of the networks most commercial VPNs egress from (M247,
  * Datacamp, Packethub, Proton...). */
