@@ -82,12 +82,14 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     char day[KT_TIME_STRLEN];
     kt_time_format(t, day);
     day[10] = '\0';
-    /* One finding per day: a night of use is one story, however many hours it spans. */
+    /* One finding per day: a night of use is one story, however many hours it spans. The
+     * owner's own job has its own, so that a thief's use the same night is not folded into
+     * it. */
     kt_finding_start(&f, in, "unusual_hour", routine ? KT_SEV_LOW : KT_SEV_MEDIUM,
                      (int)in->knobs[boosted   ? K_SCORE_NEW_ADDRESS
                                     : routine ? K_SCORE_ROUTINE
                                               : K_SCORE],
-                     "%s", day);
+                     "%s%s", day, routine ? " own address" : "");
     char n[32];
     kt_fmt_count(total, n, sizeof(n));
     kt_finding_reason(&f, "use at %02d:%02d UTC%s; %.1f %% of %s earlier requests fell within an "
