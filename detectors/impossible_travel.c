@@ -13,7 +13,8 @@
  *
  * Fleets and VPNs move without travelling. A network of a provider the key already uses (any
  * AS of the same cloud, kt_asn_provider) with its usual client, or another version of it (an
- * upgraded runner or SDK), is a CI runner or a service in another region. A hop into or out of
+ * upgraded runner or SDK), or with any client on a key only ever used from hosting networks,
+ * is a CI runner or a service in another region. A hop into or out of
  * a commercial VPN exit (kt_asn_is_vpn) with the usual client and an operation the key already
  * calls is a person switching their VPN on or off: reported, but at score_vpn (medium), so only
  * a change in what the key does or how (a new client, new operations) makes it a theft.
@@ -95,9 +96,12 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     /* The same client (or another version of it) on a network of a provider the key already
-     * uses: a runner in another region of the same cloud. */
+     * uses: a runner in another region of the same cloud. A key only ever used from hosting
+     * networks is a fleet: between its provider's regions speed means nothing, whatever tool a
+     * pipeline runs (new_user_agent judges the tool). */
+    bool fleet = (b->flags & KT_BL_NET_HOSTING) && !(b->flags & KT_BL_NET_ACCESS);
     if (provider_known(b, g->asn) &&
-        (in->usual_client || kt_baseline_has_product(b, in->ev->user_agent))) {
+        (fleet || in->usual_client || kt_baseline_has_product(b, in->ev->user_agent))) {
         return;
     }
     double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);

@@ -311,6 +311,20 @@ static void test_ci_spread_over_regions(void **state)
     ci_fleet(fx, &narrow, 3, 3);
     assert_int_equal(alerts_of(fx, &narrow, "impossible_travel"), 0);
     expect(fx, &narrow, false, "CI spread over three more regions and another AS");
+    /* A pipeline that starts using another tool, in another region: the tool is news (how),
+     * the region is not (where). */
+    struct kt_cred tool = key_n(4, KT_FAM_GITHUB, 0);
+    ci_fleet(fx, &tool, 1, 3);
+    char ip[24];
+    for (int i = 0; i < 6; i++) {
+        struct req r = { .key = tool, .t = T0 + 22 * DAY + 9 * HOUR + i * 20000,
+                         .ip = host(ip, "13.112.0.0", 7000), .ua = "curl/8.5.0",
+                         .name = "GET /api/v3/repos/acme/app/pulls" };
+        feed(fx, &r);
+    }
+    assert_int_equal(alerts_of(fx, &tool, "impossible_travel"), 0);
+    assert_int_equal(alerts_of(fx, &tool, "new_user_agent"), 1);
+    expect(fx, &tool, false, "a pipeline with a new tool in a new region");
 }
 
 /* The counterpart: a thief on the same cloud, alongside the pipelines, with another client
