@@ -13,8 +13,8 @@
  *
  * Fleets and VPNs move without travelling. A network of a provider the key already uses (any
  * AS of the same cloud, kt_asn_provider) with its usual client, or another version of it (an
- * upgraded runner or SDK), or with any client on a key only ever used from hosting networks,
- * is a CI runner or a service in another region. A hop into or out of
+ * upgraded runner or SDK), or with any client on a fleet (a key only ever used from hosting
+ * networks, established in two places or more), is a CI runner or a service in another region. A hop into or out of
  * a commercial VPN exit (kt_asn_is_vpn) with the usual client and an operation the key already
  * calls is a person switching their VPN on or off: reported, but at score_vpn (medium), so only
  * a change in what the key does or how (a new client, new operations) makes it a theft.
@@ -58,6 +58,16 @@ static bool place_established(const struct kt_baseline *b, double lat, double lo
     return false;
 }
 
+/* Places the key has used many times. */
+static int established_places(const struct kt_baseline *b)
+{
+    int n = 0;
+    for (size_t i = 0; i < KT_BL_PLACES; i++) {
+        n += b->places[i].count >= ESTABLISHED_USES;
+    }
+    return n;
+}
+
 /* A network of a provider the key already uses: the same AS, or another AS of its cloud. */
 static bool provider_known(const struct kt_baseline *b, uint32_t asn)
 {
@@ -97,9 +107,11 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     /* The same client (or another version of it) on a network of a provider the key already
      * uses: a runner in another region of the same cloud. A key only ever used from hosting
-     * networks is a fleet: between its provider's regions speed means nothing, whatever tool a
-     * pipeline runs (new_user_agent judges the tool). */
-    bool fleet = (b->flags & KT_BL_NET_HOSTING) && !(b->flags & KT_BL_NET_ACCESS);
+     * networks, established in two places or more, is a fleet: between its provider's regions
+     * speed means nothing, whatever tool a pipeline runs (new_user_agent judges the tool). A
+     * service in one region that turns up in another with another client is no fleet. */
+    bool fleet = (b->flags & KT_BL_NET_HOSTING) && !(b->flags & KT_BL_NET_ACCESS) &&
+                 established_places(b) >= 2;
     if (provider_known(b, g->asn) &&
         (fleet || in->usual_client || kt_baseline_has_product(b, in->ev->user_agent))) {
         return;
