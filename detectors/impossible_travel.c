@@ -160,6 +160,11 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     kt_finding_extra(&f, "distance_km", round(km));
     kt_finding_extra(&f, "minutes", round(fabs(minutes)));
     kt_finding_extra(&f, "speed_kmh", round(speed));
+    if (vpn) {
+        /* Its weight when a new client or new operations come with it (engine.c). */
+        kt_finding_extra(&f, "full_score",
+                         concurrent ? in->knobs[K_SCORE_CONCURRENT] : in->knobs[K_SCORE]);
+    }
     emit(ctx, &f);
 }
 

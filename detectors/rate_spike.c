@@ -67,6 +67,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         int score = (int)(in->knobs[K_SCORE] + 10 * log2(ratio / in->knobs[K_FACTOR] + 1));
         bool own = in->usual_client && kt_baseline_addr_established(b, in->ev->ip) &&
                    (in->op.len == 0 || kt_baseline_has_op(b, in->op));
+        int full = KT_MIN(score, 90);
         if (own) {
             score = KT_MIN(score, (int)in->knobs[K_SCORE_KNOWN]);
         }
@@ -81,6 +82,11 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                               : "");
         kt_finding_extra(&f, "count", cur);
         kt_finding_extra(&f, "usual", round(scales[i].rate->mean * 10) / 10);
+        if (own && full > score) {
+            /* What it counts for when something else changed in what the key does or how
+             * (engine.c): a thief's burst among the owner's own requests. */
+            kt_finding_extra(&f, "full_score", full);
+        }
         emit(ctx, &f);
     }
 }

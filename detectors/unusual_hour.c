@@ -100,6 +100,10 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                                 : "",
                       100 * share, n);
     kt_finding_extra(&f, "hour_share", share);
+    if (routine) {
+        /* Its weight when something else changed in what the key does or how (engine.c). */
+        kt_finding_extra(&f, "full_score", in->knobs[K_SCORE]);
+    }
     emit(ctx, &f);
 }
 

@@ -590,8 +590,9 @@ bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip)
     if (b == NULL || addr_ids(ip, &ip_id, &net_id) != ADDR_IDS_IP) {
         return false;
     }
-    uint32_t uses =
-        KT_MAX(item_count(b->ips, KT_BL_IPS, ip_id), item_count(b->nets, KT_BL_NETS, net_id));
+    /* The address itself: a /24 of a cloud or an ISP is shared with other tenants and
+     * subscribers, a thief among them. */
+    uint32_t uses = item_count(b->ips, KT_BL_IPS, ip_id);
     return uses >= KT_BL_ESTABLISHED_USES && (uint64_t)uses * 20 >= b->events;
 }
 

@@ -788,11 +788,28 @@ enum kt_rc kt_engine_event(struct kt_engine *e, const struct kt_event *ev)
 
 /* ---- verdicts and the report ---- */
 
-/* How much a finding counts: refused uses (401) show a key that did not work, not a stolen one
- * that does. */
-static double weight(const struct kt_finding *f)
+/*
+ * A finding its detector scored down as what the owner's own drift looks like (a new schedule
+ * from the key's own address, a VPN exit with the usual client) keeps its full score in the
+ * extra "full_score"; -1 for any other finding.
+ */
+static double full_score(const struct kt_finding *f)
 {
-    double w = f->score / 100.0;
+    for (unsigned i = 0; i < f->n_extra && i < KT_FINDING_EXTRA; i++) {
+        if (f->extra[i].name != NULL && strcmp(f->extra[i].name, "full_score") == 0) {
+            return f->extra[i].value;
+        }
+    }
+    return -1;
+}
+
+/* How much a finding counts: refused uses (401) show a key that did not work, not a stolen one
+ * that does. A scored-down finding counts at its full score when something else changed in
+ * what the key does or how (corroborated). */
+static double weight(const struct kt_finding *f, bool corroborated)
+{
+    double full = corroborated ? full_score(f) : -1;
+    double w = (full > f->score ? full : f->score) / 100.0;
     return f->accepted == 0 ? w * 0.5 : w;
 }
 
@@ -817,6 +834,33 @@ static bool handover_finding(const struct kt_finding *f)
             strcmp(f->value, "CreateAccessKey") == 0);
 }
 
+/* Findings this close to a scored-down one corroborate it. */
+#define KT_CORROBORATE_MS (3600LL * 1000)
+
+/*
+ * Whether something else changed in what the key does or how around the scored-down finding
+ * soft (within KT_CORROBORATE_MS of its first or last occurrence): a what- or how-finding of
+ * weight 0.25 or more that is not itself scored down.
+ */
+static bool corroborated(const struct kt_engine *e, const struct kt_keystate *ks,
+                         const struct kt_finding *soft)
+{
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[ks->findings[i]];
+        enum kt_aspect a = aspect_of(f);
+        if (f == soft || (a != KT_ASPECT_WHAT && a != KT_ASPECT_HOW) || full_score(f) >= 0 ||
+            weight(f, false) < 0.25) {
+            continue;
+        }
+        int64_t last = KT_MAX(soft->last_ms, soft->time_ms);
+        if (f->last_ms >= soft->time_ms - KT_CORROBORATE_MS &&
+            f->time_ms <= last + KT_CORROBORATE_MS) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Risk of the findings close in time to anchor: the strongest finding per aspect, combined as
  * independent evidence (1 - prod(1 - w)), plus a bonus when aspects agree. Findings weeks apart
@@ -832,15 +876,12 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
         if (gap < 0) {
             gap = -gap;
         }
-        if (gap > KT_RISK_WINDOW_MS) {
-            continue;
-        }
-        if ((skip & SKIP_HANDOVER) && handover_finding(f)) {
+        if (gap > KT_RISK_WINDOW_MS || ((skip & SKIP_HANDOVER) && handover_finding(f))) {
             continue;
         }
         enum kt_aspect a = aspect_of(f);
         if (!(skip & (1u << a))) {
-            best[a] = KT_MAX(best[a], weight(f));
+            best[a] = KT_MAX(best[a], weight(f, full_score(f) >= 0 && corroborated(e, ks, f)));
         }
     }
     double keep = 1.0;

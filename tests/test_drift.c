@@ -586,6 +586,56 @@ static void test_night_burst_from_elsewhere_is_rotate(void **state)
     expect(fx, &h, true, "a heavy night burst from a new region");
 }
 
+/* The night burst of test_new_nightly_batch once more, from the service's own address with its
+ * client, but a third of it asks for what the key never asked for: those requests are no
+ * routine, at night. */
+static void test_night_burst_with_new_calls_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = key_n(35, KT_FAM_GENERIC, 0);
+    nightly(fx, &k, "3.120.0.60", "acme-reports/4.2.0", "GET /v2/reports/*", 0);
+    for (int i = 0; i < 300; i++) {
+        struct req r = { .key = k, .t = T0 + 30 * DAY + 2 * HOUR + i * 4000, .ip = "3.120.0.60",
+                         .ua = "acme-reports/4.2.0",
+                         .name = i % 3 == 1 ? "GET /v2/admin/users" : "GET /v2/reports/*" };
+        feed(fx, &r);
+    }
+    expect(fx, &k, true, "a night burst from the own address with new calls");
+}
+
+/* A burst in office hours from the service's own address, the request that crosses the spike
+ * its own: scored down. With new calls in the same hour it counts in full (engine.c:
+ * corroboration); without, the same burst stays low. */
+static int own_burst(struct fixture *fx, unsigned n, bool new_calls)
+{
+    struct kt_cred k = key_n(n, KT_FAM_GENERIC, 0);
+    nightly(fx, &k, "3.120.0.60", "acme-reports/4.2.0", "GET /v2/reports/*", 0);
+    for (int i = 0; i < 300; i++) {
+        bool odd = new_calls && i % 3 == 1;
+        struct req r = { .key = k, .t = T0 + 30 * DAY + 10 * HOUR + 30 * MIN + i * 4000,
+                         .ip = "3.120.0.60", .ua = "acme-reports/4.2.0",
+                         .name = odd ? "GET /v2/admin/users" : "GET /v2/reports/*" };
+        feed(fx, &r);
+    }
+    int soft = 0;
+    for (int i = 0; i < fx->n_alerts; i++) {
+        soft += kt_keyid_eq(&fx->alerts[i].key, &k.key) &&
+                strcmp(fx->alerts[i].detector, "rate_spike") == 0 && fx->alerts[i].score == 30;
+    }
+    assert_true(soft > 0);
+    int risk;
+    verdict(fx, &k, &risk);
+    return risk;
+}
+
+static void test_own_burst_counts_in_full_with_new_calls(void **state)
+{
+    struct fixture *fx = *state;
+    int alone = own_burst(fx, 36, false), with_calls = own_burst(fx, 37, true);
+    assert_true(alone <= 30);
+    assert_true(with_calls >= 60);
+}
+
 /* ---- people travelling, and VPN egress ---- */
 
 /* The counterpart of a new schedule: a thief's trickle from a rented server, with the owner's
@@ -813,6 +863,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_successor_without_link_is_ok, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_nightly_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_night_burst_from_elsewhere_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_night_burst_with_new_calls_is_rotate, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_own_burst_counts_in_full_with_new_calls, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_trickle_at_night_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trip_at_plausible_speed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vpn_egress, setup, teardown),

@@ -153,9 +153,10 @@ bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn);
 bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent);
 bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op);
 /*
- * Whether the address (or its /24 or /48) is one of the key's own: used at least
- * KT_BL_ESTABLISHED_USES times and for at least 5 % of the key's uses. A place a thief used a
- * few times, and that the baseline learned, is not.
+ * Whether the address is one of the key's own: that very address used at least
+ * KT_BL_ESTABLISHED_USES times and for at least 5 % of the key's uses. Its /24 is not enough
+ * (other tenants of a cloud and subscribers of an ISP share it), and a place a thief used a few
+ * times, which the baseline learned, is not one either.
  */
 #define KT_BL_ESTABLISHED_USES 50
 bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip);
