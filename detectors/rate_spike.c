@@ -65,7 +65,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         hour[13] = '\0';
         double ratio = scales[i].rate->mean > 0 ? cur / scales[i].rate->mean : cur;
         int score = (int)(in->knobs[K_SCORE] + 10 * log2(ratio / in->knobs[K_FACTOR] + 1));
-        bool own = in->usual_client && kt_baseline_addr_established(b, in->ev->ip) &&
+        bool own = in->usual_client && kt_baseline_addr_established(b, in->ev->ip, in->ev->time_ms) &&
                    (in->op.len == 0 || kt_baseline_has_op(b, in->op));
         int full = KT_MIN(score, 90);
         if (own) {

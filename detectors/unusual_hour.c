@@ -76,7 +76,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                        !kt_baseline_has_net(b, in->ev->ip);
     bool boosted = new_address && g != NULL && g->country[0] != '\0' && home_country(b, g->country);
     bool routine = !new_address && in->usual_client &&
-                   kt_baseline_addr_established(b, in->ev->ip) &&
+                   kt_baseline_addr_established(b, in->ev->ip, in->ev->time_ms) &&
                    (in->op.len == 0 || kt_baseline_has_op(b, in->op));
     struct kt_finding f;
     char day[KT_TIME_STRLEN];

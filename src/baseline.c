@@ -584,15 +584,20 @@ static uint32_t item_count(const struct kt_bl_item *set, size_t cap, uint64_t id
     return 0;
 }
 
-bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip)
+bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip, int64_t t_ms)
 {
     uint64_t ip_id = 0, net_id = 0;
     if (b == NULL || addr_ids(ip, &ip_id, &net_id) != ADDR_IDS_IP) {
         return false;
     }
     /* The address itself: a /24 of a cloud or an ISP is shared with other tenants and
-     * subscribers, a thief among them. */
+     * subscribers, a thief among them. And its uses before this hour: a burst from a new
+     * address makes it busy, not the key's own. */
     uint32_t uses = item_count(b->ips, KT_BL_IPS, ip_id);
+    const struct kt_bl_rate *h = &b->hour;
+    if (t_ms >= h->bucket_start_ms && t_ms < h->bucket_start_ms + KT_BL_HOUR_MS) {
+        uses = uses > h->count ? uses - h->count : 0;
+    }
     return uses >= KT_BL_ESTABLISHED_USES && (uint64_t)uses * 20 >= b->events;
 }
 

@@ -768,20 +768,23 @@ static void test_established_address(void **state)
             learn(&b, &s, NULL);
         }
     }
-    assert_true(kt_baseline_addr_established(&b, S("192.0.2.14")));
-    assert_false(kt_baseline_addr_established(&b, S("192.0.2.200"))); /* only its /24 */
+    assert_true(kt_baseline_addr_established(&b, S("192.0.2.14"), s.ms + 2 * HOUR_MS));
+    /* Only its /24: not the address. */
+    assert_false(kt_baseline_addr_established(&b, S("192.0.2.200"), s.ms + 2 * HOUR_MS));
     assert_true(kt_baseline_has_ip(&b, S("203.0.113.9")));
-    assert_false(kt_baseline_addr_established(&b, S("203.0.113.9")));
-    assert_false(kt_baseline_addr_established(&b, S("198.51.100.1")));
-    assert_false(kt_baseline_addr_established(&b, S("")));
+    assert_false(kt_baseline_addr_established(&b, S("203.0.113.9"), s.ms + 2 * HOUR_MS));
+    assert_false(kt_baseline_addr_established(&b, S("198.51.100.1"), s.ms + 2 * HOUR_MS));
+    assert_false(kt_baseline_addr_established(&b, S(""), s.ms + 2 * HOUR_MS));
     /* 60 uses among 2000 are under 5 %. */
     for (int i = 0; i < 2000; i++) {
         s.ms += 1000;
         s.ip = i % 2 ? "198.51.100.1" : "198.51.100.2";
         learn(&b, &s, NULL);
     }
-    assert_false(kt_baseline_addr_established(&b, S("192.0.2.14")));
-    assert_true(kt_baseline_addr_established(&b, S("198.51.100.1")));
+    assert_false(kt_baseline_addr_established(&b, S("192.0.2.14"), s.ms + 2 * HOUR_MS));
+    assert_true(kt_baseline_addr_established(&b, S("198.51.100.1"), s.ms + 2 * HOUR_MS));
+    /* Within the hour of a burst, the burst's own uses do not count. */
+    assert_false(kt_baseline_addr_established(&b, S("198.51.100.1"), s.ms));
 }
 
 /* The last located use remembers whether it came out of a commercial VPN exit; an older event

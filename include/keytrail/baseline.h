@@ -153,13 +153,14 @@ bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn);
 bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent);
 bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op);
 /*
- * Whether the address is one of the key's own: that very address used at least
- * KT_BL_ESTABLISHED_USES times and for at least 5 % of the key's uses. Its /24 is not enough
- * (other tenants of a cloud and subscribers of an ISP share it), and a place a thief used a few
- * times, which the baseline learned, is not one either.
+ * Whether the address is one of the key's own at time t_ms: that very address used at least
+ * KT_BL_ESTABLISHED_USES times before t_ms's hour (the current hour's uses of the key are not
+ * counted, whichever address made them) and for at least 5 % of the key's uses. Its /24 is not
+ * enough (other tenants of a cloud and subscribers of an ISP share it), and a place a thief used
+ * a few times, which the baseline learned, is not one either.
  */
 #define KT_BL_ESTABLISHED_USES 50
-bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip);
+bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip, int64_t t_ms);
 /* Whether the baseline knows the agent's product in some version ("aws-cli/1.29" for
  * "aws-cli/2.15": an upgrade, not another client). Browsers are known by browser only when the
  * baseline kept their name: agent names keep the first product token ("Mozilla/5.0"). */
