@@ -159,7 +159,7 @@ bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op);
  * enough (other tenants of a cloud and subscribers of an ISP share it), and a place a thief used
  * a few times, which the baseline learned, is not one either.
  */
-#define KT_BL_ESTABLISHED_USES 50
+#define KT_BL_ESTABLISHED_USES 20
 bool kt_baseline_addr_established(const struct kt_baseline *b, struct kt_str ip, int64_t t_ms);
 /* Whether the baseline knows the agent's product in some version ("aws-cli/1.29" for
  * "aws-cli/2.15": an upgrade, not another client). Browsers are known by browser only when the
