@@ -130,9 +130,11 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     char from[3] = { b->last_country[0], b->last_country[1], '\0' };
-    /* Into or out of a VPN exit, with the usual client doing what the key always does. */
+    /* A person's key (used from access networks) into or out of a VPN exit, with the usual
+     * client doing what the key always does. A service has no VPN to switch on. */
     bool vpn = ((g->hosting && kt_asn_is_vpn(g->asn)) || (b->flags & KT_BL_LAST_VPN)) &&
-               in->usual_client && (in->op.len == 0 || kt_baseline_has_op(b, in->op));
+               (b->flags & KT_BL_NET_ACCESS) && in->usual_client &&
+               (in->op.len == 0 || kt_baseline_has_op(b, in->op));
     struct kt_finding f;
     kt_finding_start(&f, in, "impossible_travel", vpn ? KT_SEV_MEDIUM : KT_SEV_HIGH,
                      (int)(vpn          ? in->knobs[K_SCORE_VPN]

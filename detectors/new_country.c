@@ -76,8 +76,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     /* Out of reach, but through a commercial VPN exit with the usual client and operations:
      * a person switching their VPN on (impossible_travel says so at its VPN score). */
-    if (unreachable && g->hosting && kt_asn_is_vpn(g->asn) && usual_client &&
-        (in->op.len == 0 || kt_baseline_has_op(b, in->op))) {
+    if (unreachable && g->hosting && kt_asn_is_vpn(g->asn) && (b->flags & KT_BL_NET_ACCESS) &&
+        usual_client && (in->op.len == 0 || kt_baseline_has_op(b, in->op))) {
         unreachable = false;
     }
     double near = g->has_location ? kt_baseline_nearest_place_km(b, g->lat, g->lon) : -1;

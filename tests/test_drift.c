@@ -779,6 +779,28 @@ static void test_vps_alongside_the_owner_is_rotate(void **state)
     expect(fx, &k, true, "the owner's client from a VPS alongside the owner");
 }
 
+/* A service has no VPN to switch on: its key turning up at a VPN exit far away, with its own
+ * client and calls, is not scored down. */
+static void test_service_at_a_vpn_exit_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = key_n(44, KT_FAM_STRIPE, 0);
+    for (int d = 0; d < 25; d++) {
+        for (int h = 0; h < 24; h++) {
+            struct req r = { .key = k, .t = T0 + d * DAY + h * HOUR, .ip = "3.80.0.12",
+                             .ua = "Stripe/v1 PythonBindings/7.0.0", .name = "POST /v1/charges" };
+            feed(fx, &r);
+            if (d >= 21 && h % 6 == 3) {
+                r.t += 5 * MIN;
+                r.ip = "37.122.0.9";
+                feed(fx, &r);
+            }
+        }
+    }
+    assert_int_equal(alerts_of(fx, &k, "impossible_travel"), 1);
+    expect(fx, &k, true, "a service's key at a VPN exit far away");
+}
+
 /* ---- publishable keys used worldwide ---- */
 
 static const char *const shoppers[] = {"81.11.0.0", "90.10.0.0", "91.10.0.0", "92.10.0.0",
@@ -873,6 +895,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vpn_with_new_client_and_calls_is_rotate, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_vps_alongside_the_owner_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_at_a_vpn_exit_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_publishable_key_worldwide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_key_worldwide_is_rotate, setup, teardown),
     };
