@@ -408,6 +408,39 @@ static void test_other_client_is_not_an_upgrade(void **state)
     expect(fx, &m, true, "another client in another region");
 }
 
+/* The counterpart of a region move and of CI regions: a thief's machine in another region of
+ * the service's own cloud, with the service's exact client, beside the service, listing what
+ * the key can reach. The new place is scored down as the same cloud; the new operations make
+ * it count in full. */
+static void test_thief_on_the_service_cloud_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = aws_key("AKIAQWERTYUIOPASDF04");
+    const char *ua = "aws-cli/1.29.0 Python/3.11.4 Linux/5.15 botocore/1.31.0";
+    static const char *const listing[][2] = {
+        { "s3.amazonaws.com", "ListBuckets" },      { "iam.amazonaws.com", "ListUsers" },
+        { "iam.amazonaws.com", "ListRoles" },       { "s3.amazonaws.com", "GetObject" },
+        { "ec2.amazonaws.com", "DescribeInstances" }, { "s3.amazonaws.com", "GetObject" },
+    };
+    for (int d = 0; d < 25; d++) {
+        for (int h = 0; h < 24; h++) {
+            struct req a = { .key = k, .t = T0 + d * DAY + h * HOUR, .ip = "3.120.0.10", .ua = ua,
+                             .service = "s3.amazonaws.com", .name = "PutObject" };
+            feed(fx, &a);
+            if (d != 22 || h != 9) {
+                continue;
+            }
+            for (int i = 0; i < 30; i++) {
+                struct req r = { .key = k, .t = a.t + 2 * MIN + i * 20000, .ip = "13.112.0.77",
+                                 .ua = ua, .service = listing[i % 6][0],
+                                 .name = listing[i % 6][1] };
+                feed(fx, &r);
+            }
+        }
+    }
+    expect(fx, &k, true, "a thief on the service's own cloud, listing");
+}
+
 /* ---- key rotation ---- */
 
 #define OLD_KEY "AKIAQWERTYUIOPASDF10"
@@ -879,6 +912,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ci_thief_on_the_same_cloud, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_client_is_not_an_upgrade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thief_on_the_service_cloud_is_rotate, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_key_rotation_by_create_access_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_minted_key_used_elsewhere_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_minted_key_alongside_is_rotate, setup, teardown),
