@@ -10,16 +10,37 @@
  * A key that is normally used from several regions (CI in two clouds, a team in two offices)
  * does not "travel" between its established places; but a thief's new place, and the owner's
  * next use back home, do.
+ *
+ * Fleets and VPNs move without travelling. A network of a provider the key already uses (any
+ * AS of the same cloud, kt_asn_provider) with its usual client, or another version of it (an
+ * upgraded runner or SDK), or with any client on a fleet (a key only ever used from hosting
+ * networks, established in two places or more), is a CI runner or a service in another region:
+ * a fleet does not travel at all, a service's hop is reported at score_same_cloud (low), and
+ * counts in full when new operations or another client come with it (a thief's machine on the
+ * same cloud). A hop into or out of
+ * a commercial VPN exit (kt_asn_is_vpn) with the usual client and an operation the key already
+ * calls is a person switching their VPN on or off: reported, but at score_vpn (medium), so only
+ * a change in what the key does or how (a new client, new operations) makes it a theft.
  */
 #include <keytrail/detector.h>
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 
 /* Uses of a place before it counts as one of the key's established places. */
 #define ESTABLISHED_USES 10
 
-enum { K_SPEED, K_MIN_KM, K_CONCURRENT_MIN, K_KNOWN_KM, K_SCORE, K_SCORE_CONCURRENT };
+enum {
+    K_SPEED,
+    K_MIN_KM,
+    K_CONCURRENT_MIN,
+    K_KNOWN_KM,
+    K_SCORE,
+    K_SCORE_CONCURRENT,
+    K_SCORE_VPN,
+    K_SCORE_SAME_CLOUD
+};
 
 static const struct kt_knob knobs[] = {
     [K_SPEED] = { "max_speed_kmh", 900, "fastest plausible travel, km/h" },
@@ -30,6 +51,12 @@ static const struct kt_knob knobs[] = {
                      "radius of an established place (one the key used ten times or more)" },
     [K_SCORE] = { "score", 70, "score of impossible travel" },
     [K_SCORE_CONCURRENT] = { "score_concurrent", 80, "score of concurrent use from far apart" },
+    [K_SCORE_VPN] = { "score_vpn", 45,
+                      "score of a hop into or out of a commercial VPN exit with the usual client "
+                      "and operations" },
+    [K_SCORE_SAME_CLOUD] = { "score_same_cloud", 10,
+                             "score of a service's key in another region of its own cloud with "
+                             "its usual client (in full with new operations or another client)" },
 };
 
 /* A place the key has used many times (within radius_km of a baseline place). */
@@ -40,6 +67,38 @@ static bool place_established(const struct kt_baseline *b, double lat, double lo
         const struct kt_bl_place *p = &b->places[i];
         if (p->count >= ESTABLISHED_USES &&
             kt_geo_distance_km(p->lat, p->lon, lat, lon) <= radius_km) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Places the key has used many times. */
+static int established_places(const struct kt_baseline *b)
+{
+    int n = 0;
+    for (size_t i = 0; i < KT_BL_PLACES; i++) {
+        n += b->places[i].count >= ESTABLISHED_USES;
+    }
+    return n;
+}
+
+/* A network of a provider the key already uses: the same AS, or another AS of its cloud. */
+static bool provider_known(const struct kt_baseline *b, uint32_t asn)
+{
+    if (asn == 0) {
+        return false;
+    }
+    if (kt_baseline_has_asn(b, asn)) {
+        return true;
+    }
+    if (!kt_asn_grouped(asn)) {
+        return false;
+    }
+    uint32_t provider = kt_asn_provider(asn);
+    for (size_t i = 0; i < KT_BL_ASNS; i++) {
+        uint32_t id = (uint32_t)b->asns[i].id;
+        if (id != 0 && (id == asn || kt_asn_provider(id) == provider)) {
             return true;
         }
     }
@@ -61,11 +120,22 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         place_established(b, b->last_lat, b->last_lon, in->knobs[K_KNOWN_KM])) {
         return;
     }
-    /* The same client on a network the key already uses elsewhere: a runner in another
-     * region of the same cloud. */
-    if (g->asn != 0 && kt_baseline_has_asn(b, g->asn) && in->usual_client) {
+    /* The same client (or another version of it) on a network of a provider the key already
+     * uses: a runner in another region of the same cloud. A key only ever used from hosting
+     * networks, established in two places or more, is a fleet: between its provider's regions
+     * speed means nothing, whatever tool a pipeline runs (new_user_agent judges the tool). A
+     * service in one region that turns up in another with another client is no fleet. */
+    bool fleet = (b->flags & KT_BL_NET_HOSTING) && !(b->flags & KT_BL_NET_ACCESS) &&
+                 established_places(b) >= 2;
+    bool known_cloud = provider_known(b, g->asn);
+    if (known_cloud && fleet) {
         return;
     }
+    /* A service elsewhere on its own cloud with its own client: a region move (scored down
+     * here, judged in hindsight by the engine) or a thief's machine beside it, which shows in
+     * new operations: the finding then counts in full (full_score, engine.c). */
+    bool same_cloud = known_cloud &&
+                      (in->usual_client || kt_baseline_knows_product(b, in->obs));
     double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);
     double margin = (double)b->last_accuracy_km + (double)g->accuracy_km;
     double effective = km - margin;
@@ -80,10 +150,21 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     char from[3] = { b->last_country[0], b->last_country[1], '\0' };
+    /* A person's key (used from access networks) into or out of a VPN exit, with the usual
+     * client doing what the key always does. A service has no VPN to switch on. */
+    bool vpn = !same_cloud &&
+               ((g->hosting && kt_asn_is_vpn(g->asn)) || (b->flags & KT_BL_LAST_VPN)) &&
+               (b->flags & KT_BL_NET_ACCESS) && in->usual_client &&
+               (in->obs->op.len == 0 || kt_baseline_has_op(b, in->obs->op));
     struct kt_finding f;
-    kt_finding_start(&f, in, "impossible_travel", KT_SEV_HIGH,
-                     (int)(concurrent ? in->knobs[K_SCORE_CONCURRENT] : in->knobs[K_SCORE]),
-                     "%s>%s", from[0] ? from : "??", g->country[0] ? g->country : "??");
+    enum kt_severity sev = same_cloud ? KT_SEV_LOW : vpn ? KT_SEV_MEDIUM : KT_SEV_HIGH;
+    double full = concurrent ? in->knobs[K_SCORE_CONCURRENT] : in->knobs[K_SCORE];
+    kt_finding_start(&f, in, "impossible_travel", sev,
+                     (int)(same_cloud ? in->knobs[K_SCORE_SAME_CLOUD]
+                           : vpn      ? in->knobs[K_SCORE_VPN]
+                                      : full),
+                     "%s>%s%s", from[0] ? from : "??", g->country[0] ? g->country : "??",
+                     same_cloud ? " (same cloud)" : vpn ? " (VPN)" : "");
     if (concurrent) {
         kt_finding_reason(&f, "used from %s and from %s (%s), %.0f km apart, within %.0f minutes",
                           from[0] ? from : "a known place", g->city[0] ? g->city : f.ip,
@@ -96,9 +177,19 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                           g->country[0] ? g->country : "?", fabs(hours), speed,
                           in->knobs[K_SPEED]);
     }
+    if (vpn || same_cloud) {
+        size_t n = strnlen(f.reason, sizeof(f.reason));
+        snprintf(f.reason + n, sizeof(f.reason) - n, "%s",
+                 vpn ? "; a commercial VPN exit with the usual client and operations"
+                     : "; another region of the key's own cloud, with its usual client");
+    }
     kt_finding_extra(&f, "distance_km", round(km));
     kt_finding_extra(&f, "minutes", round(fabs(minutes)));
     kt_finding_extra(&f, "speed_kmh", round(speed));
+    if (vpn || same_cloud) {
+        /* Its weight when a new client or new operations come with it (engine.c). */
+        kt_finding_extra(&f, "full_score", full);
+    }
     emit(ctx, &f);
 }
 

@@ -2,12 +2,15 @@
  * new_asn: first use of the key from an autonomous system (network operator) absent from its
  * baseline. A new provider in a city the key already uses is the owner's new office or home
  * ISP: low. Anywhere else it is medium, and it corroborates the other novelty findings.
+ * Another AS of a provider the key already uses (Amazon's 14618 next to its 16509,
+ * kt_asn_provider) is the same cloud's other region: low as well.
  */
 #include <keytrail/detector.h>
 
 #include <inttypes.h>
 
-enum { K_SAME_CITY_KM, K_SCORE, K_SCORE_SAME_CITY, K_SCORE_USUAL_CLIENT, K_SCORE_HOSTING };
+enum { K_SAME_CITY_KM, K_SCORE, K_SCORE_SAME_CITY, K_SCORE_USUAL_CLIENT, K_SCORE_HOSTING,
+       K_SCORE_PROVIDER };
 
 static const struct kt_knob knobs[] = {
     [K_SAME_CITY_KM] = { "same_city_km", 50, "a new network this close to a known place is local" },
@@ -19,7 +22,26 @@ static const struct kt_knob knobs[] = {
     [K_SCORE_HOSTING] = { "score_hosting", 50,
                           "score of a first hosting provider for a key used only from access "
                           "networks" },
+    [K_SCORE_PROVIDER] = { "score_same_provider", 10,
+                           "score of another network of a cloud provider the key already uses, "
+                           "with the usual client or another version of it" },
 };
+
+/* The key already uses another AS of this network's provider. */
+static bool provider_known(const struct kt_baseline *b, uint32_t asn)
+{
+    if (!kt_asn_grouped(asn)) {
+        return false;
+    }
+    uint32_t provider = kt_asn_provider(asn);
+    for (size_t i = 0; i < KT_BL_ASNS; i++) {
+        uint32_t id = (uint32_t)b->asns[i].id;
+        if (id != 0 && id != asn && kt_asn_provider(id) == provider) {
+            return true;
+        }
+    }
+    return false;
+}
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
@@ -47,6 +69,16 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
      * whatever client it claims to be. */
     bool to_hosting = g->hosting && !(b->flags & KT_BL_NET_HOSTING) &&
                       (b->flags & KT_BL_NET_ACCESS);
+    if (g->hosting && provider_known(b, g->asn) &&
+        (usual || kt_baseline_knows_product(b, in->obs))) {
+        kt_finding_start(&f, in, "new_asn", KT_SEV_LOW, (int)in->knobs[K_SCORE_PROVIDER],
+                         "AS%" PRIu32, g->asn);
+        kt_finding_reason(&f, "first use from AS%" PRIu32 "%s%s%s, another network of a cloud "
+                          "provider the key already uses, with its usual client",
+                          g->asn, g->as_org[0] ? " (" : "", g->as_org, g->as_org[0] ? ")" : "");
+        emit(ctx, &f);
+        return;
+    }
     int score = (int)(to_hosting       ? in->knobs[K_SCORE_HOSTING]
                       : local && usual ? in->knobs[K_SCORE_SAME_CITY]
                       : local || usual ? in->knobs[K_SCORE_USUAL_CLIENT]

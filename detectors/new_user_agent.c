@@ -2,8 +2,8 @@
  * new_user_agent: a client the key has never been used with. A new version of a known client
  * (git/2.47 after git/2.46, a browser update) is not news. A scripting client the key never
  * used (curl, python-requests, Go-http-client) is what a thief testing a found key looks like;
- * attack and secret-scanning tooling (TruffleHog, nuclei, sqlmap, aws-cli on Kali or Parrot) is
- * worse.
+ * attack, simulation and secret-scanning tooling (TruffleHog, nuclei, sqlmap, Stratus Red Team,
+ * aws-cli on Kali or Parrot) is worse.
  */
 #include <keytrail/detector.h>
 
@@ -21,7 +21,7 @@ static const struct kt_knob knobs[] = {
 static const char *const attack_markers[] = {
     "trufflehog", "gitleaks", "nuclei", "sqlmap", "nmap", "masscan", "zgrab", "nikto",
     "kali", "parrot", "pacu", "scoutsuite", "prowler", "cloudfox", "gobuster", "ffuf",
-    "dirbuster", "hydra", "metasploit", "burp",
+    "dirbuster", "hydra", "metasploit", "burp", "stratus-red-team", "stratus red team",
 };
 
 /* Product tokens of scripting and HTTP-library clients. */

@@ -3,6 +3,10 @@
  * — a stolen key put to work (scraping, abuse, spam). The usual rate is the exponentially
  * weighted mean and variance of the key's active minutes and hours, so steady growth moves the
  * baseline along and never looks like a spike.
+ *
+ * A burst whose crossing request comes from one of the key's own addresses
+ * (kt_baseline_addr_established), with its usual client, for an operation it already calls, is the owner's own job working harder (a new
+ * batch): reported at score_known_place (medium). A thief's burst comes from their addresses.
  */
 #include <keytrail/detector.h>
 
@@ -12,7 +16,8 @@
 #include "rate.h"
 #include "timefmt.h"
 
-enum { K_FACTOR, K_SIGMAS, K_MAX_FACTOR, K_MIN_MINUTE, K_MIN_HOUR, K_MIN_BUCKETS, K_SCORE };
+enum { K_FACTOR, K_SIGMAS, K_MAX_FACTOR, K_MIN_MINUTE, K_MIN_HOUR, K_MIN_BUCKETS, K_SCORE,
+       K_SCORE_KNOWN };
 
 static const struct kt_knob knobs[] = {
     [K_FACTOR] = { "factor", 8, "a spike is at least this many times the usual rate" },
@@ -22,6 +27,9 @@ static const struct kt_knob knobs[] = {
     [K_MIN_HOUR] = { "min_per_hour", 60, "no hour under this many requests is a spike" },
     [K_MIN_BUCKETS] = { "min_history", 20, "active minutes needed before judging" },
     [K_SCORE] = { "score", 45, "score of a spike at its threshold (rises with its size)" },
+    [K_SCORE_KNOWN] = { "score_known_place", 30,
+                        "score of a spike from one of the key's own addresses with the usual "
+                        "client and operations (the owner's own job)" },
 };
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
@@ -57,15 +65,28 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         hour[13] = '\0';
         double ratio = scales[i].rate->mean > 0 ? cur / scales[i].rate->mean : cur;
         int score = (int)(in->knobs[K_SCORE] + 10 * log2(ratio / in->knobs[K_FACTOR] + 1));
+        bool own = in->usual_client && kt_baseline_addr_established(b, in->obs) &&
+                   (in->obs->op.len == 0 || kt_baseline_has_op(b, in->obs->op));
+        int full = KT_MIN(score, 90);
+        if (own) {
+            score = KT_MIN(score, (int)in->knobs[K_SCORE_KNOWN]);
+        }
         struct kt_finding f;
         kt_finding_start(&f, in, "rate_spike", score >= 60 ? KT_SEV_HIGH : KT_SEV_MEDIUM,
                          KT_MIN(score, 90), "%s:%s", scales[i].unit, hour);
         kt_finding_reason(&f, "%" PRIu32 " requests in one %s, %.0f times the key's usual %.1f "
-                          "per active %s",
+                          "per active %s%s",
                           cur, scales[i].unit, ratio, (double)scales[i].rate->mean,
-                          scales[i].unit);
+                          scales[i].unit,
+                          own ? ", from one of the key's own addresses with the usual client and operations"
+                              : "");
         kt_finding_extra(&f, "count", cur);
         kt_finding_extra(&f, "usual", round(scales[i].rate->mean * 10) / 10);
+        if (own && full > score) {
+            /* What it counts for when something else changed in what the key does or how
+             * (engine.c): a thief's burst among the owner's own requests. */
+            kt_finding_extra(&f, "full_score", full);
+        }
         emit(ctx, &f);
     }
 }

@@ -3,6 +3,10 @@
  * a developer's token at 03:00 while the developer sleeps. Keys used around the clock (services,
  * CI) have no unusual hours and are not judged. Neighbouring hours count, so a user who
  * sometimes works late is not flagged at the edge of their day.
+ *
+ * From one of the key's own addresses (kt_baseline_addr_established), with its usual client,
+ * for an operation it already calls, a new hour is the owner's own machine on a new schedule (a nightly batch job): low.
+ * A thief's night comes from elsewhere, or with another client, or asks for something new.
  */
 #include <keytrail/detector.h>
 
@@ -11,7 +15,7 @@
 
 #include "timefmt.h"
 
-enum { K_MAX_SHARE, K_MIN_EVENTS, K_BUSY_HOURS, K_SCORE, K_SCORE_NEW_ADDRESS };
+enum { K_MAX_SHARE, K_MIN_EVENTS, K_BUSY_HOURS, K_SCORE, K_SCORE_NEW_ADDRESS, K_SCORE_ROUTINE };
 
 static const struct kt_knob knobs[] = {
     [K_MAX_SHARE] = { "max_share", 0.01, "an hour (with its neighbours) holding less than this "
@@ -23,6 +27,9 @@ static const struct kt_knob knobs[] = {
     [K_SCORE_NEW_ADDRESS] = { "score_new_address", 65,
                               "score when it also comes from a new address in the key's home "
                               "country (not a trip to another time zone)" },
+    [K_SCORE_ROUTINE] = { "score_known_place", 10,
+                          "score when it comes from one of the key's own addresses with the usual "
+                          "client, for an operation the key already calls (a new scheduled job)" },
 };
 
 /* Whether country is the one the key is used from most. */
@@ -68,21 +75,35 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     bool new_address = in->ev->ip.len > 0 && !kt_baseline_knows_ip(b, in->obs) &&
                        !kt_baseline_knows_net(b, in->obs);
     bool boosted = new_address && g != NULL && g->country[0] != '\0' && home_country(b, g->country);
+    bool routine = !new_address && in->usual_client &&
+                   kt_baseline_addr_established(b, in->obs) &&
+                   (in->obs->op.len == 0 || kt_baseline_has_op(b, in->obs->op));
     struct kt_finding f;
     char day[KT_TIME_STRLEN];
     kt_time_format(t, day);
     day[10] = '\0';
-    /* One finding per day: a night of use is one story, however many hours it spans. */
-    kt_finding_start(&f, in, "unusual_hour", KT_SEV_MEDIUM,
-                     (int)in->knobs[boosted ? K_SCORE_NEW_ADDRESS : K_SCORE], "%s", day);
+    /* One finding per day: a night of use is one story, however many hours it spans. The
+     * owner's own job has its own, so that a thief's use the same night is not folded into
+     * it. */
+    kt_finding_start(&f, in, "unusual_hour", routine ? KT_SEV_LOW : KT_SEV_MEDIUM,
+                     (int)in->knobs[boosted   ? K_SCORE_NEW_ADDRESS
+                                    : routine ? K_SCORE_ROUTINE
+                                              : K_SCORE],
+                     "%s%s", day, routine ? " own address" : "");
     char n[32];
     kt_fmt_count(total, n, sizeof(n));
     kt_finding_reason(&f, "use at %02d:%02d UTC%s; %.1f %% of %s earlier requests fell within an "
                       "hour of that time",
                       hour, (int)(((secs % 3600) + 3600) % 3600 / 60),
-                      boosted ? " from a new address in the key's home country" : "", 100 * share,
-                      n);
+                      boosted   ? " from a new address in the key's home country"
+                      : routine ? " from one of the key's own addresses with the usual client and operations"
+                                : "",
+                      100 * share, n);
     kt_finding_extra(&f, "hour_share", share);
+    if (routine) {
+        /* Its weight when something else changed in what the key does or how (engine.c). */
+        kt_finding_extra(&f, "full_score", in->knobs[K_SCORE]);
+    }
     emit(ctx, &f);
 }
 

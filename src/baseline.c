@@ -506,6 +506,9 @@ static void learn_geo(struct kt_baseline *b, const struct kt_geo *geo, int64_t m
         b->last_lat = (float)geo->lat;
         b->last_lon = (float)geo->lon;
         b->last_place_ms = ms;
+        /* Whether that use came out of a VPN: the hop back home is then no journey either. */
+        bool vpn = geo->hosting && kt_asn_is_vpn(geo->asn);
+        b->flags = vpn ? b->flags | KT_BL_LAST_VPN : b->flags & ~(uint32_t)KT_BL_LAST_VPN;
     }
 }
 
@@ -585,6 +588,34 @@ bool kt_baseline_has_net(const struct kt_baseline *b, struct kt_str ip)
     return item_has(b->nets, KT_BL_NETS, net_id);
 }
 
+static uint32_t item_count(const struct kt_bl_item *set, size_t cap, uint64_t id)
+{
+    for (size_t i = 0; i < cap && set[i].count > 0; i++) {
+        if (set[i].id == id) {
+            return set[i].count;
+        }
+    }
+    return 0;
+}
+
+bool kt_baseline_addr_established(const struct kt_baseline *b, const struct kt_obs *o)
+{
+    if (b == NULL || o->addr_ids != KT_OBS_ADDR_IP) {
+        return false;
+    }
+    uint64_t ip_id = o->ip_id;
+    int64_t t_ms = o->time_ms;
+    /* The address itself: a /24 of a cloud or an ISP is shared with other tenants and
+     * subscribers, a thief among them. And its uses before this hour: a burst from a new
+     * address makes it busy, not the key's own. */
+    uint32_t uses = item_count(b->ips, KT_BL_IPS, ip_id);
+    const struct kt_bl_rate *h = &b->hour;
+    if (t_ms >= h->bucket_start_ms && t_ms < h->bucket_start_ms + KT_BL_HOUR_MS) {
+        uses = uses > h->count ? uses - h->count : 0;
+    }
+    return uses >= KT_BL_ESTABLISHED_USES && (uint64_t)uses * 20 >= b->events;
+}
+
 bool kt_baseline_has_country(const struct kt_baseline *b, const char code[2])
 {
     if (b == NULL || code == NULL) {
@@ -612,6 +643,61 @@ bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent
     uint64_t id = kt_bl_agent_id(user_agent, norm);
     for (size_t i = 0; i < KT_BL_AGENTS && b->agents[i].count > 0; i++) {
         if (b->agents[i].id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The product of a normalised agent, without its version: "aws-cli/2" -> "aws-cli",
+ * "GitHub CLI 2" -> "GitHub CLI", "Firefox/128 (Linux)" -> "Firefox". */
+static struct kt_str norm_product(const char *norm, size_t n)
+{
+    const char *slash = memchr(norm, '/', n);
+    if (slash != NULL) {
+        return kt_str_make(norm, (size_t)(slash - norm));
+    }
+    size_t end = n;
+    while (end > 0 && ((norm[end - 1] >= '0' && norm[end - 1] <= '9') || norm[end - 1] == '.')) {
+        end--;
+    }
+    while (end > 0 && norm[end - 1] == ' ') {
+        end--;
+    }
+    return kt_str_make(norm, end);
+}
+
+static bool knows_product(const struct kt_baseline *b, struct kt_str prod);
+
+bool kt_baseline_has_product(const struct kt_baseline *b, struct kt_str user_agent)
+{
+    if (b == NULL || user_agent.len == 0) {
+        return false;
+    }
+    char norm[KT_UA_NORM_MAX];
+    size_t n = kt_ua_normalise(user_agent, norm, sizeof(norm));
+    return knows_product(b, norm_product(norm, n));
+}
+
+bool kt_baseline_knows_product(const struct kt_baseline *b, const struct kt_obs *o)
+{
+    if (b == NULL || !o->has_client) {
+        return false;
+    }
+    return knows_product(b, norm_product(o->client, strnlen(o->client, sizeof(o->client))));
+}
+
+static bool knows_product(const struct kt_baseline *b, struct kt_str prod)
+{
+    if (prod.len == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < KT_BL_AGENTS && b->agents[i].count > 0; i++) {
+        const char *name = b->agents[i].name;
+        char known[KT_UA_NORM_MAX];
+        size_t k = kt_ua_normalise(kt_str_make(name, strnlen(name, KT_BL_AGENT_NAME)), known,
+                                   sizeof(known));
+        if (kt_str_eq_nocase(norm_product(known, k), prod)) {
             return true;
         }
     }

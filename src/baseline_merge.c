@@ -390,7 +390,9 @@ void kt_baseline_merge(struct kt_baseline *dst, const struct kt_baseline *src)
     }
     dst->events = kt_bl_sat_add64(dst->events, src->events);
     dst->errors = kt_bl_sat_add64(dst->errors, src->errors);
-    dst->flags |= src->flags;
+    /* The network kinds unite; the last-use bit follows the later last place (below). */
+    uint32_t src_last_vpn = src->flags & KT_BL_LAST_VPN;
+    dst->flags |= src->flags & ~(uint32_t)KT_BL_LAST_VPN;
     merge_time(dst, src);
 
     merge_items(dst->ips, src->ips, KT_BL_IPS);
@@ -418,5 +420,6 @@ void kt_baseline_merge(struct kt_baseline *dst, const struct kt_baseline *src)
         dst->last_lat = src->last_lat;
         dst->last_lon = src->last_lon;
         dst->last_place_ms = src->last_place_ms;
+        dst->flags = (dst->flags & ~(uint32_t)KT_BL_LAST_VPN) | src_last_vpn;
     }
 }

@@ -625,7 +625,9 @@ static void move_track(struct kt_keystate *ks, const struct kt_obs *obs, bool wh
         m->old_last_ms = KT_MAX(m->old_last_ms, t);
         return;
     }
-    if (obs->has_client && !kt_baseline_knows_client(&ks->base, obs)) {
+    /* Another version of a known client is an upgrade: a redeploy often brings one. */
+    if (obs->has_client && !(m->spoiled & KT_MOVE_NEW_CLIENT) &&
+        !kt_baseline_knows_client(&ks->base, obs) && !kt_baseline_knows_product(&ks->base, obs)) {
         m->spoiled |= KT_MOVE_NEW_CLIENT;
     }
     if (obs->op.len > 0 && !kt_baseline_has_op(&ks->base, obs->op)) {
@@ -798,11 +800,28 @@ enum kt_rc kt_engine_observed(struct kt_engine *e, const struct kt_obs *obs)
 
 /* ---- verdicts and the report ---- */
 
-/* How much a finding counts: refused uses (401) show a key that did not work, not a stolen one
- * that does (config risk.refused_weight). */
-static double weight(const struct kt_engine *e, const struct kt_finding *f)
+/*
+ * A finding its detector scored down as what the owner's own drift looks like (a new schedule
+ * from the key's own address, a VPN exit with the usual client) keeps its full score in the
+ * extra "full_score"; -1 for any other finding.
+ */
+static double full_score(const struct kt_finding *f)
 {
-    double w = f->score / 100.0;
+    for (unsigned i = 0; i < f->n_extra && i < KT_FINDING_EXTRA; i++) {
+        if (f->extra[i].name != NULL && strcmp(f->extra[i].name, "full_score") == 0) {
+            return f->extra[i].value;
+        }
+    }
+    return -1;
+}
+
+/* How much a finding counts: refused uses (401) show a key that did not work, not a stolen one
+ * that does (config risk.refused_weight). A scored-down finding counts at its full score when something else changed in
+ * what the key does or how (corroborated). */
+static double weight(const struct kt_engine *e, const struct kt_finding *f, bool corroborated)
+{
+    double full = corroborated ? full_score(f) : -1;
+    double w = (full > f->score ? full : f->score) / 100.0;
     return f->accepted == 0 ? w * e->cfg->risk_refused_weight : w;
 }
 
@@ -810,6 +829,48 @@ static enum kt_aspect aspect_of(const struct kt_finding *f)
 {
     const struct kt_detector *d = kt_detector_find(f->detector);
     return d != NULL ? d->aspect : KT_ASPECT_WHAT;
+}
+
+/* A bit of the skip masks below, beside the aspects': leave out the findings that only say a
+ * key was created (handover_finding). */
+#define SKIP_HANDOVER (1u << KT_ASPECT__COUNT)
+
+/* Findings that only say the key created another key, or was created by one: the link
+ * itself, and the first CreateAccessKey of a key (an owner rotating their key makes both). */
+static bool handover_finding(const struct kt_finding *f)
+{
+    return strcmp(f->detector, "credential_chain") == 0 ||
+           (strcmp(f->detector, "sensitive_op") == 0 &&
+            strcmp(f->value, "iam.amazonaws.com:CreateAccessKey") == 0) ||
+           (strcmp(f->detector, "privilege_change") == 0 &&
+            strcmp(f->value, "CreateAccessKey") == 0);
+}
+
+/* Findings this close to a scored-down one corroborate it. */
+#define KT_CORROBORATE_MS (3600LL * 1000)
+
+/*
+ * Whether something else changed in what the key does or how around the scored-down finding
+ * soft (within KT_CORROBORATE_MS of its first or last occurrence): a what- or how-finding of
+ * weight 0.25 or more that is not itself scored down.
+ */
+static bool corroborated(const struct kt_engine *e, const struct kt_keystate *ks,
+                         const struct kt_finding *soft)
+{
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[ks->findings[i]];
+        enum kt_aspect a = aspect_of(f);
+        if (f == soft || (a != KT_ASPECT_WHAT && a != KT_ASPECT_HOW) || full_score(f) >= 0 ||
+            weight(e, f, false) < 0.25) {
+            continue;
+        }
+        int64_t last = KT_MAX(soft->last_ms, soft->time_ms);
+        if (f->last_ms >= soft->time_ms - KT_CORROBORATE_MS &&
+            f->time_ms <= last + KT_CORROBORATE_MS) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /*
@@ -827,12 +888,12 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
         if (gap < 0) {
             gap = -gap;
         }
-        if (gap > e->risk_window_ms) {
+        if (gap > e->risk_window_ms || ((skip & SKIP_HANDOVER) && handover_finding(f))) {
             continue;
         }
         enum kt_aspect a = aspect_of(f);
         if (!(skip & (1u << a))) {
-            best[a] = KT_MAX(best[a], weight(e, f));
+            best[a] = KT_MAX(best[a], weight(e, f, full_score(f) >= 0 && corroborated(e, ks, f)));
         }
     }
     double keep = 1.0;
@@ -847,8 +908,8 @@ static double window_risk(const struct kt_engine *e, const struct kt_keystate *k
                                    : 0);
 }
 
-/* Risk of a key's findings, leaving out the aspects in skip (a bit mask); *critical: an
- * accepted critical finding among them. */
+/* Risk of a key's findings, leaving out the aspects in skip (a bit mask, SKIP_HANDOVER: also
+ * the findings about creating a key); *critical: an accepted critical finding among them. */
 static double findings_risk(const struct kt_engine *e, const struct kt_keystate *ks,
                             unsigned skip, bool *critical)
 {
@@ -856,7 +917,7 @@ static double findings_risk(const struct kt_engine *e, const struct kt_keystate 
     *critical = false;
     for (size_t i = 0; i < ks->n_findings; i++) {
         const struct kt_finding *f = &e->findings[ks->findings[i]];
-        if (skip & (1u << aspect_of(f))) {
+        if ((skip & (1u << aspect_of(f))) || ((skip & SKIP_HANDOVER) && handover_finding(f))) {
             continue;
         }
         risk = KT_MAX(risk, window_risk(e, ks, f, skip));
@@ -957,12 +1018,145 @@ bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks
     return true;
 }
 
+/* ---- hindsight: a key handed over to the key it created ---- */
+
+/* Every member of set a (ids, count > 0) is in set b. */
+static bool items_within(const struct kt_bl_item *a, const struct kt_bl_item *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].count == 0 || a[i].id == 0) {
+            continue;
+        }
+        bool found = false;
+        for (size_t j = 0; j < n && !found; j++) {
+            found = b[j].count > 0 && b[j].id == a[i].id;
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Whether child took over parent's work: used on move.min_days days or more, only from
+ * networks (ASNs, or /24s without ASN data) and countries the parent used, only with the
+ * parent's clients, only for operations the parent called; and the parent fell silent within
+ * move.overlap_days of the child's first use while the child carried on (move.silent_days).
+ */
+static bool took_over(const struct kt_engine *e, const struct kt_keystate *parent,
+                      const struct kt_keystate *child)
+{
+    const struct kt_baseline *p = &parent->base, *c = &child->base;
+    if (c->days_active < e->cfg->move_min_days || c->events == 0 || p->events == 0 ||
+        child->first_ms == INT64_MAX || parent->last_ms == INT64_MIN ||
+        parent->last_ms > child->first_ms + e->move_overlap_ms ||
+        child->last_ms < parent->last_ms + e->move_silent_ms) {
+        return false;
+    }
+    bool has_asns = false;
+    for (size_t i = 0; i < KT_BL_ASNS; i++) {
+        has_asns |= c->asns[i].count > 0 && c->asns[i].id != 0;
+    }
+    if (!(has_asns ? items_within(c->asns, p->asns, KT_BL_ASNS)
+                   : items_within(c->nets, p->nets, KT_BL_NETS))) {
+        return false;
+    }
+    for (size_t i = 0; i < KT_BL_COUNTRIES; i++) {
+        if (c->countries[i].code[0] != '\0' && !kt_baseline_has_country(p, c->countries[i].code)) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < KT_BL_AGENTS && c->agents[i].count > 0; i++) {
+        bool found = false;
+        for (size_t j = 0; j < KT_BL_AGENTS && !found; j++) {
+            found = p->agents[j].count > 0 && p->agents[j].id == c->agents[i].id;
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < sizeof(c->ops); i++) {
+        if (c->ops[i] & ~p->ops[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The other side of a key's creation link (credential_chain's "created kt1-…" or "created by
+ * kt1-…"), with whether ks is the creator; NULL when it has none or the key is not held.
+ */
+static const struct kt_keystate *link_of(const struct kt_engine *e, const struct kt_keystate *ks,
+                                         bool *is_parent)
+{
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        const struct kt_finding *f = &e->findings[ks->findings[i]];
+        if (strcmp(f->detector, "credential_chain") != 0) {
+            continue;
+        }
+        const char *id = strrchr(f->value, ' ');
+        struct kt_keyid other;
+        if (id == NULL || !kt_keyid_parse(kt_str_cstr(id + 1), &other)) {
+            continue;
+        }
+        *is_parent = strncmp(f->value, "created by ", 11) != 0;
+        return kt_engine_keystate(e, &other);
+    }
+    return NULL;
+}
+
+/* The rest of a key's evidence, without its creation link, stays below rotate. */
+static bool rest_below_rotate(const struct kt_engine *e, const struct kt_keystate *ks)
+{
+    bool critical;
+    int rest = (int)lround(findings_risk(e, ks, SKIP_HANDOVER, &critical));
+    return !critical && rest < e->cfg->rotate_at && ks->dropped_findings == 0;
+}
+
+bool kt_engine_handover_note(const struct kt_engine *e, const struct kt_keystate *ks, char *note,
+                             size_t cap)
+{
+    if (note != NULL && cap > 0) {
+        note[0] = '\0';
+    }
+    bool is_parent = false;
+    const struct kt_keystate *other = link_of(e, ks, &is_parent);
+    if (other == NULL) {
+        return false;
+    }
+    const struct kt_keystate *parent = is_parent ? ks : other, *child = is_parent ? other : ks;
+    if (!took_over(e, parent, child) || !rest_below_rotate(e, parent) ||
+        !rest_below_rotate(e, child)) {
+        return false;
+    }
+    if (note != NULL && cap > 0) {
+        char id[KT_KEYID_STRLEN + 1], since[KT_TIME_STRLEN];
+        kt_keyid_format(&other->key, id);
+        kt_time_format(parent->last_ms, since);
+        if (is_parent) {
+            snprintf(note, cap,
+                     "looks like a key rotation: %s, created by this key, took over with the "
+                     "same networks, client and operations; silent since %.10s",
+                     id, since);
+        } else {
+            snprintf(note, cap,
+                     "looks like a key rotation: took over from %s, which created it, with the "
+                     "same networks, client and operations; it is silent since %.10s",
+                     id, since);
+        }
+    }
+    return true;
+}
+
 int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
                    enum kt_verdict *verdict)
 {
     enum kt_verdict v;
     int r = stream_risk(e, ks, &v);
-    if (v == KT_VERDICT_ROTATE && kt_engine_move_note(e, ks, NULL, 0)) {
+    if (v == KT_VERDICT_ROTATE &&
+        (kt_engine_move_note(e, ks, NULL, 0) || kt_engine_handover_note(e, ks, NULL, 0))) {
         r = KT_MIN(r, e->cfg->rotate_at - 1);
         v = verdict_of(e, r, false);
     }
@@ -1090,8 +1284,10 @@ static const struct kt_report_key *fill_key(const void *src, const struct kt_rep
         rk->history_days = (rk->last_ms - rk->first_ms) / 86400000;
     }
     summarise(ks, rk);
+    if (ks->n_findings > 0 && !kt_engine_move_note(e, ks, rk->note, sizeof(rk->note))) {
+        kt_engine_handover_note(e, ks, rk->note, sizeof(rk->note));
+    }
     if (ks->n_findings > 0) {
-        kt_engine_move_note(e, ks, rk->note, sizeof(rk->note));
         rk->findings = e->report_findings + ks->report_at;
         rk->n_findings = ks->n_findings;
     }

@@ -218,8 +218,9 @@ uint64_t kt_engine_age(struct kt_engine *e, int64_t now_ms, const struct kt_rete
  * whose rotate-level evidence is only a new place (new_country, new_asn, impossible_travel),
  * where the new place carried on with the usual client, no new operations and comparable
  * volume while the old place fell silent within move.overlap_days, looks like a service that
- * moved: at most investigate (risk rotate_at - 1). The alerts in the stream never use
- * hindsight: they judge the findings so far.
+ * moved: at most investigate (risk rotate_at - 1). Likewise a key handed over to the key it
+ * created (kt_engine_handover_note). The alerts in the stream never use hindsight: they judge
+ * the findings so far.
  */
 int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
                    enum kt_verdict *verdict);
@@ -232,5 +233,16 @@ int kt_engine_risk(const struct kt_engine *e, const struct kt_keystate *ks,
  */
 bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks, char *note,
                          size_t cap);
+
+/*
+ * Hindsight on a key rotation: ks created another key, or was created by one (credential_chain
+ * linked them), and the created key took over the creator's work — on KT_MOVE_MIN_DAYS days or
+ * more, only from the creator's networks and countries, with its clients and for operations it
+ * called — while the creator fell silent within KT_MOVE_OVERLAP_MS. When, besides the link and
+ * the CreateAccessKey itself, neither key's findings reach rotate, both are at most
+ * investigate, with the explanation in note (may be NULL); returns whether that holds.
+ */
+bool kt_engine_handover_note(const struct kt_engine *e, const struct kt_keystate *ks, char *note,
+                             size_t cap);
 
 #endif

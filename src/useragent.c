@@ -170,7 +170,13 @@ size_t kt_ua_normalise(struct kt_str ua, char *out, size_t cap)
         const char *slash = memchr(t.ptr, '/', word);
         if (slash != NULL) {
             n = put(out, cap, 0, kt_str_make(t.ptr, (size_t)(slash - t.ptr)));
-            struct kt_str major = major_at(slash + 1, t.ptr + word);
+            /* "kubectl/v1.28.2" is version 1 like "kubectl/1.28.2". */
+            const char *ver = slash + 1;
+            if (ver + 1 < t.ptr + word && (*ver == 'v' || *ver == 'V') && ver[1] >= '0' &&
+                ver[1] <= '9') {
+                ver++;
+            }
+            struct kt_str major = major_at(ver, t.ptr + word);
             n = put(out, cap, n, kt_str_make("/", 1));
             /* A version that is not a number ("0.4-beta" keeps "0", "x" keeps all of it). */
             n = put(out, cap, n,

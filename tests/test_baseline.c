@@ -734,6 +734,112 @@ static void test_agent_names(void **state)
     }
 }
 
+/* Another version of a known product is an upgrade; another product, or a browser the
+ * baseline only knows as "Mozilla/5.0", is not. */
+static void test_products(void **state)
+{
+    (void)state;
+    struct kt_baseline b;
+    kt_baseline_init(&b);
+    const char *known[] = {"aws-cli/1.29.0 Python/3.11.4 Linux/5.15 botocore/1.31.0",
+                           "GitHub CLI 2.62.0", "kubectl/v1.28.2 (linux/amd64) kubernetes/1",
+                           "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"};
+    for (size_t i = 0; i < KT_ARRAY_LEN(known); i++) {
+        struct evspec s = {.ms = T0 + (int64_t)i * 1000, .ua = known[i]};
+        learn(&b, &s, NULL);
+    }
+    assert_true(kt_baseline_has_product(&b, S("aws-cli/2.15.10 Python/3.11.6 exe/x86_64")));
+    assert_true(kt_baseline_has_product(&b, S("[aws-cli/2.15.10 Python/3.11.6]")));
+    assert_true(kt_baseline_has_product(&b, S("GitHub CLI 3.0.1 (2026-01-02)")));
+    assert_true(kt_baseline_has_product(&b, S("kubectl/v1.31.0 (linux/amd64) kubernetes/2")));
+    assert_false(kt_baseline_has_agent(&b, S("aws-cli/2.15.10 Python/3.11.6")));
+    assert_false(kt_baseline_has_product(&b, S("python-requests/2.31.0")));
+    assert_false(kt_baseline_has_product(&b, S("aws-sdk-go/1.44.0")));
+    assert_false(kt_baseline_has_product(&b, S("Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 "
+                                                "(KHTML, like Gecko) Chrome/131.0 Safari/537.36")));
+    assert_false(kt_baseline_has_product(&b, S("")));
+    assert_false(kt_baseline_has_product(NULL, S("aws-cli/2")));
+}
+
+/* Whether the address is the key's own at t_ms, asked through an observation as detectors do. */
+static bool established(const struct kt_baseline *b, const char *ip, int64_t t_ms)
+{
+    struct kt_event ev = {.time_ms = t_ms, .ip = kt_str_cstr(ip)};
+    struct kt_obs o;
+    kt_obs_from_event(&o, &ev, NULL);
+    return kt_baseline_addr_established(b, &o);
+}
+
+/* The key's own addresses: many uses and a fair share of them; a place used a few times is
+ * known but not the key's own. */
+static void test_established_address(void **state)
+{
+    (void)state;
+    struct kt_baseline b;
+    kt_baseline_init(&b);
+    struct evspec s = {.ms = T0, .ip = "192.0.2.14"};
+    for (int i = 0; i < 60; i++) {
+        s.ms += 60000;
+        s.ip = "192.0.2.14";
+        learn(&b, &s, NULL);
+        if (i % 20 == 0) {
+            s.ip = "203.0.113.9";
+            learn(&b, &s, NULL);
+        }
+    }
+    assert_true(established(&b, "192.0.2.14", s.ms + 2 * HOUR_MS));
+    /* Only its /24: not the address. */
+    assert_false(established(&b, "192.0.2.200", s.ms + 2 * HOUR_MS));
+    assert_true(kt_baseline_has_ip(&b, S("203.0.113.9")));
+    assert_false(established(&b, "203.0.113.9", s.ms + 2 * HOUR_MS));
+    assert_false(established(&b, "198.51.100.1", s.ms + 2 * HOUR_MS));
+    assert_false(established(&b, "", s.ms + 2 * HOUR_MS));
+    /* 60 uses among 2000 are under 5 %. */
+    for (int i = 0; i < 2000; i++) {
+        s.ms += 1000;
+        s.ip = i % 2 ? "198.51.100.1" : "198.51.100.2";
+        learn(&b, &s, NULL);
+    }
+    assert_false(established(&b, "192.0.2.14", s.ms + 2 * HOUR_MS));
+    assert_true(established(&b, "198.51.100.1", s.ms + 2 * HOUR_MS));
+    /* Within the hour of a burst, the burst's own uses do not count. */
+    assert_false(established(&b, "198.51.100.1", s.ms));
+}
+
+/* The last located use remembers whether it came out of a commercial VPN exit; an older event
+ * does not change it, and a merge takes it with the later last place. */
+static void test_last_use_vpn_exit(void **state)
+{
+    (void)state;
+    struct kt_baseline b, other;
+    kt_baseline_init(&b);
+    struct kt_geo home = mk_geo("DE", 3320, 52.52, 13.405);
+    struct kt_geo vpn = mk_geo("NL", 9009, 52.37, 4.90);
+    vpn.hosting = true;
+    struct kt_geo cloud = mk_geo("DE", 16509, 50.11, 8.68);
+    cloud.hosting = true;
+    struct evspec s = {.ms = T0, .ip = "192.0.2.14"};
+    learn(&b, &s, &home);
+    assert_false(b.flags & KT_BL_LAST_VPN);
+    s.ms += HOUR_MS;
+    learn(&b, &s, &vpn);
+    assert_true(b.flags & KT_BL_LAST_VPN);
+    s.ms -= 2 * HOUR_MS; /* older: the last place stays the exit */
+    learn(&b, &s, &home);
+    assert_true(b.flags & KT_BL_LAST_VPN);
+    other = b;
+    s.ms += 3 * HOUR_MS;
+    learn(&b, &s, &cloud); /* a cloud is hosting, not a VPN exit */
+    assert_false(b.flags & KT_BL_LAST_VPN);
+    assert_true(b.flags & KT_BL_NET_HOSTING);
+    /* other's last place (the exit) is older than b's: b keeps its own. */
+    kt_baseline_merge(&b, &other);
+    assert_false(b.flags & KT_BL_LAST_VPN);
+    kt_baseline_merge(&other, &b);
+    assert_false(other.flags & KT_BL_LAST_VPN);
+    assert_true(other.last_place_ms == b.last_place_ms);
+}
+
 /* ---- bounded sets ----------------------------------------------------------------------- */
 
 static void test_flood_keeps_established(void **state)
@@ -1741,6 +1847,9 @@ int main(void)
         cmocka_unit_test(test_rates),
         cmocka_unit_test(test_places_and_last_place),
         cmocka_unit_test(test_agent_names),
+        cmocka_unit_test(test_products),
+        cmocka_unit_test(test_established_address),
+        cmocka_unit_test(test_last_use_vpn_exit),
         cmocka_unit_test(test_flood_keeps_established),
         cmocka_unit_test(test_eviction_order),
         cmocka_unit_test(test_ops_filter),

@@ -338,6 +338,12 @@ static void test_new_user_agent(void **state)
                            200),
                      1);
     assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    /* Attack simulation (Stratus Red Team names its runs in the agent). */
+    assert_int_equal(judge(fx, "new_user_agent", NOW, "1.2.3.5", NULL,
+                           "stratus-red-team_9e44f427-c19d-48da-921d-8d3e0b0c6d2a", "GET", "/",
+                           200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
     /* A newer version of a known client: nothing. */
     assert_int_equal(judge(fx, "new_user_agent", NOW, "192.0.2.14", &BERLIN, "git/2.48.0", "GET",
                            "/", 200),

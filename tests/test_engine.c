@@ -418,8 +418,9 @@ static void test_risk_settings(void **state)
         owner(fx, 21);
         feed(fx, T0 + 22 * DAY + 10 * HOUR, "192.0.2.14", "curl/8.5.0", "GET",
              "/api/v3/repos/acme/api/issues", 200);
+        /* At night, with an operation the key never called: not the owner's own new job. */
         feed(fx, T0 + 36 * DAY + 3 * HOUR, "192.0.2.14", "git/2.47.1", "GET",
-             "/api/v3/repos/acme/api/issues", 200);
+             "/api/v3/repos/acme/api/labels", 200);
         risks[i] = kt_engine_risk(fx->engine, state_of(fx), &v);
     }
     assert_true(risks[1] > risks[0]);

@@ -88,6 +88,8 @@ struct kt_bl_rate {
 enum kt_bl_flag {
     KT_BL_NET_HOSTING = 1u << 0, /* a hosting or cloud provider */
     KT_BL_NET_ACCESS = 1u << 1,  /* an access network (ISP, mobile carrier) */
+    KT_BL_LAST_VPN = 1u << 2,    /* the last located use came out of a commercial VPN exit
+                                    (kt_asn_is_vpn); not kept in serialised baselines */
 };
 
 struct kt_baseline {
@@ -156,6 +158,21 @@ bool kt_baseline_has_country(const struct kt_baseline *b, const char code[2]);
 bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn);
 bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent);
 bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op);
+/*
+ * Whether the observation's address is one of the key's own at its time t_ms: that very address used at least
+ * KT_BL_ESTABLISHED_USES times before t_ms's hour (the current hour's uses of the key are not
+ * counted, whichever address made them) and for at least 5 % of the key's uses. Its /24 is not
+ * enough (other tenants of a cloud and subscribers of an ISP share it), and a place a thief used
+ * a few times, which the baseline learned, is not one either.
+ */
+#define KT_BL_ESTABLISHED_USES 20
+bool kt_baseline_addr_established(const struct kt_baseline *b, const struct kt_obs *o);
+/* Whether the baseline knows the agent's product in some version ("aws-cli/1.29" for
+ * "aws-cli/2.15": an upgrade, not another client). Browsers are known by browser only when the
+ * baseline kept their name: agent names keep the first product token ("Mozilla/5.0"). */
+bool kt_baseline_has_product(const struct kt_baseline *b, struct kt_str user_agent);
+/* The same, for the observation's normalised client. */
+bool kt_baseline_knows_product(const struct kt_baseline *b, const struct kt_obs *o);
 /* Nearest known place to (lat, lon): distance in km, or -1 when none. */
 double kt_baseline_nearest_place_km(const struct kt_baseline *b, double lat, double lon);
 /* Share of past uses in this UTC hour of day (0..1); 0 when there are none yet. */

@@ -25,7 +25,7 @@ bool kt_severity_from_name(const char *name, enum kt_severity *out);
 
 #define KT_FINDING_VALUE 96
 #define KT_FINDING_REASON 320
-#define KT_FINDING_EXTRA 4
+#define KT_FINDING_EXTRA 5 /* a detector's own (up to four) and the alert's key_risk */
 
 /* A detector-specific number, printed as an extra alert field ("speed_kmh": 4210). */
 struct kt_finding_extra {

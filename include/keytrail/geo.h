@@ -69,6 +69,19 @@ struct kt_geo {
 bool kt_asn_is_hosting(uint32_t asn);
 
 /*
+ * The provider behind an AS number, named by one AS number of its group (Amazon's 14618 and
+ * 16509 both give 16509); an AS number not in a group names itself (0 stays 0). Two networks
+ * with the same provider are one cloud's regions, not two operators.
+ */
+uint32_t kt_asn_provider(uint32_t asn);
+/* Whether the AS number belongs to a provider with several (kt_asn_provider tells which). */
+bool kt_asn_grouped(uint32_t asn);
+
+/* Whether an AS number is one of the networks most commercial VPNs egress from (M247,
+ * Datacamp, Packethub, Proton...). */
+bool kt_asn_is_vpn(uint32_t asn);
+
+/*
  * Whether an AS organisation name belongs to a hosting, VPS or cloud provider ("Hetzner Online
  * GmbH", "DigitalOcean, LLC", "Example VPS Hosting SRL"), from a table of names and words. A
  * heuristic: people browse from access networks (ISPs, mobile carriers), machines run in
