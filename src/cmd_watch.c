@@ -26,7 +26,7 @@
 #include "out.h"
 #include "scan_shared.h"
 
-static volatile sig_atomic_t stop_signal; /* SIGTERM or SIGINT received */
+static volatile sig_atomic_t stop_signal;   /* SIGTERM or SIGINT received */
 static volatile sig_atomic_t reopen_signal; /* SIGHUP received */
 
 static void on_signal(int sig)
@@ -76,8 +76,7 @@ static enum kt_rc on_event(void *ctx, const struct kt_event *ev)
     return rc;
 }
 
-static enum kt_rc on_line(void *ctx, size_t index, uint64_t line, struct kt_str text,
-                          bool oversize)
+static enum kt_rc on_line(void *ctx, size_t index, uint64_t line, struct kt_str text, bool oversize)
 {
     struct watch *w = ctx;
     w->lines++;
@@ -143,9 +142,9 @@ static bool checkpoint(struct watch *w, bool final, struct kt_report *report)
                 "keytrail: watch %s: %" PRIu64 " lines, %" PRIu64 " events (%" PRIu64
                 " with credentials), %" PRIu64 " malformed; keys held: %zu (--max-keys %" PRIu64
                 ", %" PRIu64 " evicted): %" PRIu64 " to rotate, %" PRIu64 " to investigate\n",
-                final ? "end" : "checkpoint", w->lines, st->events, st->events_keyed,
-                st->bad_total, kt_engine_keys(w->engine), report->totals.max_keys,
-                report->totals.evicted, report->totals.rotate, report->totals.investigate);
+                final ? "end" : "checkpoint", w->lines, st->events, st->events_keyed, st->bad_total,
+                kt_engine_keys(w->engine), report->totals.max_keys, report->totals.evicted,
+                report->totals.rotate, report->totals.investigate);
         kt_out_flush(STDERR_FILENO, NULL);
     }
     return ok;
@@ -181,9 +180,9 @@ static bool parse_interval(const char *s, int64_t *ms)
 int kt_cmd_watch(struct kt_cli *cli)
 {
     int code = KT_EXIT_FATAL;
-    struct watch w = { .cli = cli, .alerts_fd = -1 };
+    struct watch w = {.cli = cli, .alerts_fd = -1};
     struct kt_follow *follow = NULL;
-    static char *stdin_only[] = { "-" };
+    static char *stdin_only[] = {"-"};
     char **paths = cli->n_paths > 0 ? cli->paths : stdin_only;
     size_t n_paths = cli->n_paths > 0 ? cli->n_paths : 1;
     int64_t every_ms = 60 * 1000;
@@ -206,9 +205,10 @@ int kt_cmd_watch(struct kt_cli *cli)
     }
     if (!cli->quiet) {
         const char *geo = kt_scan_inputs_geo(w.in);
-        fprintf(stderr, geo ? "keytrail: geolocation: %s\n"
-                            : "keytrail: no geolocation database%s: the geographic detectors "
-                              "are off\n",
+        fprintf(stderr,
+                geo ? "keytrail: geolocation: %s\n"
+                    : "keytrail: no geolocation database%s: the geographic detectors "
+                      "are off\n",
                 geo ? geo : "");
     }
     cli->progress = false; /* the checkpoint lines say how far it got */
@@ -270,7 +270,7 @@ int kt_cmd_watch(struct kt_cli *cli)
     }
 
     /* No SA_RESTART: a signal ends the wait at once. */
-    struct sigaction sa = { .sa_handler = on_signal };
+    struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);

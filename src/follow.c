@@ -40,7 +40,7 @@ struct followed {
     size_t len;
     bool skipping; /* inside a line longer than max_line */
     uint64_t line;
-    bool ended;   /* a stream reached its end */
+    bool ended; /* a stream reached its end */
     bool missing_noted;
     char head[HEAD_BYTES];
     size_t head_len;
@@ -130,7 +130,7 @@ static enum kt_rc drain(struct kt_follow *f, struct followed *in)
 {
     while (in->fd >= 0 && !in->ended) {
         if (in->stream) {
-            struct pollfd p = { .fd = in->fd, .events = POLLIN };
+            struct pollfd p = {.fd = in->fd, .events = POLLIN};
             if (poll(&p, 1, 0) <= 0) {
                 return KT_OK;
             }
@@ -407,11 +407,11 @@ void kt_follow_wait(struct kt_follow *f, int timeout_ms)
     struct pollfd p[MAX_WAIT_FDS];
     nfds_t np = 0;
     if (f->inotify_fd >= 0) {
-        p[np++] = (struct pollfd){ .fd = f->inotify_fd, .events = POLLIN };
+        p[np++] = (struct pollfd){.fd = f->inotify_fd, .events = POLLIN};
     }
     for (size_t i = 0; i < f->n && np < MAX_WAIT_FDS; i++) {
         if (f->in[i].stream && !f->in[i].ended && f->in[i].fd >= 0) {
-            p[np++] = (struct pollfd){ .fd = f->in[i].fd, .events = POLLIN };
+            p[np++] = (struct pollfd){.fd = f->in[i].fd, .events = POLLIN};
         }
     }
     /* Regular files give no readiness: without inotify they are polled. */

@@ -98,7 +98,7 @@ bool kt_merge_heap_push(struct kt_merge_heap *h, int64_t key_ms, size_t rank, vo
     if (h->n == h->cap) {
         return false;
     }
-    h->slots[h->n] = (struct kt_merge_slot){ key_ms, rank, item };
+    h->slots[h->n] = (struct kt_merge_slot){key_ms, rank, item};
     sift_up(h, h->n++);
     return true;
 }

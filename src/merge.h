@@ -4,10 +4,10 @@
  *
  * Every input file of a run is first looked at for the time of its first event (a probe), then
  * the files are ranked by that time (kt_merge_input_cmp: ties by path, so the rank never
- * depends on the order of the command line). The reader opens a file when the merge front reaches its first
- * time and keeps at most a fixed number open; the heap below always hands out the open input
- * whose next event is earliest (ties by rank). Files of one directory that follow each other in
- * time are so read one after the other, and logs of several sources that cover the same hours
+ * depends on the order of the command line). The reader opens a file when the merge front reaches
+ * its first time and keeps at most a fixed number open; the heap below always hands out the open
+ * input whose next event is earliest (ties by rank). Files of one directory that follow each other
+ * in time are so read one after the other, and logs of several sources that cover the same hours
  * are interleaved event by event. Within one file, records keep their order: the merge orders
  * sources, it does not sort a file.
  */

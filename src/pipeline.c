@@ -960,7 +960,7 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
         rc = probe_first_time(pl, &probe, &in.v[i]);
     }
     cursor_release(pl, &probe);
-    if (rc == KT_OK) {
+    if (rc == KT_OK && in.n > 0) {
         qsort(in.v, in.n, sizeof(*in.v), kt_merge_input_cmp);
         rc = merge_inputs(pl, &in);
     }

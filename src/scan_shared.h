@@ -27,8 +27,8 @@ const char *kt_scan_inputs_geo(const struct kt_scan_inputs *si);
 
 /* Fills the report's run totals and writes every --report; false (message printed) when one
  * could not be written. */
-bool kt_scan_write_reports(struct kt_cli *cli, struct kt_report *r,
-                           const struct kt_run_stats *st, const struct kt_scan_inputs *si);
+bool kt_scan_write_reports(struct kt_cli *cli, struct kt_report *r, const struct kt_run_stats *st,
+                           const struct kt_scan_inputs *si);
 
 /* The summary on stderr: keys seen, then each key to act on with its strongest findings. */
 void kt_scan_print_verdicts(const struct kt_report *r);

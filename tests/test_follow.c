@@ -22,8 +22,7 @@ struct got {
     int stop_after; /* return KT_EIO at this line (0: never) */
 };
 
-static enum kt_rc on_line(void *ctx, size_t index, uint64_t line, struct kt_str text,
-                          bool oversize)
+static enum kt_rc on_line(void *ctx, size_t index, uint64_t line, struct kt_str text, bool oversize)
 {
     struct got *g = ctx;
     assert_int_equal(index, 0);
@@ -77,10 +76,10 @@ static void put(const char *p, const char *mode, const char *text)
 static struct kt_follow *start(struct got *g, const struct kt_follow_opts *o)
 {
     memset(g, 0, sizeof(*g));
-    char *paths[] = { path };
+    char *paths[] = {path};
     struct kt_follow *f = NULL;
     struct kt_err err;
-    struct kt_follow_opts def = { .no_inotify = true };
+    struct kt_follow_opts def = {.no_inotify = true};
     assert_int_equal(kt_follow_new(&f, paths, 1, o ? o : &def, on_line, on_note, g, &err), KT_OK);
     return f;
 }
@@ -137,14 +136,15 @@ static void test_truncation_and_refill(void **state)
     /* Truncated (copytruncate) and refilled past the old size before the next look. */
     put(path, "w", "other start of the log file\nnew 2\nnew 3\n");
     assert_int_equal(kt_follow_read(f), KT_OK);
-    assert_string_equal(g.text, "first line of the log|second|other start of the log file|new 2|new 3|");
+    assert_string_equal(g.text,
+                        "first line of the log|second|other start of the log file|new 2|new 3|");
     /* Plain truncation to empty, then a line. */
     put(path, "w", "");
     assert_int_equal(kt_follow_read(f), KT_OK);
     put(path, "a", "after\n");
     assert_int_equal(kt_follow_read(f), KT_OK);
-    assert_string_equal(g.text,
-                        "first line of the log|second|other start of the log file|new 2|new 3|after|");
+    assert_string_equal(
+        g.text, "first line of the log|second|other start of the log file|new 2|new 3|after|");
     kt_follow_free(f);
 }
 
@@ -174,7 +174,7 @@ static void test_oversize_and_from_end(void **state)
     (void)state;
     put(path, "w", "old line\n");
     struct got g;
-    struct kt_follow_opts o = { .max_line = 16, .from_end = true, .no_inotify = true };
+    struct kt_follow_opts o = {.max_line = 16, .from_end = true, .no_inotify = true};
     struct kt_follow *f = start(&g, &o);
     assert_int_equal(kt_follow_read(f), KT_OK);
     assert_int_equal(g.lines, 0); /* --from-end: what was there is not read */
@@ -199,9 +199,9 @@ static void test_stop_and_usage(void **state)
     assert_int_equal(kt_follow_read(f), KT_OK);
     assert_string_equal(g.text, "1|2|3|"); /* the rest of the read is not lost */
     kt_follow_free(f);
-    char *paths[] = { dir };
+    char *paths[] = {dir};
     struct kt_err err;
-    struct kt_follow_opts o = { 0 };
+    struct kt_follow_opts o = {0};
     assert_int_equal(kt_follow_new(&f, paths, 1, &o, on_line, on_note, &g, &err), KT_EUSAGE);
     assert_string_equal(err.where, dir);
     assert_null(f);
@@ -218,10 +218,10 @@ static void test_fifo_stream(void **state)
     assert_true(wfd >= 0);
     struct got g;
     memset(&g, 0, sizeof(g));
-    char *paths[] = { fifo };
+    char *paths[] = {fifo};
     struct kt_follow *f = NULL;
     struct kt_err err;
-    struct kt_follow_opts o = { 0 };
+    struct kt_follow_opts o = {0};
     assert_int_equal(kt_follow_new(&f, paths, 1, &o, on_line, on_note, &g, &err), KT_OK);
     assert_int_equal(write(wfd, "p1\np", 4), 4);
     kt_follow_wait(f, 1000); /* returns at once: data is there */

@@ -54,7 +54,8 @@ static void test_heap_against_scan(void **state)
             struct item *want = NULL;
             for (size_t i = 0; i < n; i++) {
                 struct item *it = &items[i];
-                if (it->pos < it->n && (want == NULL || it->keys[it->pos] < want->keys[want->pos])) {
+                if (it->pos < it->n &&
+                    (want == NULL || it->keys[it->pos] < want->keys[want->pos])) {
                     want = it;
                 }
             }
@@ -97,15 +98,15 @@ static void test_input_ranking(void **state)
     (void)state;
     /* Shuffled, they must come out in this order whatever the shuffle. */
     const struct kt_merge_input want[] = {
-        { .path = "-", .first_ms = INT64_MIN },
-        { .path = "logs/README", .first_ms = INT64_MIN },
-        { .path = "logs/a/access.log.2.gz", .first_ms = 1000 },
-        { .path = "logs/a/access.log.1", .first_ms = 1000 },
-        { .path = "logs/a/access.log", .first_ms = 1000 },
-        { .path = "logs/b/access.log", .first_ms = 1000 },
-        { .path = "logs/a/x", .first_ms = 1001 },
-        { .path = "logs/trail-9.json", .first_ms = 5000 },
-        { .path = "logs/trail-10.json", .first_ms = 5000 },
+        {.path = "-", .first_ms = INT64_MIN},
+        {.path = "logs/README", .first_ms = INT64_MIN},
+        {.path = "logs/a/access.log.2.gz", .first_ms = 1000},
+        {.path = "logs/a/access.log.1", .first_ms = 1000},
+        {.path = "logs/a/access.log", .first_ms = 1000},
+        {.path = "logs/b/access.log", .first_ms = 1000},
+        {.path = "logs/a/x", .first_ms = 1001},
+        {.path = "logs/trail-9.json", .first_ms = 5000},
+        {.path = "logs/trail-10.json", .first_ms = 5000},
     };
     size_t n = sizeof(want) / sizeof(want[0]);
     for (int round = 0; round < 100; round++) {
