@@ -13,12 +13,14 @@ usage: realgen.py --city CITY.mmdb|CITY.csv --asn-csv asn-ipv4.csv --out DIR
 """
 import argparse
 import base64
+import bisect
 import gzip
 import hashlib
 import json
 import math
 import os
 import random
+import re
 import sys
 import time
 
@@ -68,6 +70,7 @@ class Key:
         self.auth = ""
         self.host = ""
         self.akid = None
+        self.token = None
         self.ident = None
         self.misuse_start = None
         self.notes = ""
@@ -113,6 +116,7 @@ def http_key(k, rng, style):
         tok = gen.rand_alnum(rng, rng.choice([32, 40, 48, 64]))
         k.auth = ',"authorization":"Bearer %s"' % tok
     k.kid = gen.key_id(tok)
+    k.token = tok
     k.family = fam
     k.host = gen.API_HOSTS[api]
     k.api = api
@@ -866,6 +870,20 @@ def scenario_counts(n):
     return {name: max(1, int(round(n * w / float(total)))) for name, _, w, _ in SCENARIOS}
 
 
+def bump_version(rng, ua):
+    """The same product a release later: the first "major.minor" grows by a few minor versions,
+    or (30 %) by one major version. Agents without a version stay as they are."""
+    m = re.search(r"(\d+)\.(\d+)", ua)
+    if not m:
+        return ua
+    major, minor = int(m.group(1)), int(m.group(2))
+    if rng.random() < 0.3:
+        major, minor = major + 1, 0
+    else:
+        minor += rng.randint(1, 3)
+    return ua[:m.start()] + "%d.%d" % (major, minor) + ua[m.end():]
+
+
 def http_owner(rng, world, base, api):
     if base == "human":
         return Human(rng, world, api)
@@ -929,19 +947,23 @@ def make_scenario(scen, label, r, world, clock, new):
                                         o.place.loc.km(dest.loc))
         o.run(k, r, clock, T0, T1)
         return
+    if scen == "sdk_upgrade" and r.random() < 0.4:
+        # a person's browser or CLI moves on 1-3 major versions, same places
+        k = new(scen, label, "human", "http")
+        api = http_key(k, r, r.choice(http_styles))
+        o = Human(r, world, api)
+        new_uas = [gen._bump_browser(u) if u.startswith("Mozilla/") else bump_version(r, u)
+                   for u in o.uas]
+        o.ua_switch = (clock.day(r.randint(8, clock.days - 4)), new_uas)
+        k.notes = "%s -> %s" % (" + ".join(o.uas), " + ".join(new_uas))
+        o.run(k, r, clock, T0, T1)
+        return
     if scen == "sdk_upgrade":
         k = new(scen, label, "service", "http")
         api = http_key(k, r, r.choice(http_styles))
         o = Service(r, world, api)
         ua = o.uas[0]
-        nxt = ua
-        for i, ch in enumerate(ua):
-            if ch.isdigit():
-                j = i
-                while j < len(ua) and ua[j].isdigit():
-                    j += 1
-                nxt = ua[:i] + str(int(ua[i:j]) + r.randint(1, 2)) + ua[j:]
-                break
+        nxt = bump_version(r, ua)
         o.ua_switch = (clock.day(r.randint(8, clock.days - 4)), nxt)
         k.notes = "%s -> %s" % (ua, nxt)
         o.run(k, r, clock, T0, T1)
@@ -1003,7 +1025,7 @@ def make_scenario(scen, label, r, world, clock, new):
         # Functions are deployed for a few days each (a release, an event campaign), so their
         # short-lived keys don't outnumber all others.
         a0 = clock.day(r.randint(MISUSE_DAY - 4, clock.days - 4)) + r.randint(0, D_MS - 1)
-        sessions = list(fn.sessions(r, clock, a0, min(T1, a0 + r.randint(2, 3) * D_MS)))
+        sessions = list(fn.sessions(r, clock, a0, min(T1, a0 + r.randint(18, 36) * H_MS)))
         victim = r.randrange(len(sessions) // 2, len(sessions)) if scen == "ct_role_exfil" \
             else -1
         for i, (a, b) in enumerate(sessions):
@@ -1183,6 +1205,7 @@ def write(cfg, keys, clock, outdir, quiet=False):
         d["keys"] += 1
         d["events"] += counts.get(k.idx, 0)
     stats = {"seed": cfg.seed, "keys": len(keys), "days": cfg.days, "start": cfg.start,
+             "addresses": address_stats(keys, cfg.city_db),
              "events": total, "bytes_uncompressed": nbytes, "scenarios": per,
              "city_db": cfg.city, "asn_csv": cfg.asn_csv,
              "seconds": round(time.time() - t_begin, 2)}
@@ -1192,16 +1215,237 @@ def write(cfg, keys, clock, outdir, quiet=False):
     return stats
 
 
+def address_stats(keys, city_db):
+    """How precisely the City database places the distinct addresses of the corpus."""
+    ips = {e[1] for k in keys for e in k.events if isinstance(e[1], int)}
+    n = {"distinct": len(ips), "city": 0, "country_only": 0, "unknown": 0,
+         "radius_over_100km": 0, "countries": 0}
+    ccs = set()
+    for ip in ips:
+        loc, _, _ = city_db.lookup(ip)
+        if loc is None:
+            n["unknown"] += 1
+            continue
+        ccs.add(loc.cc)
+        n["city" if loc.city else "country_only"] += 1
+        if loc.radius is not None and loc.radius > 100:
+            n["radius_over_100km"] += 1
+    n["countries"] = len(ccs)
+    return n
+
+
 class Config:
-    def __init__(self, seed, keys, days, start, city, asn_csv):
+    def __init__(self, seed, keys, days, start, city, asn_csv, city_db=None):
         self.seed, self.keys, self.days, self.start = seed, keys, days, start
-        self.city, self.asn_csv = city, asn_csv
+        self.city, self.asn_csv, self.city_db = city, asn_csv, city_db
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-check
+# ---------------------------------------------------------------------------------------------
+
+
+def generate(city_path, asn_csv, keys, seed, days, out, start="2026-10-05"):
+    city = rw.open_city(city_path)
+    world = rw.World(random.Random("world/%d" % seed), city, asn_csv)
+    cfg = Config(seed, keys, days, start, city_path, asn_csv, city)
+    ks, clock = build(cfg, world)
+    stats = write(cfg, ks, clock, out, True)
+    return world, ks, clock, stats
+
+
+def tree_digest(d):
+    h = hashlib.sha256()
+    for root, dirs, files in os.walk(d):
+        dirs.sort()
+        for n in sorted(files):
+            if n == "manifest.json":
+                continue
+            p = os.path.join(root, n)
+            h.update(os.path.relpath(p, d).encode() + b"\0")
+            with open(p, "rb") as f:
+                h.update(f.read())
+    return h.hexdigest()
+
+
+def self_check(city_path, asn_csv, keytrail=None, nkeys=140):
+    import shutil
+    import subprocess
+    import tempfile
+    fails = []
+
+    def check(cond, what):
+        if not cond:
+            fails.append(what)
+
+    tmp = tempfile.mkdtemp(prefix="kt-realgen-")
+    try:
+        a, b, c = (os.path.join(tmp, x) for x in "abc")
+        world, keys, clock, stats = generate(city_path, asn_csv, nkeys, 7, 21, a)
+        generate(city_path, asn_csv, nkeys, 7, 21, b)
+        generate(city_path, asn_csv, nkeys, 8, 21, c)
+        check(tree_digest(a) == tree_digest(b), "the same seed gives the same files")
+        check(tree_digest(a) != tree_digest(c), "another seed gives other files")
+        check({k.scenario for k in keys} >= {n for n, _, _, _ in SCENARIOS},
+              "every scenario has keys")
+
+        # Files: valid JSON, sorted, each in its own day or hour.
+        n_http = n_ct = 0
+        for name in sorted(os.listdir(os.path.join(a, "corpus"))):
+            prev = ""
+            with gzip.open(os.path.join(a, "corpus", name), "rt") as f:
+                for ln in f:
+                    e = json.loads(ln)
+                    check(e["time"].startswith(name[:10]), "%s holds only its day" % name)
+                    check(e["time"] >= prev, "%s is sorted" % name)
+                    prev = e["time"]
+                    n_http += 1
+        for root, _, files in os.walk(os.path.join(a, "cloudtrail")):
+            for name in files:
+                with gzip.open(os.path.join(root, name), "rt") as f:
+                    recs = json.load(f)["Records"]
+                hour = name.split("_")[3][:11]
+                for r in recs:
+                    t = r["eventTime"].replace("-", "").replace(":", "")
+                    check(t[:11] == hour, "%s holds only its hour" % name)
+                    check(r["userIdentity"].get("accessKeyId") or
+                          r["userIdentity"].get("type") == "AWSService",
+                          "CloudTrail records name their key")
+                n_ct += len(recs)
+        check(n_http + n_ct == stats["events"], "every event written once")
+
+        # Labels: no tokens, one line per key with events, misuse with a start.
+        with open(os.path.join(a, "labels.tsv")) as f:
+            lab_text = f.read()
+        with open(os.path.join(a, "manifest.json")) as f:
+            man_text = f.read()
+        rows = [ln.split("\t") for ln in lab_text.splitlines()[1:]]
+        check(len({r[0] for r in rows}) == len(rows), "key ids unique")
+        for k in keys:
+            if k.token:
+                check(k.token not in lab_text and k.token not in man_text,
+                      "no token in labels or manifest")
+        labelled = {r[0]: r for r in rows}
+        for k in keys:
+            if k.events or k.label_only:
+                check(k.kid in labelled, "key %s (%s) labelled" % (k.kid, k.scenario))
+
+        # Every address belongs to the operator the generator meant, in the ASN rows.
+        asn_rows = []
+        for asn, rs in world.asn.rows.items():
+            asn_rows += [(lo, hi, asn) for lo, hi in rs]
+        asn_rows.sort()
+        starts = [r[0] for r in asn_rows]
+
+        def asn_of(ip):
+            i = bisect.bisect_right(starts, ip) - 1
+            return asn_rows[i][2] if i >= 0 and asn_rows[i][1] >= ip else None
+
+        for k in keys:
+            for e in k.events[:200]:
+                if isinstance(e[1], int):
+                    check(asn_of(e[1]) is not None, "address in a real ASN row")
+
+        # Misuse: the start is the first malicious event; owners had two weeks first.
+        no_history = {"ct_attacker_only", "ct_minted", "ct_role_exfil"}
+        for k in keys:
+            mal = [e[0] for e in k.events if e[-2 if k.fmt == "ct" else -1] is True]
+            if k.label == "benign":
+                check(not mal, "benign key %s has no malicious event" % k.kid)
+                continue
+            if k.label_only:
+                continue
+            check(mal and min(mal) >= k.misuse_start and
+                  (k.scenario == "ct_chain" and k.base == "minted" or min(mal) == k.misuse_start),
+                  "%s: misuse_start is the first malicious event" % k.scenario)
+            own = [e[0] for e in k.events if e[-2 if k.fmt == "ct" else -1] is not True]
+            if k.scenario not in no_history and k.base != "minted":
+                check(own and k.misuse_start - min(own) >= (MISUSE_DAY - 1) * D_MS,
+                      "%s: two weeks of owner use before misuse" % k.scenario)
+
+        def ips(k, mal):
+            i = -2 if k.fmt == "ct" else -1
+            return [e[1] for e in k.events if (e[i] is True) == mal and isinstance(e[1], int)]
+
+        def asns(ipl):
+            return {asn_of(ip) for ip in ipl}
+
+        same = [k for k in keys if k.scenario == "cloud_same_provider"]
+        check(all(asns(ips(k, True)) <= asns(ips(k, False)) for k in same),
+              "cloud_same_provider thieves use the owner's operator")
+        isp = [k for k in keys if k.scenario == "exfil_same_isp"]
+        check(sum(1 for k in isp if asns(ips(k, True)) & asns(ips(k, False))) * 2 >= len(isp),
+              "most exfil_same_isp thieves share the owner's operator")
+        for k in keys:
+            if k.scenario == "ci_fleet":
+                places = {world.city.lookup(ip)[0].name() for ip in set(ips(k, False))}
+                check(len(places) >= 3, "CI runners in several places (%d)" % len(places))
+            if k.scenario == "public":
+                ccs = {world.city.lookup(ip)[0].cc for ip in set(ips(k, False))}
+                check(len(ccs) >= 4, "a publishable key used in >= 4 countries")
+        # Travel at airliner speed: the flight takes distance / 750 km/h plus 3 h.
+        for k in keys:
+            if k.scenario == "travel" and "km)" in k.notes:
+                km = float(k.notes.rsplit("(", 1)[1].split()[0])
+                check(km >= 500, "a trip goes abroad, >= 500 km")
+        # Rotation: the old key falls silent, the successor takes over.
+        rot = {}
+        for k in keys:
+            if k.scenario == "rotation" and k.events:
+                rot[k.kid] = k
+        for k in rot.values():
+            if k.notes.startswith("successor of "):
+                old = rot.get(k.notes.split()[-1])
+                if old is not None:
+                    check(max(e[0] for e in old.events) < max(e[0] for e in k.events),
+                          "rotation: the old key stops first")
+                    check(min(e[0] for e in k.events) - min(e[0] for e in old.events) >=
+                          (MISUSE_DAY - 1) * D_MS, "rotation: the successor starts late")
+        # Region moves: the old addresses fall silent.
+        for k in keys:
+            if k.scenario == "region_move":
+                evs = sorted(k.events)
+                tail_ips = {e[1] for e in evs[-20:]}
+                head_ips = {e[1] for e in evs[:20]}
+                check(not (tail_ips & head_ips), "region_move: the old place falls silent")
+        # Chaining: the minted key appears in its creator's CreateAccessKey response.
+        created = {}
+        for k in keys:
+            if k.fmt == "ct":
+                for e in k.events:
+                    if e[4] == "CreateAccessKey" and e[7]:
+                        created[e[7]["accessKey"]["accessKeyId"]] = e[0]
+        for k in keys:
+            if k.base == "minted":
+                check(k.akid in created and created[k.akid] <= k.misuse_start,
+                      "a minted key is created by its thief before use")
+        # Key ids agree with the binary.
+        if keytrail:
+            sample = [k for k in keys if k.token][:6] + [k for k in keys if k.akid][:4]
+            for k in sample:
+                val = k.token or k.akid
+                outp = subprocess.run([keytrail, "fingerprint", "-"], input=val.encode(),
+                                      capture_output=True).stdout.decode()
+                check(outp.split()[:1] == [k.kid], "key id of %s matches the binary" % k.family)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for what in sorted(set(fails)):
+        print("FAIL: %s" % what)
+    print("realgen self-check: %d failed (%d keys, %d events)" % (
+        len(set(fails)), len(keys), stats["events"]))
+    return len(set(fails))
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--city", required=True, help="City database: .mmdb or ip-location-db CSV")
-    ap.add_argument("--asn-csv", required=True, help="ASN rows, ip-location-db CSV layout")
+    extract = os.path.join(HERE, "..", "..", "samples", "geo", ".dbip-lite")
+    ap.add_argument("--city", default=os.path.join(extract, "dbip-city-ipv4.csv"),
+                    help="City database: .mmdb or ip-location-db CSV (default: the extract)")
+    ap.add_argument("--asn-csv", default=os.path.join(extract, "asn-ipv4.csv"),
+                    help="ASN rows, ip-location-db CSV layout (default: the extract)")
+    ap.add_argument("--self-check", action="store_true",
+                    help="generate small corpora and check the generator's promises")
+    ap.add_argument("--keytrail", metavar="BIN", help="with --self-check: compare key ids")
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--keys", type=int, default=400)
     ap.add_argument("--seed", type=int, default=1)
@@ -1214,6 +1458,8 @@ def main(argv=None):
     if args.days < MISUSE_DAY + 5:
         ap.error("--days must be at least %d" % (MISUSE_DAY + 5))
     t0 = time.time()
+    if args.self_check:
+        return 1 if self_check(args.city, args.asn_csv, args.keytrail) else 0
     city = rw.open_city(args.city)
     if args.write_extract:
         world = rw.World(random.Random("world/0"), city, args.asn_csv, samples=40)
@@ -1223,7 +1469,7 @@ def main(argv=None):
     if not args.out:
         ap.error("--out is required")
     world = rw.World(random.Random("world/%d" % args.seed), city, args.asn_csv)
-    cfg = Config(args.seed, args.keys, args.days, args.start, args.city, args.asn_csv)
+    cfg = Config(args.seed, args.keys, args.days, args.start, args.city, args.asn_csv, city)
     keys, clock = build(cfg, world)
     os.makedirs(args.out, exist_ok=True)
     stats = write(cfg, keys, clock, args.out, args.quiet)
@@ -1231,6 +1477,11 @@ def main(argv=None):
         print("%d keys, %d events, %.1f MB in %.1f s -> %s" % (
             stats["keys"], stats["events"], stats["bytes_uncompressed"] / 1e6,
             time.time() - t0, args.out))
+        a = stats["addresses"]
+        print("%d distinct addresses in %d countries: %d located to a city, %d to a country "
+              "only, %d with an accuracy radius over 100 km" % (
+                  a["distinct"], a["countries"], a["city"], a["country_only"],
+                  a["radius_over_100km"]))
         for name, d in sorted(stats["scenarios"].items(), key=lambda p: (p[1]["label"], p[0])):
             print("  %-20s %-7s %4d keys %8d events" % (name, d["label"], d["keys"], d["events"]))
     return 0

