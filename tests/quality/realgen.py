@@ -142,7 +142,8 @@ def role_ident(role, roleid, session, akid, created_ms):
                 "type": "Role", "principalId": roleid,
                 "arn": "arn:aws:iam::%d:role/%s" % (ACCOUNT, role), "accountId": str(ACCOUNT),
                 "userName": role}, "webIdFederationData": {},
-                "attributes": {"creationDate": iso(created_ms, False), "mfaAuthenticated": "false"}}}
+                "attributes": {"creationDate": iso(created_ms, False),
+                               "mfaAuthenticated": "false"}}}
 
 
 def ct_key(k, rng, user, prefix="AKIA"):
@@ -725,12 +726,22 @@ class AwsOwner:
                         self.emit(k, rng, ts, runner.ip, self.ua(ts), self.ops)
 
 
+# Compute services whose roles AWS assumes for the workload, with the agent the workload's
+# SDK sends (EC2 instance profiles send a plain SDK agent: nothing in it says "EC2").
+COMPUTE = [("lambda.amazonaws.com", LAMBDA_UA, 5),
+           ("ecs-tasks.amazonaws.com", LAMBDA_UA.replace("AWS_Lambda_python3.12",
+                                                         "AWS_ECS_FARGATE"), 3),
+           ("ec2.amazonaws.com", AWS_SDK_UAS[0], 2)]
+
+
 class LambdaFn:
-    """A Lambda function: its role's credentials come from AssumeRole by lambda.amazonaws.com
-    and are used from the function's region with the runtime's agent; new ones every 6-12 h."""
+    """A Lambda function, ECS task or EC2 instance: its role's credentials come from AssumeRole
+    by the compute service and are used from the workload's region with its agent; new ones
+    every 6-12 h."""
 
     def __init__(self, rng, world):
         self.world = world
+        self.service, self.ua = gen.weighted(rng, [((s, u), w) for s, u, w in COMPUTE])
         self.place = world.pick(rng, world.have(rw.AWS))
         self.role = "%s-fn-role" % rng.choice(gen.WORDS)
         self.roleid = "AROA" + "".join(rng.choice(B32) for _ in range(17))
@@ -745,10 +756,11 @@ class LambdaFn:
 
 
 def assume_by_lambda(k, rng, fn, t, akid):
-    """The AssumeRole record that issues a Lambda's credentials (logged as the service)."""
-    sess = gen.rand_alnum(rng, 16)
+    """The AssumeRole record that issues a workload's credentials (logged as the service)."""
+    sess = gen.rand_alnum(rng, 16) if fn.service != "ec2.amazonaws.com" else \
+        "i-%017x" % rng.getrandbits(68)
     k.ident = role_ident(fn.role, fn.roleid, sess, akid, t)
-    k.ct(t, "lambda.amazonaws.com", "lambda.amazonaws.com", STS, "AssumeRole",
+    k.ct(t, fn.service, fn.service, STS, "AssumeRole",
          req={"roleArn": "arn:aws:iam::%d:role/%s" % (ACCOUNT, fn.role),
               "roleSessionName": sess},
          resp={"credentials": {"accessKeyId": akid, "sessionToken": "<redacted>",
@@ -756,15 +768,17 @@ def assume_by_lambda(k, rng, fn, t, akid):
                "assumedRoleUser": {"assumedRoleId": "%s:%s" % (fn.roleid, sess),
                                    "arn": "arn:aws:sts::%d:assumed-role/%s/%s" % (
                                        ACCOUNT, fn.role, sess)}},
-         ident={"type": "AWSService", "invokedBy": "lambda.amazonaws.com"})
+         ident={"type": "AWSService", "invokedBy": fn.service})
 
 
-def ct_attack(kind, k, rng, world, owner_place, t0, chain_key=None):
+def ct_attack(kind, k, rng, world, owner_place, t0, chain_key=None, owner_ua=None):
     """A thief's CloudTrail: recon, escalation, persistence, evasion, data access. Returns
     (notes, last time)."""
     how = rng.choice(["vps", "foreign", "same_country", "same_provider"])
     p = thief_place(rng, world, owner_place, how)
     ua_t = rng.choice(ATTACK_AWS_UAS)
+    if owner_ua is not None and rng.random() < 0.25:
+        ua_t = owner_ua      # a script on a rented machine with the same SDK as the owner
     t = t0
 
     def call(src, name, err=None, req=None, resp=None, gap=(0.5, 20)):
@@ -779,7 +793,7 @@ def ct_attack(kind, k, rng, world, owner_place, t0, chain_key=None):
         for src, name in rng.sample(RECON_OPS, rng.randint(4, 10)):
             call(src, name, ct_denied(name) if rng.random() < 0.5 else None)
     if kind in ("privesc", "chain", "attacker_only"):
-        user = IAM_USERS and k.ident.get("userName") or "svc"
+        user = (k.ident or {}).get("userName") or "svc"
         choice = rng.random()
         if choice < 0.5:
             call(IAM, "PutUserPolicy", req={"userName": user, "policyName": "backup",
@@ -804,7 +818,8 @@ def ct_attack(kind, k, rng, world, owner_place, t0, chain_key=None):
                                  "createDate": iso(t, False)}})
     if kind == "evasion":
         for src, name, req in rng.sample([
-                (CT, "StopLogging", {"name": "org-trail"}), (CT, "DeleteTrail", {"name": "org-trail"}),
+                (CT, "StopLogging", {"name": "org-trail"}),
+                (CT, "DeleteTrail", {"name": "org-trail"}),
                 (CT, "PutEventSelectors", {"trailName": "org-trail", "eventSelectors": [
                     {"readWriteType": "All", "includeManagementEvents": False}]}),
                 (GD, "DeleteDetector", {"detectorId": "%032x" % rng.getrandbits(128)}),
@@ -1041,13 +1056,14 @@ def make_scenario(scen, label, r, world, clock, new):
             t = a + r.randint(1, 30) * S_MS
             while t < b:
                 src, name = pick_op(r, LAMBDA_OPS)
-                k.ct(t, ip.ip, LAMBDA_UA, src, name)
+                k.ct(t, ip.ip, fn.ua, src, name)
                 t += int(r.expovariate(fn.rate / float(H_MS))) + 1
             if i == victim:
                 # The credentials leave the function (SSRF, a leaked environment) and are used
                 # from elsewhere within their 12 h lifetime.
                 t0 = r.randint(a + 10 * MIN_MS, min(b, a + 11 * H_MS))
-                notes, _, _, _ = ct_attack("role_exfil", k, r, world, fn.place, t0)
+                notes, _, _, _ = ct_attack("role_exfil", k, r, world, fn.place, t0,
+                                             owner_ua=fn.ua)
                 k.notes = notes
         return
     if scen in ("ct_recon", "ct_privesc", "ct_evasion"):
@@ -1056,7 +1072,8 @@ def make_scenario(scen, label, r, world, clock, new):
         o = AwsOwner(r, world, r.choice(["service", "service", "human", "ci"]))
         k.base = o.kind
         o.run(k, r, clock, T0, T1)
-        k.notes, _, _, _ = ct_attack(scen[3:], k, r, world, o.place, misuse_start(r, clock))
+        k.notes, _, _, _ = ct_attack(scen[3:], k, r, world, o.place, misuse_start(r, clock),
+                                        owner_ua=o.uas[0])
         return
     if scen == "ct_attacker_only":
         k = new(scen, label, "none", "ct")
@@ -1075,6 +1092,7 @@ def make_scenario(scen, label, r, world, clock, new):
         child.family = "aws"
         child.ident = dict(k.ident, accessKeyId=child.akid)
         notes, t, p, ua = ct_attack("chain", k, r, world, o.place, misuse_start(r, clock),
+                                    owner_ua=o.uas[0],
                                     chain_key=child)
         k.notes = notes + " minted " + child.kid
         t += r.randint(1, 90) * MIN_MS
