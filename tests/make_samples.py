@@ -2150,6 +2150,7 @@ key has about three weeks of baseline before the last day.
 | `cloudtrail/` | `AWSLogs/111122223333/CloudTrail/us-east-1/YYYY/MM/DD/111122223333_CloudTrail_us-east-1_YYYYMMDDTHHMMZ_<16>.json.gz`, one-line `{"Records":[...]}` files, one with zero records (2026-10-14). IAM users `backup-agent` (24/7 from Frankfurt, S3 data events), `ci-deployer` (weekday deploys from Ashburn, AssumeRole into `deploy-role` giving ASIA keys and logged session tokens), `j.silva` (São Paulo laptop, an occasional `Client.UnauthorizedOperation`), `legacy-reports` (retired reporting job: its key appears only in the attack below); EC2 instance-profile and CloudTrail service events (`sourceIPAddress` a service name), `AWS Internal` calls. All key ids decode to account 111122223333. |
 | `github/` | Audit log of the `acme` enterprise: `export-acme-1760486400.json` (an export: one pretty-printed JSON array, 2026-10-12..14) and `stream/YYYY/MM/DD/<uuid>.json.log.gz` (streaming, JSON lines, 2026-10-15..11-04). Token events carry `hashed_token` = base64(SHA-256(token)), `programmatic_access_type`, `token_id`, `token_scopes`; `api.request` events mirror the API calls in the nginx log, `git.fetch`/`git.push` the git traffic. |
 | `geo/networks.csv` | The geolocation source for tests and the demo: one row per network (CIDR) with country, city, coordinates, ASN and AS organisation, covering every address used here. |
+| `geo/.dbip-lite/` | Not generated here and not a log: a small real extract (DB-IP lite City, CC BY 4.0, and ip-location-db ASN rows from RouteViews, NRO and DB-IP, CC BY 4.0) for the real-geography quality corpus (`tests/quality/run-real.sh`); attribution in its `README.md`. Hidden, so `keytrail scan samples/` skips it. |
 
 ## Normal traffic
 
@@ -2227,7 +2228,9 @@ def read_sample(path):
 
 def sample_files(out):
     for root, dirs, files in os.walk(out):
-        dirs.sort()
+        # hidden folders (the real geography extract geo/.dbip-lite) are not log samples, and
+        # `keytrail scan` skips them too
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name != "README.md" and root != os.path.join(out, "geo"):
                 yield os.path.join(root, name)
@@ -2275,8 +2278,11 @@ def main():
     out = os.path.normpath(args.out)
     if args.check:
         return check(out, args.tokens)
-    for sub in ("nginx", "apache", "kong", "traefik", "envoy", "cloudtrail", "github", "geo"):
+    for sub in ("nginx", "apache", "kong", "traefik", "envoy", "cloudtrail", "github"):
         shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
+    # geo/ also holds the real extract geo/.dbip-lite, which is not generated here
+    if os.path.exists(os.path.join(out, "geo", "networks.csv")):
+        os.unlink(os.path.join(out, "geo", "networks.csv"))
 
     keys = Keys()
     produced = {}

@@ -100,7 +100,8 @@ def read_labels(path):
     return out
 
 
-def read_report(path, warnings):
+def read_report(path, warnings, detectors=None):
+    """key -> verdict; with detectors (a dict), also key -> set of detectors of its findings."""
     try:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
@@ -123,6 +124,12 @@ def read_report(path, warnings):
             warnings.append("report: key %s listed twice, first entry kept" % k["key"])
             continue
         verdicts[k["key"]] = v
+        if detectors is not None:
+            found = k.get("findings")
+            detectors[k["key"]] = sorted({f["detector"] for f in found
+                                          if isinstance(f, dict) and
+                                          isinstance(f.get("detector"), str)}) \
+                if isinstance(found, list) else []
     return verdicts
 
 
@@ -187,14 +194,19 @@ def first_at_or_after(times, start):
     return None
 
 
-def score(labels, verdicts, alerts, targets):
-    """All numbers of a run as one dict (latencies in seconds, None for missed / no data)."""
+def score(labels, verdicts, alerts, targets, detectors=None):
+    """All numbers of a run as one dict (latencies in seconds, None for missed / no data).
+    With detectors (key -> detector names of its findings), each scenario also counts which
+    detectors fired: on the keys that got rotate, on those that got investigate, and, for
+    misuse, on the keys that were not rotated (an empty list counts as "none")."""
+    detectors = detectors or {}
     scen = {}
     lat_all = []
     for kid, lab in labels.items():
         s = scen.setdefault(lab["scenario"], {
             "label": lab["label"], "keys": 0, "rotate": 0, "investigate": 0, "ok": 0,
-            "absent": 0, "other": 0, "high_alerted": 0, "_lat": []})
+            "absent": 0, "other": 0, "high_alerted": 0, "_lat": [],
+            "detectors_rotate": {}, "detectors_investigate": {}, "detectors_not_rotated": {}})
         if s["label"] != lab["label"]:
             raise InputError("scenario %s has both benign and misuse keys" % lab["scenario"])
         s["keys"] += 1
@@ -205,6 +217,15 @@ def score(labels, verdicts, alerts, targets):
             s[v] += 1
         else:
             s["other"] += 1
+        dets = detectors.get(kid, [])
+        buckets = []
+        if v in ("rotate", "investigate"):
+            buckets.append("detectors_" + v)
+        if lab["label"] == "misuse" and v != "rotate":
+            buckets.append("detectors_not_rotated")
+        for b in buckets:
+            for d in dets or ["none"]:
+                s[b][d] = s[b].get(d, 0) + 1
         times = alerts.get(kid, [])
         if lab["label"] == "misuse":
             t = first_at_or_after(times, lab["start"])
@@ -280,7 +301,7 @@ def fmt_min(sec, none="inf"):
 
 def print_text(res, warnings, out):
     w = out.write
-    w("%-16s %-7s %5s %6s %6s %5s %6s %8s %9s %9s %6s\n" % (
+    w("%-20s %-7s %5s %6s %6s %5s %6s %8s %9s %9s %6s\n" % (
         "scenario", "label", "keys", "rotate", "invest", "ok", "absent", "rot.rate",
         "med.min", "p90.min", "missed"))
     order = sorted(res["scenarios"].items(), key=lambda p: (p[1]["label"], p[0]))
@@ -290,9 +311,22 @@ def print_text(res, warnings, out):
                                     s["missed"])
         else:
             tail = "%9s %9s %6s" % ("", "", "")
-        w("%-16s %-7s %5d %6d %6d %5d %6d %7.1f%% %s\n" % (
+        w("%-20s %-7s %5d %6d %6d %5d %6d %7.1f%% %s\n" % (
             name, s["label"], s["keys"], s["rotate"], s["investigate"], s["ok"], s["absent"],
             100.0 * s["rotate_share"], tail))
+    w("\ndetectors (number of keys whose findings include it)\n")
+    for name, s in order:
+        parts = []
+        for b, what in (("detectors_rotate", "rotate"), ("detectors_investigate", "investigate"),
+                        ("detectors_not_rotated", "not rotated")):
+            if s["label"] == "benign" and b == "detectors_not_rotated":
+                continue
+            d = s.get(b) or {}
+            if d:
+                parts.append("%s: %s" % (what, ", ".join(
+                    "%s %d" % p for p in sorted(d.items(), key=lambda p: (-p[1], p[0])))))
+        if parts:
+            w("  %-20s %s\n" % (name, "; ".join(parts)))
     t = res["totals"]
     w("\nmisuse keys %d: %d rotate, %d investigate, %d never alerted high at or after the start"
       "\n" % (t["misuse_keys"], t["misuse_rotate"], t["misuse_investigate"], t["missed"]))
@@ -325,9 +359,10 @@ def print_text(res, warnings, out):
 def run(labels_path, report_path, alerts_path, targets, as_json, out, json_out=None):
     warnings = []
     labels = read_labels(labels_path)
-    verdicts = read_report(report_path, warnings)
+    detectors = {}
+    verdicts = read_report(report_path, warnings, detectors)
     alerts = read_alerts(alerts_path, warnings)
-    res = score(labels, verdicts, alerts, targets)
+    res = score(labels, verdicts, alerts, targets, detectors)
     res["warnings"] = warnings
     if json_out:
         try:
@@ -383,7 +418,9 @@ def self_test():
               "b1\tgithub\thuman\tbenign\t\thuman\t\n"           # false rotate, high alert
               "b2\tgithub\thuman\tbenign\t\thuman\t\n"
               "b3\tstripe\ttravel\tbenign\t\thuman\t\n") % (T, T, T, T)
-    report = {"keys": [{"key": "k1", "verdict": "rotate"}, {"key": "k2", "verdict": "rotate"},
+    report = {"keys": [{"key": "k1", "verdict": "rotate", "findings": [
+                           {"detector": "spike"}, {"detector": "new_asn"}, {"detector": "spike"}]},
+                       {"key": "k2", "verdict": "rotate"},
                        {"key": "k3", "verdict": "investigate"},
                        {"key": "b1", "verdict": "rotate"}, {"key": "b2", "verdict": "ok"},
                        {"key": "b3", "verdict": "ok"}, {"key": "zz", "verdict": "ok"}]}
@@ -417,6 +454,13 @@ def self_test():
               "medium alerts do not count")
         check(s["human"]["rotate"] == 1 and s["human"]["high_alerted"] == 1,
               "benign false rotate and alert")
+        check(s["spike"]["detectors_rotate"] == {"spike": 1, "new_asn": 1, "none": 1},
+              "detectors of rotated keys, each key once")
+        check(s["recon"]["detectors_not_rotated"] == {"none": 2} and
+              s["recon"]["detectors_investigate"] == {"none": 1},
+              "misuse keys not rotated, without findings")
+        check("detectors (number of keys" in buf.getvalue() and "spike 1" in buf.getvalue(),
+              "detectors table printed")
         check(abs(t["recall"] - 0.5) < 1e-9, "recall 2 of 4")
         check(abs(t["false_rotate_rate"] - 1 / 3.0) < 1e-9, "false rotate 1 of 3")
         check(t["missed"] == 2 and t["latency_median_caught_s"] == 150.0,
