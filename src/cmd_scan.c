@@ -474,3 +474,15 @@ void kt_scan_print_verdicts(const struct kt_report *r)
 {
     print_verdicts(r);
 }
+
+bool kt_scan_state_open(struct kt_cli *cli, struct kt_engine *e, struct kt_ledger *lg,
+                        struct kt_state_lock **lock, struct kt_state_info *si, bool *found)
+{
+    return open_state(cli, e, lg, lock, si, found);
+}
+
+bool kt_scan_state_save(struct kt_cli *cli, const struct kt_scan_inputs *in, struct kt_engine *e,
+                        const struct kt_ledger *lg, struct kt_state_info *si)
+{
+    return save_state(cli, &in->in.cfg, e, lg, si);
+}

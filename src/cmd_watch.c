@@ -50,6 +50,11 @@ struct watch {
     int alerts_fd;
     uint64_t lines;
     uint64_t checkpoints;
+    /* --state: the state is locked for the whole run, loaded at start and saved at every
+     * checkpoint; the ledger is scan's, carried through unchanged. */
+    struct kt_ledger *ledger;
+    struct kt_state_lock *lock;
+    struct kt_state_info state_info;
 };
 
 static int64_t mono_ms(void)
@@ -122,8 +127,8 @@ static bool reopen_alerts(struct watch *w)
 
 /*
  * The checkpoint: every --checkpoint interval, on SIGTERM/SIGINT and at the end of the inputs.
- * Flushes the alerts, rewrites the reports, prints the summary line. The persistent state
- * (--state) is to be saved here too, so that a restart loses nothing since the last one.
+ * Flushes the alerts, rewrites the reports, saves the state (--state: a restart loses nothing
+ * judged before the last checkpoint) and prints the summary line.
  * Returns false when an output could not be written.
  */
 static bool checkpoint(struct watch *w, bool final, struct kt_report *report)
@@ -137,6 +142,9 @@ static bool checkpoint(struct watch *w, bool final, struct kt_report *report)
     }
     const struct kt_run_stats *st = kt_pipeline_stats(w->pl);
     ok &= kt_scan_write_reports(cli, report, st, w->in);
+    if (cli->state_path != NULL) {
+        ok &= kt_scan_state_save(cli, w->in, w->engine, w->ledger, &w->state_info);
+    }
     if (!cli->quiet) {
         fprintf(stderr,
                 "keytrail: watch %s: %" PRIu64 " lines, %" PRIu64 " events (%" PRIu64
@@ -222,7 +230,10 @@ int kt_cmd_watch(struct kt_cli *cli)
     const char *no_inotify = getenv("KEYTRAIL_NO_INOTIFY");
     struct kt_follow_opts fo = {
         .max_line = cli->max_record,
-        .from_end = cli->from_end,
+        /* A state that exists has judged the files' lines so far: read on from their end,
+         * never twice (lines written while watch was stopped are not read). */
+        .from_end = cli->from_end || (cli->state_path != NULL && !cli->state_reset &&
+                                      access(cli->state_path, F_OK) == 0),
         .no_inotify = no_inotify != NULL && strcmp(no_inotify, "1") == 0,
     };
     enum kt_rc rc = kt_follow_new(&follow, paths, n_paths, &fo, on_line, on_note, &w, &err);
@@ -262,6 +273,21 @@ int kt_cmd_watch(struct kt_cli *cli)
     if (kt_engine_new(&w.engine, &eo, &err) != KT_OK) {
         kt_cli_error("%s", err.msg);
         goto out;
+    }
+    if (cli->state_path != NULL) {
+        bool found = false;
+        if (kt_ledger_new(&w.ledger) != KT_OK) {
+            kt_cli_error("out of memory");
+            goto out;
+        }
+        if (!kt_scan_state_open(cli, w.engine, w.ledger, &w.lock, &w.state_info, &found)) {
+            code = KT_EXIT_USAGE;
+            goto out;
+        }
+        if (!cli->quiet) {
+            fprintf(stderr, "keytrail: state %s: %s\n", cli->state_path,
+                    found ? "loaded; following from the end of each file" : "new");
+        }
     }
     if (!cli->quiet) {
         fprintf(stderr, "keytrail: watching %zu input%s (%s), checkpoint every %" PRId64 " s\n",
@@ -339,5 +365,7 @@ out:
     kt_engine_free(w.engine);
     kt_pipeline_free(w.pl);
     kt_scan_inputs_free(w.in);
+    kt_ledger_free(w.ledger);
+    kt_state_unlock(w.lock);
     return code;
 }

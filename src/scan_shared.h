@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "runstats.h"
+#include "state.h"
 
 struct kt_scan_inputs;
 
@@ -32,5 +33,15 @@ bool kt_scan_write_reports(struct kt_cli *cli, struct kt_report *r, const struct
 
 /* The summary on stderr: keys seen, then each key to act on with its strongest findings. */
 void kt_scan_print_verdicts(const struct kt_report *r);
+
+/* --state: checks the path, takes the lock (--wait), loads it into e and lg unless
+ * --state-reset; false (message printed) on failure, a usage error. */
+bool kt_scan_state_open(struct kt_cli *cli, struct kt_engine *e, struct kt_ledger *lg,
+                        struct kt_state_lock **lock, struct kt_state_info *si, bool *found);
+
+/* Applies retention (--forget-after, config retention) and saves the state atomically; false
+ * (message printed) on failure. */
+bool kt_scan_state_save(struct kt_cli *cli, const struct kt_scan_inputs *in, struct kt_engine *e,
+                        const struct kt_ledger *lg, struct kt_state_info *si);
 
 #endif
