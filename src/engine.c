@@ -851,8 +851,8 @@ static bool handover_finding(const struct kt_finding *f)
 
 /*
  * Whether something else changed in what the key does or how around the scored-down finding
- * soft (within KT_CORROBORATE_MS of its first or last occurrence): a what- or how-finding of
- * weight 0.25 or more that is not itself scored down.
+ * soft (within KT_CORROBORATE_MS of its first occurrence): a what- or how-finding of weight 0.25
+ * or more that is not itself scored down.
  */
 static bool corroborated(const struct kt_engine *e, const struct kt_keystate *ks,
                          const struct kt_finding *soft)
@@ -864,9 +864,9 @@ static bool corroborated(const struct kt_engine *e, const struct kt_keystate *ks
             weight(e, f, false) < 0.25) {
             continue;
         }
-        int64_t last = KT_MAX(soft->last_ms, soft->time_ms);
+        /* Around its first occurrence: the hop, the night, the burst that was news. */
         if (f->last_ms >= soft->time_ms - KT_CORROBORATE_MS &&
-            f->time_ms <= last + KT_CORROBORATE_MS) {
+            f->time_ms <= soft->time_ms + KT_CORROBORATE_MS) {
             return true;
         }
     }
