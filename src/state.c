@@ -341,7 +341,9 @@ enum kt_rc kt_state_save(const char *path, const struct kt_engine *e, const stru
     }
     char tmp[PATH_MAX], dir[PATH_MAX];
     dir_of(path, dir, sizeof(dir));
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp)) {
+    /* One name: a temporary file left by a killed run is overwritten by the next save (the
+     * lock makes the saver the only one). */
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
         free(w.p);
         return kt_err_at(err, KT_EOPEN, path, 0, "path too long");
     }
