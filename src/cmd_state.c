@@ -66,6 +66,23 @@ static bool load_one(const char *path, struct loaded *l)
     return true;
 }
 
+/* Locks path (waiting for a scan that holds it) and loads it into l, which is always
+ * initialised for loaded_free. KT_EXIT_OK, else the exit status (the error printed). */
+static int open_locked(const char *path, struct loaded *l, struct kt_state_lock **lock)
+{
+    struct kt_err err;
+    kt_err_clear(&err);
+    if (!loaded_init(l)) {
+        kt_cli_error("out of memory");
+        return KT_EXIT_FATAL;
+    }
+    if (kt_state_lock(path, true, lock, &err) != KT_OK) {
+        kt_cli_error("%s: %s", err.where, err.msg);
+        return KT_EXIT_FATAL;
+    }
+    return load_one(path, l) ? KT_EXIT_OK : KT_EXIT_USAGE;
+}
+
 static const char *time_or_dash(int64_t ms, char out[KT_TIME_STRLEN])
 {
     if (ms == KT_TIME_NONE) {
@@ -178,20 +195,11 @@ static int cmd_show(struct kt_cli *cli)
     const char *path = cli->paths[1];
     struct loaded l;
     struct kt_state_lock *lock = NULL;
-    struct kt_err err;
-    int code = KT_EXIT_FATAL;
-    if (!loaded_init(&l)) {
-        kt_cli_error("out of memory");
+    int code = open_locked(path, &l, &lock);
+    if (code != KT_EXIT_OK) {
         goto out;
     }
-    if (kt_state_lock(path, true, &lock, &err) != KT_OK) {
-        kt_cli_error("%s: %s", err.where, err.msg);
-        goto out;
-    }
-    if (!load_one(path, &l)) {
-        code = KT_EXIT_USAGE;
-        goto out;
-    }
+    code = KT_EXIT_FATAL;
     if (cli->json) {
         show_json(path, &l);
     } else {
@@ -320,20 +328,11 @@ static int cmd_forget(struct kt_cli *cli)
     }
     struct loaded l;
     struct kt_state_lock *lock = NULL;
-    struct kt_err err;
-    int code = KT_EXIT_FATAL;
-    if (!loaded_init(&l)) {
-        kt_cli_error("out of memory");
+    int code = open_locked(path, &l, &lock);
+    if (code != KT_EXIT_OK) {
         goto out;
     }
-    if (kt_state_lock(path, true, &lock, &err) != KT_OK) {
-        kt_cli_error("%s: %s", err.where, err.msg);
-        goto out;
-    }
-    if (!load_one(path, &l)) {
-        code = KT_EXIT_USAGE;
-        goto out;
-    }
+    code = KT_EXIT_FATAL;
     size_t dropped = 0;
     for (size_t i = 2; i < cli->n_paths; i++) {
         struct kt_keyid id;

@@ -295,6 +295,24 @@ static void remove_finding(struct kt_engine *e, size_t idx)
     e->n_findings--;
 }
 
+/* Removes every finding of ks from the engine's table, highest index first: a finding moved
+ * into a hole then never belongs to this key. */
+static void drop_findings(struct kt_engine *e, struct kt_keystate *ks)
+{
+    uint32_t *f = ks->findings;
+    for (size_t i = 1; i < ks->n_findings; i++) {
+        uint32_t x = f[i];
+        size_t j = i;
+        for (; j > 0 && f[j - 1] < x; j--) {
+            f[j] = f[j - 1];
+        }
+        f[j] = x;
+    }
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        remove_finding(e, f[i]);
+    }
+}
+
 /* Evicts the least recently used key of the lowest tier; returns its (now free) slot. */
 static uint32_t evict(struct kt_engine *e)
 {
@@ -311,19 +329,7 @@ static uint32_t evict(struct kt_engine *e)
         e->evicted.rotate += v == KT_VERDICT_ROTATE;
         e->evicted.investigate += v == KT_VERDICT_INVESTIGATE;
         e->evicted.findings += ks->n_findings;
-        /* Highest index first: a finding moved into a hole then never belongs to this key. */
-        uint32_t *f = ks->findings;
-        for (size_t i = 1; i < ks->n_findings; i++) {
-            uint32_t x = f[i];
-            size_t j = i;
-            for (; j > 0 && f[j - 1] < x; j--) {
-                f[j] = f[j - 1];
-            }
-            f[j] = x;
-        }
-        for (size_t i = 0; i < ks->n_findings; i++) {
-            remove_finding(e, f[i]);
-        }
+        drop_findings(e, ks);
     }
     kt_keytab_del(&e->index, &ks->key, NULL);
     free(ks->det_state);
@@ -1579,18 +1585,7 @@ static void drop_slot(struct kt_engine *e, uint32_t slot)
 {
     struct kt_keystate *ks = key_at(e, slot);
     lru_unlink(e, slot);
-    uint32_t *f = ks->findings;
-    for (size_t i = 1; i < ks->n_findings; i++) { /* highest index first, as in evict */
-        uint32_t x = f[i];
-        size_t j = i;
-        for (; j > 0 && f[j - 1] < x; j--) {
-            f[j] = f[j - 1];
-        }
-        f[j] = x;
-    }
-    for (size_t i = 0; i < ks->n_findings; i++) {
-        remove_finding(e, f[i]);
-    }
+    drop_findings(e, ks);
     kt_keytab_del(&e->index, &ks->key, NULL);
     free(ks->det_state);
     uint32_t last = (uint32_t)e->n_keys - 1;
