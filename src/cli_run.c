@@ -84,15 +84,15 @@ static void on_progress(void *ctx, const struct kt_run_stats *st, const char *fi
     while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80) {
         cut--;
     }
-    fprintf(stderr, "\r\033[Kkeytrail: %" PRIu64 " files, %sB, %s records, %.0fs  %s%s",
-            st->files, bytes, recs, secs, cut > 0 ? "…" : "", name + cut);
+    fprintf(stderr, "\r\033[Kkeytrail: %" PRIu64 " files, %sB, %s records, %.0fs  %s%s", st->files,
+            bytes, recs, secs, cut > 0 ? "…" : "", name + cut);
     kt_out_flush(STDERR_FILENO, NULL);
     ui.progress_shown = true;
 }
 
 struct kt_pipeline *kt_cli_pipeline(struct kt_cli *cli, int *exit_code)
 {
-    struct kt_pipeline_opts opts = { 0 };
+    struct kt_pipeline_opts opts = {0};
     if (cli->format_name != NULL) {
         opts.format = kt_format_find(cli->format_name);
     }
@@ -195,14 +195,15 @@ int kt_cli_finish(struct kt_cli *cli, struct kt_pipeline *pl, enum kt_rc run_rc,
         return KT_EXIT_FATAL;
     }
     int code = kt_run_stats_damaged(st) ? KT_EXIT_DAMAGED : KT_EXIT_OK;
-    bool seen_before = kt_pipeline_ledger_skipped(pl) > 0 || kt_pipeline_ledger_resumed_bytes(pl) > 0;
+    bool seen_before =
+        kt_pipeline_ledger_skipped(pl) > 0 || kt_pipeline_ledger_resumed_bytes(pl) > 0;
     if (st->events == 0 && !seen_before) {
         /* A wrong directory, a tarball, a file of malformed records: a scheduler must not
          * mistake it for a quiet night. Inputs the state says were read already (a cron run
          * with nothing new) are a quiet night. */
         if (!cli->quiet) {
             kt_cli_error("nothing usable was read: %s",
-                         st->files == 0 ? "no input file (an empty directory?)"
+                         st->files == 0    ? "no input file (an empty directory?)"
                          : st->records > 0 ? "every record was malformed"
                                            : "no file of a known format");
         }

@@ -45,7 +45,7 @@ static bool loaded_init(struct loaded *l)
         return false;
     }
     l->cfg_ready = true;
-    struct kt_engine_opts eo = { .cfg = &l->cfg };
+    struct kt_engine_opts eo = {.cfg = &l->cfg};
     return kt_engine_new(&l->engine, &eo, &err) == KT_OK && kt_ledger_new(&l->ledger) == KT_OK;
 }
 
@@ -142,8 +142,7 @@ static void show_text(const char *path, const struct loaded *l)
            si->key_bytes, si->ledger_bytes);
     printf("keys       %s (%.0f bytes a key)\n", kt_fmt_count(si->keys, n, sizeof(n)),
            si->keys ? (double)si->key_bytes / (double)si->keys : 0.0);
-    printf("findings   %" PRIu64 " held, %" PRIu64 " alerts written\n", si->findings,
-           si->alerts);
+    printf("findings   %" PRIu64 " held, %" PRIu64 " alerts written\n", si->findings, si->alerts);
     printf("events     %s to %s\n", time_or_dash(si->from_ms, a), time_or_dash(si->to_ms, b));
     printf("inputs     %zu read\n", kt_ledger_count(l->ledger));
     for (size_t i = 0; i < kt_ledger_count(l->ledger); i++) {
@@ -155,23 +154,23 @@ static void show_text(const char *path, const struct loaded *l)
 }
 
 static const char *const sub_help[][2] = {
-    { "show", "usage: keytrail state show FILE [--json]\n\n"
-              "Prints what the state FILE holds: format, size (of the keys and of the ledger),\n"
-              "keys and bytes a key, findings and alerts, the event time covered, and every\n"
-              "input read (path, bytes consumed, compression, kind, when). --json prints one\n"
-              "JSON object instead.\n" },
-    { "merge", "usage: keytrail state merge OUT IN...\n\n"
-               "Combines the states IN... (built on different machines or shards) into OUT,\n"
-               "written atomically. When the shards split the logs by key, OUT equals the\n"
-               "state of one run over all the logs. A key in several inputs gets its\n"
-               "baselines merged (counts add, sets unite within their caps), its findings\n"
-               "united (the earliest occurrence kept, counts added) and its counters added:\n"
-               "close to one run over all logs, but the findings are those each shard raised\n"
-               "on its own part. The ledgers unite.\n" },
-    { "forget", "usage: keytrail state forget FILE KEYID...\n\n"
-                "Drops the keys KEYID... (kt1-...; see `keytrail fingerprint`) with their\n"
-                "baselines and findings from FILE, e.g. after rotating them, so they stop\n"
-                "counting in verdicts and exit statuses. Written atomically.\n" },
+    {"show", "usage: keytrail state show FILE [--json]\n\n"
+             "Prints what the state FILE holds: format, size (of the keys and of the ledger),\n"
+             "keys and bytes a key, findings and alerts, the event time covered, and every\n"
+             "input read (path, bytes consumed, compression, kind, when). --json prints one\n"
+             "JSON object instead.\n"},
+    {"merge", "usage: keytrail state merge OUT IN...\n\n"
+              "Combines the states IN... (built on different machines or shards) into OUT,\n"
+              "written atomically. When the shards split the logs by key, OUT equals the\n"
+              "state of one run over all the logs. A key in several inputs gets its\n"
+              "baselines merged (counts add, sets unite within their caps), its findings\n"
+              "united (the earliest occurrence kept, counts added) and its counters added:\n"
+              "close to one run over all logs, but the findings are those each shard raised\n"
+              "on its own part. The ledgers unite.\n"},
+    {"forget", "usage: keytrail state forget FILE KEYID...\n\n"
+               "Drops the keys KEYID... (kt1-...; see `keytrail fingerprint`) with their\n"
+               "baselines and findings from FILE, e.g. after rotating them, so they stop\n"
+               "counting in verdicts and exit statuses. Written atomically.\n"},
 };
 
 static int usage_of(const char *sub)
@@ -272,7 +271,7 @@ static int cmd_merge(struct kt_cli *cli)
             ok = false;
         }
         ok = ok && load_one(cli->paths[i], &one);
-        struct merge_ctx mc = { all.engine, one.engine };
+        struct merge_ctx mc = {all.engine, one.engine};
         struct kt_engine_history h;
         if (ok) {
             kt_engine_history_get(one.engine, &h);
@@ -291,14 +290,14 @@ static int cmd_merge(struct kt_cli *cli)
             goto out;
         }
     }
-    struct kt_state_info si = { .runs = runs };
+    struct kt_state_info si = {.runs = runs};
     if (!save(out_path, &all, &si)) {
         goto out;
     }
     if (!cli->quiet) {
         char n[32];
-        fprintf(stderr, "keytrail: %s: %s keys, %" PRIu64 " findings, %" PRIu64
-                        " inputs from %zu states\n",
+        fprintf(stderr,
+                "keytrail: %s: %s keys, %" PRIu64 " findings, %" PRIu64 " inputs from %zu states\n",
                 out_path, kt_fmt_count(si.keys, n, sizeof(n)), si.findings, si.inputs,
                 cli->n_paths - 2);
     }

@@ -9,9 +9,9 @@
  * records to pick the format (unless forced) and the splitting mode, then parse records with
  * the cursor's own parser; its next event waits in the cursor until the merge takes it through
  * the credential stage and the callback. Damage the source reported is surfaced however far the
- * file was read, even when its format was not recognised. Formats are set up once per run. The credential stage goes through a
- * cache keyed by a hash of each candidate, so the expensive work (SHA-256, JWT decoding) runs
- * once per distinct value.
+ * file was read, even when its format was not recognised. Formats are set up once per run. The
+ * credential stage goes through a cache keyed by a hash of each candidate, so the expensive work
+ * (SHA-256, JWT decoding) runs once per distinct value.
  */
 #include "pipeline.h"
 #include "redact.h"
@@ -122,8 +122,7 @@ enum kt_rc kt_pipeline_new(struct kt_pipeline **out, const struct kt_pipeline_op
             }
         }
     }
-    rc = kt_cred_cache_new(&pl->cache, opts->cred_cache_entries ? opts->cred_cache_entries
-                                                                 : 16384);
+    rc = kt_cred_cache_new(&pl->cache, opts->cred_cache_entries ? opts->cred_cache_entries : 16384);
     if (rc != KT_OK) {
         kt_err_set(err, rc, "cannot allocate the credential cache");
         goto fail;
@@ -217,8 +216,8 @@ void kt_pipeline_resolve(struct kt_pipeline *pl, struct kt_parser *parser, struc
     if (ev->query.len > 0) {
         char *scratch = parser != NULL ? kt_parser_scratch(parser, ev->query.len) : NULL;
         if (scratch != NULL) {
-            size_t n = kt_cred_find_in_query(ev->query, found, KT_EVENT_MAX_CANDS, scratch,
-                                             ev->query.len);
+            size_t n =
+                kt_cred_find_in_query(ev->query, found, KT_EVENT_MAX_CANDS, scratch, ev->query.len);
             for (size_t i = 0; i < n; i++) {
                 resolve_cand(pl, ev, &found[i]);
             }
@@ -248,11 +247,11 @@ struct cursor {
     bool parser_ready;
     bool stream; /* split as a JSON stream */
     bool probe;
-    bool fmt_known;  /* its format was recognised: what was read of it counts as read */
-    uint64_t probed; /* records a probe looked at */
+    bool fmt_known;              /* its format was recognised: what was read of it counts as read */
+    uint64_t probed;             /* records a probe looked at */
     struct kt_ledger_input *lin; /* its ledger entry (--state), NULL without; never in a probe */
     uint64_t base;               /* where reading started: the offset an earlier run reached */
-    int64_t last_ms; /* the time of the last event, for an event without one */
+    int64_t last_ms;             /* the time of the last event, for an event without one */
     struct kt_event ev;
 };
 
@@ -525,9 +524,9 @@ static void unknown_format(struct kt_pipeline *pl, const struct cursor *cur, str
     if (++pl->stats.files_unknown > UNKNOWN_FORMAT_WARNINGS) {
         return;
     }
-    const char *more =
-        pl->stats.files_unknown == UNKNOWN_FORMAT_WARNINGS ? "; further such files are only counted"
-                                                           : "";
+    const char *more = pl->stats.files_unknown == UNKNOWN_FORMAT_WARNINGS
+                           ? "; further such files are only counted"
+                           : "";
     char closest[160];
     struct kt_err err;
     if (kt_format_explain(prefix, pl->states, closest, sizeof(closest))) {
@@ -571,8 +570,8 @@ static enum kt_rc cursor_open(struct kt_pipeline *pl, struct cursor *cur, const 
         rc = kt_source_open(&cur->src, path, &pl->opts.source, &err);
     } else {
         const char *skipped = NULL;
-        rc = kt_ledger_open(pl->opts.ledger, path, &pl->opts.source, pl->opts.reprocess,
-                            &cur->src, &cur->lin, &cur->base, &skipped, &err);
+        rc = kt_ledger_open(pl->opts.ledger, path, &pl->opts.source, pl->opts.reprocess, &cur->src,
+                            &cur->lin, &cur->base, &skipped, &err);
         if (rc == KT_OK && cur->src == NULL) {
             pl->ledger_skipped++; /* read whole by an earlier run */
             return KT_OK;
@@ -713,7 +712,7 @@ static enum kt_rc collect_file(void *ctx, const char *path)
         return KT_ENOMEM;
     }
     in->has_stdin |= is_stdin;
-    in->v[in->n++] = (struct kt_merge_input){ .path = copy, .first_ms = INT64_MIN };
+    in->v[in->n++] = (struct kt_merge_input){.path = copy, .first_ms = INT64_MIN};
     return KT_OK;
 }
 
@@ -757,14 +756,14 @@ static enum kt_rc probe_first_time(struct kt_pipeline *pl, struct cursor *cur,
 
 /* Opens the input of the given rank and primes its first event; pushes it when it has one
  * (*pushed), else the slot is free again. */
-static enum kt_rc open_next(struct kt_pipeline *pl, struct kt_merge_heap *heap,
-                            struct cursor *slot, const struct kt_merge_input *in, size_t rank,
-                            bool prefetch, bool *pushed)
+static enum kt_rc open_next(struct kt_pipeline *pl, struct kt_merge_heap *heap, struct cursor *slot,
+                            const struct kt_merge_input *in, size_t rank, bool prefetch,
+                            bool *pushed)
 {
     *pushed = false;
     bool ready;
-    enum kt_rc rc = cursor_open(pl, slot, in->path, false, prefetch, in->format, in->json_stream,
-                                &ready);
+    enum kt_rc rc =
+        cursor_open(pl, slot, in->path, false, prefetch, in->format, in->json_stream, &ready);
     if (rc != KT_OK || !ready) {
         return rc;
     }
@@ -897,8 +896,8 @@ static bool live_format(struct kt_pipeline *pl, struct kt_pipeline_live *lv, str
         return false;
     }
     struct kt_err err;
-    if (kt_parser_init(&lv->cur.parser, fmt, pl->states[format_index(pl, fmt)],
-                       pl->opts.max_record, &err) != KT_OK) {
+    if (kt_parser_init(&lv->cur.parser, fmt, pl->states[format_index(pl, fmt)], pl->opts.max_record,
+                       &err) != KT_OK) {
         return false;
     }
     lv->cur.parser_ready = true;
@@ -926,7 +925,7 @@ enum kt_rc kt_pipeline_live_line(struct kt_pipeline *pl, struct kt_pipeline_live
         count_bad(pl, cur, KT_BAD_SYNTAX, line_no, NULL);
         return KT_OK;
     }
-    struct kt_record rec = { .text = text, .line = line_no, .index = line_no };
+    struct kt_record rec = {.text = text, .line = line_no, .index = line_no};
     if (parse_record(pl, cur, &rec) == PARSED_EVENT) {
         deliver(pl, cur);
     }
@@ -947,7 +946,7 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
     pl->ctx = ctx;
     pl->stop = KT_OK;
     pl->last_progress_ms = now_ms();
-    struct input_list in = { .pl = pl };
+    struct input_list in = {.pl = pl};
     struct kt_walk_seen *seen = NULL;
     enum kt_rc rc = kt_walk_seen_new(&seen);
     for (size_t i = 0; i < n_paths && rc == KT_OK; i++) {
@@ -955,7 +954,7 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
     }
     pl->stats.files_duplicate += kt_walk_seen_skipped(seen);
     kt_walk_seen_free(seen);
-    struct cursor probe = { 0 };
+    struct cursor probe = {0};
     for (size_t i = 0; i < in.n && rc == KT_OK; i++) {
         rc = probe_first_time(pl, &probe, &in.v[i]);
     }
