@@ -36,7 +36,8 @@ static unsigned char *gzip_bytes(const char *data, size_t len, size_t *out_len)
 static void write_file(const char *dir, const char *name, const void *data, size_t len)
 {
     char path[1300];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+    assert_true(n > 0 && (size_t)n < sizeof(path));
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(data, 1, len, f), len);

@@ -188,7 +188,7 @@ static void test_alerts_not_repeated(void **state)
     assert_true(first > 0);
     size_t n;
     uint8_t *s = save_mem(a, NULL, &n);
-    struct kt_engine *b;
+    struct kt_engine *b = NULL;
     struct kt_err err;
     assert_int_equal(load_mem(fx, s, n, &b, &err), KT_OK);
     fx->n_alerts = 0;
@@ -489,7 +489,7 @@ static void test_retention_and_forget(void **state)
     /* The state still saves and loads after keys moved slots. */
     size_t n;
     uint8_t *s = save_mem(e, NULL, &n);
-    struct kt_engine *b;
+    struct kt_engine *b = NULL;
     struct kt_err err;
     assert_int_equal(load_mem(fx, s, n, &b, &err), KT_OK);
     assert_int_equal(kt_engine_keys(b), 2);
