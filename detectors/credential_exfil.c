@@ -154,11 +154,13 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     if (!(in->cred->flags & KT_CRED_TEMPORARY) || on_behalf(ev)) {
         return;
     }
-    bool service_agent = kt_recent_is_service_agent(ev->user_agent);
-    bool instance = kt_exfil_is_instance_session(ev->actor);
+    /* The agent is searched for a service's name only where it matters (first use, a
+     * service's key): a substring search on every session key's event costs. */
     enum net net = net_of(o);
     struct exfil_state *st = in->state;
     if (st != NULL && !st->seen) {
+        bool instance = kt_exfil_is_instance_session(ev->actor);
+        bool service_agent = kt_recent_is_service_agent(ev->user_agent);
         st->seen = 1;
         st->first_ms = o->time_ms;
         /* The service's agent outside AWS may be a developer's emulator; an instance's
@@ -192,7 +194,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     /* Inside or unknown, the agent still tells: the service's key used by another client. */
     if (in->recent != NULL && in->recent->origin == KT_ORIGIN_SERVICE &&
-        !service_agent) {
+        !kt_recent_is_service_agent(ev->user_agent)) {
         report(in, emit, ctx, "outside its service", NULL);
     }
 }
