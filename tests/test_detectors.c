@@ -674,6 +674,190 @@ static void test_leaked_and_listed(void **state)
     assert_non_null(strstr(fx->last.reason, "tor-exit"));
 }
 
+/* ---- credential_exfil: a compute role's session key leaving its network ---- */
+
+static const struct kt_geo AWS_VIRGINIA = { .kind = KT_ADDR_PUBLIC, .country = "US",
+                                            .city = "Ashburn", .has_location = true,
+                                            .lat = 39.04, .lon = -77.49, .accuracy_km = 50,
+                                            .asn = 14618, .as_org = "Amazon.com, Inc." };
+static const struct kt_geo AWS_VIRGINIA_B = { .kind = KT_ADDR_PUBLIC, .country = "US",
+                                              .city = "Ashburn", .has_location = true,
+                                              .lat = 39.05, .lon = -77.47, .accuracy_km = 50,
+                                              .asn = 16509, .as_org = "Amazon.com, Inc." };
+static const struct kt_geo AWS_OREGON = { .kind = KT_ADDR_PUBLIC, .country = "US",
+                                          .city = "Boardman", .has_location = true,
+                                          .lat = 45.84, .lon = -119.70, .accuracy_km = 50,
+                                          .asn = 16509, .as_org = "Amazon.com, Inc." };
+static const struct kt_geo VPC_PRIVATE = { .kind = KT_ADDR_PRIVATE };
+
+#define LAMBDA_UA                                                                                  \
+    "Boto3/1.34.145 md/Botocore#1.34.145 ua/2.0 os/linux#5.10 lang/python#3.12.5 "                \
+    "exec-env/AWS_Lambda_python3.12"
+#define SDK_UA "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 api/s3#1.58.2"
+#define INSTANCE_ARN "arn:aws:sts::111122223333:assumed-role/web-role/i-0abc12345def67890"
+#define HOUR_MS 3600000LL
+
+bool kt_exfil_is_instance_session(struct kt_str actor);
+
+/* The fixture's key as an AWS session key with no history and no detector state yet. */
+static void exfil_key(struct fixture *fx, struct kt_recent *recent)
+{
+    struct kt_cand cand = { .kind = KT_CAND_AWS_KEY_ID, .value = kt_str_cstr("ASIAQWERTYUIOPASDFGH") };
+    assert_true(kt_cred_recognise(&cand, &fx->cred));
+    assert_true(fx->cred.flags & KT_CRED_TEMPORARY);
+    kt_baseline_init(&fx->base);
+    kt_recent_init(recent);
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+}
+
+/* One call of the session key through credential_exfil as the engine runs it: judged against
+ * the key's state, then learned. Returns the findings. */
+static int exfil_use(struct fixture *fx, struct kt_recent *recent, int64_t t, const char *ip,
+                     const struct kt_geo *geo, const char *ua, const char *actor)
+{
+    const struct kt_detector *det = kt_detector_find("credential_exfil");
+    assert_non_null(det);
+    double knobs[16];
+    for (size_t k = 0; k < det->n_knobs; k++) {
+        knobs[k] = det->knobs[k].def;
+    }
+    make_event(&fx->ev, t, ip, ua, "GetObject", "", 0);
+    fx->ev.service = kt_str_cstr("s3.amazonaws.com");
+    fx->ev.actor = kt_str_cstr(actor ? actor : "arn:aws:sts::111122223333:assumed-role/fn/x");
+    fx->ev.n_creds = 1;
+    fx->ev.creds[0] = fx->cred;
+    struct kt_geo none = { .kind = KT_ADDR_SERVICE };
+    kt_obs_from_event(&fx->obs, &fx->ev, geo ? geo : &none);
+    fx->obs.has_geo = fx->obs.has_asn = !fx->no_geo;
+    struct kt_det_input in = { .ev = &fx->ev, .obs = &fx->obs, .cred = &fx->cred,
+                               .base = &fx->base, .recent = recent, .leak_ms = KT_TIME_NONE,
+                               .knobs = knobs, .state = fx->det_state };
+    assert_true(det->state_size <= sizeof(fx->det_state));
+    fx->found = 0;
+    det->check(&in, collect, fx);
+    kt_recent_learn(recent, &fx->obs);
+    kt_baseline_learn(&fx->base, &fx->obs);
+    return fx->found;
+}
+
+static void test_exfil_lambda_key_outside_aws(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_recent r;
+    exfil_key(fx, &r);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(exfil_use(fx, &r, T0 + i * 60000, "3.91.20.7", &AWS_VIRGINIA, LAMBDA_UA,
+                                   NULL),
+                         0);
+    }
+    /* AWS on the role's behalf, and the function from another address of its region. */
+    assert_int_equal(exfil_use(fx, &r, T0 + 5 * 60000, "AWS Internal", NULL, "AWS Internal", NULL),
+                     0);
+    assert_int_equal(exfil_use(fx, &r, T0 + 6 * 60000, "lambda.amazonaws.com", NULL,
+                               "lambda.amazonaws.com", NULL),
+                     0);
+    assert_int_equal(exfil_use(fx, &r, T0 + 7 * 60000, "3.91.77.4", &AWS_VIRGINIA_B, LAMBDA_UA,
+                               NULL),
+                     0);
+    /* The thief replays the function's own agent from a rented server: still exfiltration. */
+    assert_int_equal(exfil_use(fx, &r, T0 + 2 * HOUR_MS, "203.0.113.213", &BUCHAREST, LAMBDA_UA,
+                               NULL),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_CRITICAL);
+    assert_string_equal(fx->last.value, "outside AWS");
+    assert_non_null(strstr(fx->last.reason, "AS64511"));
+}
+
+static void test_exfil_lambda_key_in_another_region(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_recent r;
+    exfil_key(fx, &r);
+    assert_int_equal(exfil_use(fx, &r, T0, "3.91.20.7", &AWS_VIRGINIA, LAMBDA_UA, NULL), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + HOUR_MS, "54.70.1.2", &AWS_OREGON, LAMBDA_UA, NULL),
+                     1);
+    assert_string_equal(fx->last.value, "another AWS region");
+    /* Without an ASN database the network is unknown: the same agent tells nothing. */
+    exfil_key(fx, &r);
+    fx->no_geo = true;
+    assert_int_equal(exfil_use(fx, &r, T0, "3.91.20.7", &AWS_VIRGINIA, LAMBDA_UA, NULL), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + HOUR_MS, "203.0.113.213", &BUCHAREST, LAMBDA_UA, NULL),
+                     0);
+    /* ...but another client does (the agent rule). */
+    assert_int_equal(exfil_use(fx, &r, T0 + HOUR_MS, "203.0.113.213", &BUCHAREST, SDK_UA, NULL), 1);
+    assert_string_equal(fx->last.value, "outside its service");
+}
+
+static void test_exfil_ec2_instance_profile(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_recent r;
+    exfil_key(fx, &r);
+    /* A plain SDK agent says nothing; the session named by the instance id does. */
+    assert_int_equal(exfil_use(fx, &r, T0, "3.91.20.7", &AWS_VIRGINIA, SDK_UA, INSTANCE_ARN), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + 60000, "10.0.3.7", &VPC_PRIVATE, SDK_UA, INSTANCE_ARN),
+                     0);
+    assert_int_equal(exfil_use(fx, &r, T0 + 3 * HOUR_MS, "203.0.113.213", &BUCHAREST, SDK_UA,
+                               INSTANCE_ARN),
+                     1);
+    assert_string_equal(fx->last.value, "outside AWS");
+    /* An instance's credentials are only handed to the instance: a first use outside AWS is
+     * already a thief's. */
+    exfil_key(fx, &r);
+    assert_int_equal(exfil_use(fx, &r, T0, "203.0.113.213", &BUCHAREST, SDK_UA, INSTANCE_ARN), 1);
+}
+
+static void test_exfil_benign_sessions(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_recent r;
+    /* A person's SSO session: from the office, then a cloud shell, then a rented box. */
+    const char *sso = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0a1b/alice";
+    exfil_key(fx, &r);
+    assert_int_equal(exfil_use(fx, &r, T0, "192.0.2.14", &BERLIN, SDK_UA, sso), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + HOUR_MS, "3.91.20.7", &AWS_VIRGINIA, SDK_UA, sso), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + 2 * HOUR_MS, "203.0.113.213", &BUCHAREST, SDK_UA, sso),
+                     0);
+    /* The service's agent first seen outside AWS (a local emulator) is no workload. */
+    exfil_key(fx, &r);
+    assert_int_equal(exfil_use(fx, &r, T0, "192.0.2.14", &BERLIN, LAMBDA_UA, NULL), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + HOUR_MS, "203.0.113.213", &BUCHAREST, LAMBDA_UA, NULL),
+                     0);
+    /* A key id seen again after any session could have ended is not judged. */
+    exfil_key(fx, &r);
+    assert_int_equal(exfil_use(fx, &r, T0, "3.91.20.7", &AWS_VIRGINIA, LAMBDA_UA, NULL), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + 13 * HOUR_MS, "203.0.113.213", &BUCHAREST, LAMBDA_UA,
+                               NULL),
+                     0);
+    /* A long-term key is not a session key. */
+    struct kt_cand cand = { .kind = KT_CAND_AWS_KEY_ID, .value = kt_str_cstr("AKIAQWERTYUIOPASDFGH") };
+    assert_true(kt_cred_recognise(&cand, &fx->cred));
+    kt_baseline_init(&fx->base);
+    kt_recent_init(&r);
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    assert_int_equal(exfil_use(fx, &r, T0, "3.91.20.7", &AWS_VIRGINIA, SDK_UA, INSTANCE_ARN), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + HOUR_MS, "203.0.113.213", &BUCHAREST, SDK_UA,
+                               INSTANCE_ARN),
+                     0);
+}
+
+static void test_exfil_instance_session_names(void **state)
+{
+    (void)state;
+    assert_true(kt_exfil_is_instance_session(kt_str_cstr(INSTANCE_ARN)));
+    assert_true(kt_exfil_is_instance_session(
+        kt_str_cstr("arn:aws:sts::111122223333:assumed-role/web-role/i-0abc1234")));
+    assert_true(kt_exfil_is_instance_session(kt_str_cstr("AROAEXAMPLEID:i-0abc12345def67890")));
+    assert_false(kt_exfil_is_instance_session(kt_str_cstr("i-0abc12345def67890")));
+    assert_false(kt_exfil_is_instance_session(
+        kt_str_cstr("arn:aws:sts::111122223333:assumed-role/web-role/i-0abc12345def6789")));
+    assert_false(kt_exfil_is_instance_session(
+        kt_str_cstr("arn:aws:sts::111122223333:assumed-role/web-role/i-0ABC12345DEF67890")));
+    assert_false(kt_exfil_is_instance_session(
+        kt_str_cstr("arn:aws:sts::111122223333:assumed-role/web-role/i-nstance1")));
+    assert_false(kt_exfil_is_instance_session(kt_str_cstr("")));
+}
+
 static void test_registry_and_knobs(void **state)
 {
     (void)state;
@@ -710,6 +894,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_jwt_bad_signature, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jwt_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaked_and_listed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exfil_lambda_key_outside_aws, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exfil_lambda_key_in_another_region, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exfil_ec2_instance_profile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exfil_benign_sessions, setup, teardown),
+        cmocka_unit_test(test_exfil_instance_session_names),
         cmocka_unit_test(test_registry_and_knobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
