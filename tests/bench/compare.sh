@@ -69,7 +69,7 @@ fi
 instructions() {
     local log=$DIR/callgrind.log rc=0
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$log" || rc=$?
-    if ((rc == 2 || rc >= 8)); then
+    if ((rc & 2 || rc & 8)); then # usage or fatal; 1, 4, 16 and 32 are verdicts and input notes
         echo "n/a"
         return
     fi
@@ -95,7 +95,7 @@ time_once() {
     t0=$(date +%s%N)
     "${PIN[@]}" "$@" >/dev/null 2>/dev/null || rc=$?
     t1=$(date +%s%N)
-    if ((rc == 2 || rc >= 8)); then
+    if ((rc & 2 || rc & 8)); then # usage or fatal; 1, 4, 16 and 32 are verdicts and input notes
         echo fail
     else
         echo $(((t1 - t0) / 1000))
