@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # watch --state: the state is loaded at start, saved at every checkpoint and on SIGTERM, and
 # locked while watch runs; a finding alerted before a restart is never alerted again, and a
-# restarted watch reads on from the end of its files instead of judging their lines twice.
+# restarted watch reads on from the end of its files instead of judging their lines twice; no
+# piece of a token reaches its alerts, messages or state files.
 source "$(dirname "$0")/lib.bash"
 command -v python3 >/dev/null || fail "python3 is required"
 
@@ -68,4 +69,24 @@ expect_grep b2.err "loaded; following from the end of each file"
     fail "after the restart, want one alert (the new key's), got: $(cat "$WORK/b2.jsonl")"
 key2=$(printf '%s' "$tok2" | "$KT_BIN" fingerprint | cut -d' ' -f1)
 grep -q "$key2" "$WORK/b2.jsonl" || fail "the restart's alert is not the new key's"
+
+# No piece of either token in anything watch wrote: alerts, messages, state files.
+python3 - "$WORK" "$tok1" "$tok2" <<'PY' || fail "a token leaked into watch's outputs"
+import os, sys
+work, tokens = sys.argv[1], sys.argv[2:]
+inputs = {"a.log", "live.log", "leaked.txt"}
+pieces = {t[i:i + 12].encode() for t in tokens for i in range(len(t) - 11)}
+bad = 0
+for root, _, files in os.walk(work):
+    for name in files:
+        if name in inputs:
+            continue
+        data = open(os.path.join(root, name), "rb").read()
+        for p in pieces:
+            if p in data:
+                print("leak in", name, file=sys.stderr)
+                bad += 1
+                break
+sys.exit(1 if bad else 0)
+PY
 echo ok
