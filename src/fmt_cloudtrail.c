@@ -24,6 +24,7 @@ static const struct kt_json_field cloudtrail_fields[] = {
     /* What a request created or granted, for the misuse detectors (privilege_change,
      * defense_evasion) and credential chaining. */
     { "responseElements.accessKey.accessKeyId", KT_ROLE_CREATED_KEY },
+    { "responseElements.credentials.accessKeyId", KT_ROLE_MINTED_KEY },
     { "requestParameters.policyDocument", KT_ROLE_GRANT },
     { "requestParameters.policyArn", KT_ROLE_GRANT },
     { "requestParameters.bucketPolicy", KT_ROLE_GRANT },

@@ -35,6 +35,7 @@ static const char *const role_names[KT_ROLE__COUNT] = {
     [KT_ROLE_BASIC_USER] = "basic_user",
     [KT_ROLE_MARKER] = "marker",
     [KT_ROLE_CREATED_KEY] = "created_key",
+    [KT_ROLE_MINTED_KEY] = "minted_key",
     [KT_ROLE_GRANT] = "grant",
 };
 
@@ -320,6 +321,7 @@ enum kt_bad kt_json_format_parse(struct kt_parser *p, struct kt_str record, stru
             }
             break;
         case KT_ROLE_CREATED_KEY: ev->created_key = s; break;
+        case KT_ROLE_MINTED_KEY: ev->minted_key = s; break;
         case KT_ROLE_GRANT: ev->grant = s; break;
         case KT_ROLE_MARKER:
         case KT_ROLE__COUNT: break;

@@ -32,6 +32,7 @@ enum kt_json_role {
     KT_ROLE_BASIC_USER,
     KT_ROLE_MARKER,        /* only used by probes (eventVersion, _document_id...) */
     KT_ROLE_CREATED_KEY,   /* an access key id the request created */
+    KT_ROLE_MINTED_KEY,    /* the access key id of session credentials the request issued */
     KT_ROLE_GRANT,         /* a policy or share the request grants (objects kept as raw JSON) */
     KT_ROLE__COUNT
 };

@@ -169,12 +169,17 @@ static void test_cloudtrail_created_key_and_grant(void **state)
         "\"eventName\":\"PutUserPolicy\",\"requestParameters\":{\"userName\":\"u\","
         "\"policyDocument\":\"{\\\"Statement\\\":[{\\\"Action\\\":\\\"*\\\"}]}\"}}",
         "{\"eventVersion\":\"1.08\",\"userIdentity\":{\"accessKeyId\":\"" USER_KEY "\"},"
+        "\"eventTime\":\"2026-11-02T14:00:05Z\",\"eventSource\":\"sts.amazonaws.com\","
+        "\"eventName\":\"GetSessionToken\",\"responseElements\":{\"credentials\":"
+        "{\"accessKeyId\":\"" CHILD_KEY "\",\"sessionToken\":\"x\"}}}",
+        "{\"eventVersion\":\"1.08\",\"userIdentity\":{\"accessKeyId\":\"" USER_KEY "\"},"
         "\"eventTime\":\"2026-11-02T14:00:05Z\",\"eventSource\":\"s3.amazonaws.com\","
         "\"eventName\":\"PutBucketPolicy\",\"requestParameters\":{\"bucketPolicy\":"
         "{\"Statement\":[{\"Principal\":\"*\"}]},\"bucketName\":\"b\"}}",
     };
-    static const char *const created[] = { CHILD_KEY, "", "" };
-    static const char *const grant[] = { "", "{\"Statement\":[{\"Action\":\"*\"}]}",
+    static const char *const created[] = { CHILD_KEY, "", "", "" };
+    static const char *const minted[] = { "", "", CHILD_KEY, "" };
+    static const char *const grant[] = { "", "{\"Statement\":[{\"Action\":\"*\"}]}", "",
                                          "{\"Statement\":[{\"Principal\":\"*\"}]}" };
     for (size_t i = 0; i < KT_ARRAY_LEN(text); i++) {
         kt_parser_begin(&p);
@@ -184,6 +189,7 @@ static void test_cloudtrail_created_key_and_grant(void **state)
         size_t used = 0;
         assert_int_equal(fmt->parse(&p, kt_str_cstr(text[i]), &ev, &used), KT_BAD_NONE);
         assert_true(kt_str_eq_cstr(ev.created_key, created[i]));
+        assert_true(kt_str_eq_cstr(ev.minted_key, minted[i]));
         if (!kt_str_eq_cstr(ev.grant, grant[i])) {
             fail_msg("record %zu grant: '%.*s'", i, (int)ev.grant.len, ev.grant.ptr);
         }

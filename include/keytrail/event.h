@@ -29,6 +29,9 @@ struct kt_event {
     struct kt_str actor;      /* the principal the provider names (user name, ARN, GitHub actor) */
     struct kt_str created_key;/* an access key id the request created (CloudTrail CreateAccessKey
                                  responseElements.accessKey.accessKeyId); not a secret */
+    struct kt_str minted_key; /* the access key id of session credentials the request issued
+                                 (CloudTrail AssumeRole, GetSessionToken, GetFederationToken:
+                                 responseElements.credentials.accessKeyId); not a secret */
     struct kt_str grant;      /* what the request grants or shares: a policy document, policy
                                  ARN, bucket policy or ACL, or the accounts a snapshot or image
                                  is shared with (raw JSON text when an object) */
