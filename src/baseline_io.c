@@ -9,7 +9,8 @@
  * between its set bits when that is shorter than its 128 bytes. Hour and weekday profiles are a
  * bit mask of the non-zero cells and their values.
  *
- *   u8 version (1), u8 flags (bit 0: last place present, bit 1: dated; others must be 0)
+ *   u8 version (1), u8 flags (bit 0: last place present, bit 1: dated, bit 2: hosting network,
+ *                   bit 3: access network, bit 4: last located use from a VPN; others 0)
  *   events, errors
  *   if dated         zz first_ms, last_ms - first_ms, days_active (last_day is last_ms's day)
  *   ips, nets        n, n x { u64 id, count, zz day delta }
@@ -41,6 +42,7 @@
 #define FLAG_DATED 0x02u
 #define FLAG_NET_HOSTING 0x04u /* KT_BL_NET_HOSTING */
 #define FLAG_NET_ACCESS 0x08u  /* KT_BL_NET_ACCESS */
+#define FLAG_LAST_VPN 0x10u    /* KT_BL_LAST_VPN: the last located use came out of a VPN exit */
 /* The largest difference of two usable times. */
 #define MAX_SPAN_MS (2 * KT_BL_TIME_LIMIT)
 
@@ -239,7 +241,8 @@ size_t kt_baseline_serialize(const struct kt_baseline *b, uint8_t *buf, size_t c
     bool dated = b->first_ms != KT_TIME_NONE;
     w_u8(&w, (uint8_t)((b->has_last_place ? FLAG_LAST_PLACE : 0) | (dated ? FLAG_DATED : 0) |
                        ((b->flags & KT_BL_NET_HOSTING) ? FLAG_NET_HOSTING : 0) |
-                       ((b->flags & KT_BL_NET_ACCESS) ? FLAG_NET_ACCESS : 0)));
+                       ((b->flags & KT_BL_NET_ACCESS) ? FLAG_NET_ACCESS : 0) |
+                       ((b->flags & KT_BL_LAST_VPN) ? FLAG_LAST_VPN : 0)));
     w_var(&w, b->events);
     w_var(&w, b->errors);
     if (dated) {
@@ -628,10 +631,12 @@ enum kt_rc kt_baseline_deserialize(struct kt_baseline *b, const uint8_t *buf, si
     uint8_t flags = r_u8(&r);
     bool dated = flags & FLAG_DATED;
     need(&r, version == KT_BASELINE_VERSION &&
-                 (flags & ~(FLAG_LAST_PLACE | FLAG_DATED | FLAG_NET_HOSTING | FLAG_NET_ACCESS)) ==
+                 (flags & ~(FLAG_LAST_PLACE | FLAG_DATED | FLAG_NET_HOSTING | FLAG_NET_ACCESS |
+                           FLAG_LAST_VPN)) ==
                      0);
     t.flags = ((flags & FLAG_NET_HOSTING) ? KT_BL_NET_HOSTING : 0u) |
-              ((flags & FLAG_NET_ACCESS) ? KT_BL_NET_ACCESS : 0u);
+              ((flags & FLAG_NET_ACCESS) ? KT_BL_NET_ACCESS : 0u) |
+              ((flags & FLAG_LAST_VPN) ? KT_BL_LAST_VPN : 0u);
     /* The last place is only ever set by a dated event. */
     need(&r, dated || !(flags & FLAG_LAST_PLACE));
     t.events = r_var(&r);

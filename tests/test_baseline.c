@@ -118,6 +118,7 @@ static const struct kt_bl_item *find_item(const struct kt_bl_item *set, size_t c
 static void assert_bl_equal(const struct kt_baseline *a, const struct kt_baseline *b)
 {
     assert_int_equal(a->version, b->version);
+    assert_int_equal(a->flags, b->flags);
     assert_int_equal(a->first_ms, b->first_ms);
     assert_int_equal(a->last_ms, b->last_ms);
     assert_int_equal(a->events, b->events);
@@ -1374,6 +1375,12 @@ static void test_serialize_roundtrip_sizes(void **state)
     struct kt_baseline back;
     assert_int_equal(kt_baseline_deserialize(&back, fbuf, fn), KT_OK);
     assert_int_equal(back.flags, KT_BL_NET_ACCESS | KT_BL_NET_HOSTING);
+    /* So does "the last located use came out of a VPN exit" (a restart between a VPN use and
+     * the next one must not turn that next one into impossible travel). */
+    mixed.flags |= KT_BL_LAST_VPN;
+    fn = kt_baseline_serialize(&mixed, fbuf, sizeof(fbuf));
+    assert_int_equal(kt_baseline_deserialize(&back, fbuf, fn), KT_OK);
+    assert_int_equal(back.flags, KT_BL_NET_ACCESS | KT_BL_NET_HOSTING | KT_BL_LAST_VPN);
     size_t nb = roundtrip(&busy), nq = roundtrip(&quiet);
     print_message("baseline: sizeof %zu bytes; serialised busy %zu, quiet %zu\n",
                   sizeof(struct kt_baseline), nb, nq);
@@ -1676,8 +1683,8 @@ static void build(struct doc *d, enum mut m)
     const int32_t last_day = DAY0 + 2;
     d->n = 0;
     d_u8(d, m == M_VERSION0 ? 0 : m == M_VERSION2 ? 2 : 1);
-    /* Flags: a last place (0x01), dated (0x02). */
-    d_u8(d, m == M_FLAGS ? 0x13 : m == M_PLACE_UNDATED ? 0x01 : 0x03); /* bit 4 is unused */
+    /* Flags: a last place (0x01), dated (0x02); 0x04, 0x08 and 0x10 are network kinds. */
+    d_u8(d, m == M_FLAGS ? 0x23 : m == M_PLACE_UNDATED ? 0x01 : 0x03); /* bit 5 is unused */
     d_var(d, m == M_NO_EVENTS_BUT_TIME ? 0 : 10);
     d_var(d, m == M_ERRORS_GT_EVENTS ? 11 : m == M_NO_EVENTS_BUT_TIME ? 0 : 2);
     if (m == M_VARINT_OVERLONG) {

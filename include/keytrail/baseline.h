@@ -89,7 +89,8 @@ enum kt_bl_flag {
     KT_BL_NET_HOSTING = 1u << 0, /* a hosting or cloud provider */
     KT_BL_NET_ACCESS = 1u << 1,  /* an access network (ISP, mobile carrier) */
     KT_BL_LAST_VPN = 1u << 2,    /* the last located use came out of a commercial VPN exit
-                                    (kt_asn_is_vpn); not kept in serialised baselines */
+                                    (kt_asn_is_vpn), so travel from it is not judged as
+                                    the owner's own; kept in serialised baselines */
 };
 
 struct kt_baseline {
