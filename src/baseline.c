@@ -297,28 +297,13 @@ bool kt_bl_agent_name_ok(const char name[KT_BL_AGENT_NAME])
 }
 
 /*
- * The product token that names a user agent: the first word when it has the product/version
- * shape ("python-requests/2.32.3", "Mozilla/5.0"), else the text before any comment
- * ("GitHub CLI 2.62.0"). Redacted before it is cut to size, so a token cannot survive in part;
- * control and non-ASCII bytes become '?' (the redactor's hints may add a UTF-8 ellipsis, which
- * the cut never splits).
+ * The agent's display name (kt_ua_display_name), redacted before it is cut to size, so a token
+ * cannot survive in part; control and non-ASCII bytes become '?' (the redactor's hints may add
+ * a UTF-8 ellipsis, which the cut never splits).
  */
 static void agent_name(struct kt_str ua, char out[KT_BL_AGENT_NAME])
 {
-    struct kt_str t = kt_str_trim(ua);
-    size_t word = 0;
-    while (word < t.len && t.ptr[word] != ' ' && t.ptr[word] != '\t') {
-        word++;
-    }
-    if (memchr(t.ptr, '/', word) != NULL) {
-        t.len = word;
-    } else {
-        const char *paren = memchr(t.ptr, '(', t.len);
-        if (paren != NULL) {
-            t.len = (size_t)(paren - t.ptr);
-        }
-        t = kt_str_trim(t);
-    }
+    struct kt_str t = kt_ua_display_name(ua);
     memcpy(out, "?", 2);
     if (t.len == 0 || t.len > AGENT_TOKEN_MAX) {
         return;

@@ -5,6 +5,7 @@
  * printed as an alert and kept in reports, so nothing in it may carry a token.
  */
 #include <keytrail/detector.h>
+#include <keytrail/useragent.h>
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -174,15 +175,11 @@ const char *kt_fmt_asn(uint32_t asn, char *out, size_t cap)
 
 const char *kt_fmt_agent_name(struct kt_str ua, char *out, size_t cap)
 {
-    ua = kt_str_trim(ua);
-    size_t n = 0;
-    while (n < ua.len && ua.ptr[n] != ' ' && ua.ptr[n] != '(') {
-        n++;
-    }
-    if (n == 0) {
+    struct kt_str name = kt_ua_display_name(ua);
+    if (name.len == 0) {
         snprintf(out, cap, "(no user agent)");
         return out;
     }
-    kt_cred_redact(kt_str_make(ua.ptr, n), out, cap);
+    kt_cred_redact(name, out, cap);
     return out;
 }

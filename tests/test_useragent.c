@@ -77,12 +77,36 @@ static void test_small_capacity(void **state)
     assert_string_equal(ctl, "a?" "?/1");
 }
 
+/* The display rule shared by the baseline's agent names and the detectors' reasons. */
+static void test_display_name(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"python-requests/2.32.3", "python-requests/2.32.3"},
+        {"  aws-cli/2.15.30 Python/3.11.6 Linux/6.6.9-amd64  ", "aws-cli/2.15.30"},
+        {"Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/114.0", "Mozilla/5.0"},
+        {"GitHub CLI 2.62.0", "GitHub CLI 2.62.0"},
+        {"ledger worker (build 7)", "ledger worker"},
+        {"(compatible)", ""},
+        {"", ""},
+        {"   ", ""},
+    };
+    for (size_t i = 0; i < KT_ARRAY_LEN(cases); i++) {
+        struct kt_str got = kt_ua_display_name(kt_str_cstr(cases[i][0]));
+        if (!kt_str_eq_cstr(got, cases[i][1])) {
+            fail_msg("'%s': got '%.*s', want '%s'", cases[i][0], (int)got.len, got.ptr,
+                     cases[i][1]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalise_table),
         cmocka_unit_test(test_same_client_across_versions),
         cmocka_unit_test(test_small_capacity),
+        cmocka_unit_test(test_display_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

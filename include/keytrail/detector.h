@@ -127,7 +127,8 @@ const char *kt_fmt_agents(const struct kt_baseline *b, size_t max, char *out, si
 int64_t kt_baseline_days(const struct kt_baseline *b);
 /* "AS9009" or "an unknown network". */
 const char *kt_fmt_asn(uint32_t asn, char *out, size_t cap);
-/* The product token of a user agent ("python-requests/2.32.3"), redacted, into out. */
+/* The display name of a user agent (kt_ua_display_name: "python-requests/2.32.3", "GitHub CLI
+ * 2.62.0"), redacted, into out; "(no user agent)" when there is none. */
 const char *kt_fmt_agent_name(struct kt_str user_agent, char *out, size_t cap);
 
 /*

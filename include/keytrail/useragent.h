@@ -24,4 +24,13 @@
 /* Normalises ua into out (capacity cap, NUL-terminated); returns its length (0 for none). */
 size_t kt_ua_normalise(struct kt_str ua, char *out, size_t cap);
 
+/*
+ * The agent's own name as people read it in reasons and reports, version included: the first
+ * word when it has the product/version shape ("python-requests/2.32.3", "Mozilla/5.0"), else
+ * the text before any comment ("GitHub CLI 2.62.0"). A view into ua, trimmed; not redacted (the
+ * caller redacts before it stores or prints). The one display rule: the baseline's agent names
+ * and the detectors' reasons both use it.
+ */
+struct kt_str kt_ua_display_name(struct kt_str ua);
+
 #endif
