@@ -539,6 +539,43 @@ static void span_add_unless(struct spans *sp, size_t first, const struct spans *
 /* Random bytes a run needs before it may be hidden whole (more than a UUID path holds). */
 #define MOSTLY_RANDOM_MIN 64
 
+/* The longest chance word kept at a blob's edge: longer ones are names ("nonexistent"). */
+#define BLOB_EDGE_WORD_MAX 8
+
+/*
+ * Widens a base64 blob's span [*start, *end) over the short segments its own separators ('+',
+ * '/') join to it at either edge. They read as words by chance ("+LMEKU/RGy/X"), and a blob
+ * cut short — a token inside a path whose directory is printed — ends on them: left out, they
+ * would show a piece of the secret.
+ */
+static void blob_edges(const char *d, size_t i, size_t j, size_t *start, size_t *end)
+{
+    size_t e = *end;
+    while (e < j && (d[e] == '+' || d[e] == '/')) {
+        size_t q = e + 1;
+        while (q < j && is_alnum((unsigned char)d[q])) {
+            q++;
+        }
+        if (q - e - 1 > BLOB_EDGE_WORD_MAX) {
+            break;
+        }
+        e = q;
+    }
+    size_t s = *start;
+    while (s > i && (d[s - 1] == '+' || d[s - 1] == '/')) {
+        size_t q = s - 1;
+        while (q > i && is_alnum((unsigned char)d[q - 1])) {
+            q--;
+        }
+        if (s - 1 - q > BLOB_EDGE_WORD_MAX) {
+            break;
+        }
+        s = q;
+    }
+    *start = s;
+    *end = e;
+}
+
 /*
  * The high-entropy rule over one run. The run is cut into alphanumeric segments at its
  * separators (. _ - ~ + / =). A segment that reads as words ("payments", "v2", "x86", "Chrome",
@@ -593,6 +630,7 @@ static void entropy_spans(const char *d, size_t i, size_t j, struct spans *sp, s
      * chance ("+abcdefXyz12+"), which cut it into groups and would show between them. A run
      * that is mostly random is hidden from its first random segment to its last. */
     if (hid && random_bytes >= MOSTLY_RANDOM_MIN && word_bytes * 4 <= random_bytes) {
+        blob_edges(d, i, j, &r_start, &r_end);
         span_add_unless(sp, first, pub, r_start, r_end);
     }
 }
