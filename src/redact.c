@@ -1044,6 +1044,96 @@ static void put_replacement(struct sink *k, const struct span *s, const char *d,
     }
 }
 
+/* Every span of d[0, len): this record's short secrets, then each run of secret bytes. */
+static void find_spans(const char *d, size_t len, struct spans *sp, bool all)
+{
+    if (all) {
+        record_spans(d, len, sp);
+    }
+    for (size_t i = 0; i < len;) {
+        if (!secret_byte((unsigned char)d[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < len && secret_byte((unsigned char)d[j])) {
+            j++;
+        }
+        scan_run(d, i, j, sp, all);
+        i = j;
+    }
+}
+
+/* The decoded byte where source offset s falls (the last one that starts at or before it). */
+static size_t dec_floor(const struct decoded *dv, size_t s)
+{
+    size_t lo = 0, hi = dv->len; /* dv->map[0] = 0 <= s */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        if (dv->map[mid] <= s) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return lo;
+}
+
+/* The first decoded offset that starts at or after source offset e. */
+static size_t dec_ceil(const struct decoded *dv, size_t e)
+{
+    size_t lo = 0, hi = dv->len; /* dv->map[len] = the source length >= e */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (dv->map[mid] >= e) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo;
+}
+
+/* Whether one of the sorted, disjoint spans sp->v[0, n) holds all of [s, e). */
+static bool covered(const struct spans *sp, size_t n, size_t s, size_t e)
+{
+    size_t lo = 0, hi = n; /* the first span starting after s */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sp->v[mid].s <= s) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo > 0 && sp->v[lo - 1].e >= e;
+}
+
+/*
+ * The spans of the raw text, added in decoded coordinates (widened to whole decoded bytes); a
+ * family span keeps its hint only where the decoded bytes still spell the token. What the
+ * decoded copy already hides whole is left to it (with its hint). Undoing escapes can also break a secret: "%" before a secret that starts with
+ * two hex digits ("%97ab…") decodes them into one byte, so the decoded copy alone would miss it.
+ */
+static void raw_spans(struct kt_str text, const struct decoded *dv, struct spans *sp, bool all)
+{
+    struct spans raw;
+    spans_init(&raw);
+    find_spans(text.ptr, text.len, &raw, all);
+    spans_merge(sp); /* sorted and disjoint, so covered() can search it */
+    size_t found = sp->n;
+    for (size_t r = 0; r < raw.n; r++) {
+        size_t s = dec_floor(dv, raw.v[r].s), e = dec_ceil(dv, raw.v[r].e);
+        if (!covered(sp, found, s, e)) {
+            span_add(sp, s, e, raw.v[r].kind);
+        }
+    }
+    if (raw.hide_from != SIZE_MAX) {
+        sp->hide_from = KT_MIN(sp->hide_from, dec_floor(dv, raw.hide_from));
+    }
+    spans_fini(&raw);
+}
+
 static void redact_into(struct kt_str text, struct sink *k)
 {
     if (text.ptr == NULL || text.len == 0) {
@@ -1056,20 +1146,9 @@ static void redact_into(struct kt_str text, struct sink *k)
     decode(text, &dv);
     struct spans sp;
     spans_init(&sp);
-    if (!k->families_only) {
-        record_spans(dv.d, dv.len, &sp);
-    }
-    for (size_t i = 0; i < dv.len;) {
-        if (!secret_byte((unsigned char)dv.d[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < dv.len && secret_byte((unsigned char)dv.d[j])) {
-            j++;
-        }
-        scan_run(dv.d, i, j, &sp, !k->families_only);
-        i = j;
+    find_spans(dv.d, dv.len, &sp, !k->families_only);
+    if (dv.map != NULL) {
+        raw_spans(text, &dv, &sp, !k->families_only);
     }
     spans_merge(&sp);
     size_t pos = 0; /* source offset written so far */

@@ -97,6 +97,23 @@ static void test_percent_escape_inside(void **state)
     assert_non_null(strstr(red, "/x"));
 }
 
+/* Undoing an escape must not break a secret: '%' before a secret that starts with two hex
+ * digits decodes them into one byte (found by fuzz_redact). */
+static void test_percent_before_secret(void **state)
+{
+    (void)state;
+    kt_redact_forget_all();
+    static const char secret[] = "97QxZ3kLm8TnWv2R";
+    kt_redact_note_secret(kt_str_cstr(secret));
+    char text[128], red[256];
+    snprintf(text, sizeof(text), "GET /h%%%%%%%s%%%% HTTP/1.1", secret);
+    kt_redact_text(kt_str_cstr(text), red, sizeof(red));
+    assert_null(strstr(red, secret));
+    assert_false(holds_piece(red, secret, 0));
+    assert_non_null(strstr(red, "GET /h%"));
+    kt_redact_forget_all();
+}
+
 /* A secret without any recognisable shape is found once the pipeline has noted it. */
 static void test_remembered_secret(void **state)
 {
@@ -398,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_every_family_every_neighbour),
         cmocka_unit_test(test_hint_and_surroundings),
         cmocka_unit_test(test_percent_escape_inside),
+        cmocka_unit_test(test_percent_before_secret),
         cmocka_unit_test(test_remembered_secret),
         cmocka_unit_test(test_basic_password),
         cmocka_unit_test(test_entropy_rule),
