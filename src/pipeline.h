@@ -13,6 +13,7 @@
 
 #include "format.h"
 #include "ledger.h"
+#include "needles.h"
 #include "runstats.h"
 #include "source.h"
 
@@ -29,6 +30,9 @@ struct kt_pipeline_opts {
      * everything is read again (and recorded). */
     struct kt_ledger *ledger;
     bool reprocess;
+    /* Hunts: records that contain none of these needles are skipped unparsed (needles.h).
+     * NULL: every record is parsed. Borrowed; it may grow during the run. */
+    const struct kt_needles *prefilter;
     /* Warnings (unreadable files, damage, the first malformed records). May be NULL. */
     void (*warn)(void *ctx, const struct kt_err *err);
     void *warn_ctx;
