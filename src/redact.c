@@ -682,11 +682,12 @@ static void scan_run(const char *d, size_t i, size_t j, struct spans *sp, bool a
     bool jwt = all;
     bool set = all && set_slots != NULL && set_count > 0;
     size_t p = i;
+    size_t tok_end = i; /* end of the family token or JWT last found */
     while (p < j) {
         unsigned char c = (unsigned char)d[p];
         size_t avail = j - p;
         /* The pair filter knows the families' prefixes; "eyJ" is the JWTs' own. */
-        if (has_class(c, B_START) && avail >= 15 &&
+        if (p >= tok_end && has_class(c, B_START) && avail >= 15 &&
             (kt_cred_may_start_pair(c, (unsigned char)d[p + 1]) ||
              (jwt && c == 'e' && d[p + 1] == 'y'))) {
             struct kt_str rest = kt_str_make(d + p, avail);
@@ -698,17 +699,18 @@ static void scan_run(const char *d, size_t i, size_t j, struct spans *sp, bool a
                     span_add(&pub, p, p + n, SPAN_FAMILY);
                 } else {
                     span_add(sp, p, p + n, SPAN_FAMILY);
-                    p += n;
-                    continue;
+                    tok_end = p + n;
                 }
             }
-            n = (jwt && c == 'e') ? kt_cred_jwt_extent_ex(rest, true) : 0;
+            n = (p < tok_end || !jwt || c != 'e') ? 0 : kt_cred_jwt_extent_ex(rest, true);
             if (n > 0) {
                 span_add(sp, p, p + n, SPAN_JWT);
-                p += n;
-                continue;
+                tok_end = p + n;
             }
         }
+        /* Known secrets are looked for inside tokens too: a token cut at its family's longest
+         * length ("SG." and 66 bytes) may end inside a secret that follows it, whose start
+         * would then be shown in the token's hint and the rest after it. */
         if (set && avail >= KT_REDACT_WINDOW && filter_may_hold(d + p)) {
             size_t n = set_lookup(d + p, avail);
             if (n == SIZE_MAX) {

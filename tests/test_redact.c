@@ -114,6 +114,26 @@ static void test_percent_before_secret(void **state)
     kt_redact_forget_all();
 }
 
+/* A token cut at its family's longest length can end inside a known secret that follows it:
+ * neither the token's hint nor the text after it may show the secret's pieces. */
+static void test_secret_after_capped_token(void **state)
+{
+    (void)state;
+    kt_redact_forget_all();
+    static const char secret[] = "btqllukmWjdxzrjX";
+    kt_redact_note_secret(kt_str_cstr(secret));
+    char text[256], red[256];
+    /* "SG." + 22 + "." + 39: the 43-byte last part takes the secret's first four bytes. */
+    snprintf(text, sizeof(text), "key=IVSG.QdswL8v0jNugeGpHaPQjjC.LJjxWCfFeWjkLuagiLohF3DdNs5F0"
+                                 "ShgESahjMu%syiiMH0 end", secret);
+    kt_redact_text(kt_str_cstr(text), red, sizeof(red));
+    assert_null(strstr(red, secret));
+    assert_false(holds_piece(red, secret, 0));
+    assert_non_null(strstr(red, "key=IV"));
+    assert_non_null(strstr(red, " end"));
+    kt_redact_forget_all();
+}
+
 /* A secret without any recognisable shape is found once the pipeline has noted it. */
 static void test_remembered_secret(void **state)
 {
@@ -416,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_hint_and_surroundings),
         cmocka_unit_test(test_percent_escape_inside),
         cmocka_unit_test(test_percent_before_secret),
+        cmocka_unit_test(test_secret_after_capped_token),
         cmocka_unit_test(test_remembered_secret),
         cmocka_unit_test(test_basic_password),
         cmocka_unit_test(test_entropy_rule),
