@@ -1,7 +1,7 @@
 /*
  * sensitive_op: the first time a key performs a reconnaissance or privilege operation it never
  * performed before — what a thief does first with a found key ("who am I, what can I reach,
- * can I stay"). Ordinary automation repeats the same calls; a key that suddenly lists users,
+ * can I stay", and with a payment key "can I cash out"). Ordinary automation repeats the same calls; a key that suddenly lists users,
  * reads secrets or mints credentials is worth a look.
  *
  * Operations are matched on the operation key (kt_baseline_op_key): "service:Name" for API
@@ -9,16 +9,18 @@
  */
 #include <keytrail/detector.h>
 
-enum { K_SCORE_RECON, K_SCORE_SECRET, K_SCORE_PRIVILEGE };
+enum { K_SCORE_RECON, K_SCORE_SECRET, K_SCORE_PRIVILEGE, K_SCORE_MONEY };
 
 static const struct kt_knob knobs[] = {
     [K_SCORE_RECON] = { "score_recon", 35, "score of a first reconnaissance call" },
     [K_SCORE_SECRET] = { "score_secret", 50, "score of a first read of secrets" },
     [K_SCORE_PRIVILEGE] = { "score_privilege", 60,
                             "score of a first credential or permission change" },
+    [K_SCORE_MONEY] = { "score_money", 60,
+                        "score of a first payout, transfer or new payout destination" },
 };
 
-enum op_class { RECON, SECRET, PRIVILEGE };
+enum op_class { RECON, SECRET, PRIVILEGE, MONEY };
 
 enum match { EXACT, PREFIX, SUFFIX, CONTAINS };
 
@@ -96,6 +98,13 @@ static const struct op_rule rules[] = {
     { NULL, CONTAINS, "/authorizations", PRIVILEGE },
     { NULL, CONTAINS, "/personal_access_tokens", PRIVILEGE },
     { NULL, CONTAINS, "/access_tokens", PRIVILEGE },
+    /* Payment APIs (Stripe's paths): a stolen secret key is cashed out by payouts and
+     * transfers, often to a bank account or card it adds, and watched through a webhook it
+     * creates. */
+    { "POST", SUFFIX, "/payouts", MONEY },
+    { "POST", SUFFIX, "/transfers", MONEY },
+    { "POST", CONTAINS, "/external_accounts", MONEY },
+    { "POST", SUFFIX, "/webhook_endpoints", PRIVILEGE },
 };
 
 static bool rule_matches(const struct op_rule *r, struct kt_str op)
@@ -139,11 +148,12 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     static const char *const what[] = { "reconnaissance", "secret read",
-                                        "credential or permission change" };
+                                        "credential or permission change",
+                                        "payout or transfer" };
     enum kt_severity sev = hit->cls == RECON ? KT_SEV_MEDIUM : KT_SEV_HIGH;
-    int score = (int)in->knobs[hit->cls == RECON    ? K_SCORE_RECON
-                               : hit->cls == SECRET ? K_SCORE_SECRET
-                                                    : K_SCORE_PRIVILEGE];
+    static const int knob_of[] = { [RECON] = K_SCORE_RECON, [SECRET] = K_SCORE_SECRET,
+                                   [PRIVILEGE] = K_SCORE_PRIVILEGE, [MONEY] = K_SCORE_MONEY };
+    int score = (int)in->knobs[knob_of[hit->cls]];
     bool failed = kt_obs_denied(in->obs);
     struct kt_finding f;
     /* One finding per rule, not per operation: reading the secrets of twelve repositories is

@@ -366,6 +366,20 @@ static void test_sensitive_op(void **state)
                            "/api/v3/user/keys", 201),
                      1);
     assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    /* A payment key cashed out: a first payout and a first webhook are high. */
+    assert_int_equal(judge(fx, "sensitive_op", NOW, "203.0.113.213", &BUCHAREST, "curl/8", "POST",
+                           "/v1/payouts", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_non_null(strstr(fx->last.reason, "payout or transfer"));
+    assert_int_equal(judge(fx, "sensitive_op", NOW, "203.0.113.213", &BUCHAREST, "curl/8", "POST",
+                           "/v1/webhook_endpoints", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    /* Reading payouts is no payout. */
+    assert_int_equal(judge(fx, "sensitive_op", NOW, "203.0.113.213", &BUCHAREST, "curl/8", "GET",
+                           "/v1/payouts", 200),
+                     0);
     /* The key's everyday calls: nothing. */
     assert_int_equal(judge(fx, "sensitive_op", NOW, "192.0.2.14", &BERLIN, "git/2.47.1", "GET",
                            "/api/v3/repos/acme/api/issues", 200),
