@@ -8,7 +8,7 @@
  * over the same input give byte-identical reports.
  *
  * A model holds its keys in one of two forms. The entries form is an array of full entries
- * (about 7.7 KiB each), which renderers sort into report order themselves: for hand-built
+ * (about 6.7 KiB each), which renderers sort into report order themselves: for hand-built
  * models and tests. The rows form is what the engine builds: one 20-byte row per key, already
  * in report order, and a fill function that writes the full entry of one row into a caller's
  * buffer — so a report over a million keys never holds a million entries at once.
