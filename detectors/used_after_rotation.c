@@ -18,12 +18,12 @@
 enum { K_SCORE_CONSUMER, K_SCORE_OTHER };
 
 static const struct kt_knob knobs[] = {
-    [K_SCORE_CONSUMER] = { "score_consumer", 40,
-                           "score of a use after rotation that resembles the key's baseline (a "
-                           "consumer not updated)" },
-    [K_SCORE_OTHER] = { "score_other", 85,
-                        "score of a use after rotation unlike the key's baseline (the other "
-                        "party)" },
+    [K_SCORE_CONSUMER] = {"score_consumer", 40,
+                          "score of a use after rotation that resembles the key's baseline (a "
+                          "consumer not updated)"},
+    [K_SCORE_OTHER] = {"score_other", 85,
+                       "score of a use after rotation unlike the key's baseline (the other "
+                       "party)"},
 };
 
 /* The use comes from somewhere the baseline knows: its address, its /24 or /48, or its AS. */
@@ -42,8 +42,8 @@ static bool known_client(const struct kt_det_input *in)
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     /* A rotation at or before the epoch is no rotation: zeroed inputs stay quiet. */
-    if (in->rotated_ms == KT_TIME_NONE || in->rotated_ms <= 0 ||
-        in->obs->time_ms == KT_TIME_NONE || in->obs->time_ms < in->rotated_ms) {
+    if (in->rotated_ms == KT_TIME_NONE || in->rotated_ms <= 0 || in->obs->time_ms == KT_TIME_NONE ||
+        in->obs->time_ms < in->rotated_ms) {
         return;
     }
     bool had_baseline = in->base->events > 0;
@@ -55,8 +55,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         kt_finding_start(&f, in, "used_after_rotation", KT_SEV_MEDIUM,
                          (int)in->knobs[K_SCORE_CONSUMER], "consumer");
     } else {
-        kt_finding_start(&f, in, "used_after_rotation", KT_SEV_HIGH,
-                         (int)in->knobs[K_SCORE_OTHER], "other-party");
+        kt_finding_start(&f, in, "used_after_rotation", KT_SEV_HIGH, (int)in->knobs[K_SCORE_OTHER],
+                         "other-party");
     }
     char t[KT_TIME_STRLEN], agent[96], usual[128], minutes_s[32];
     kt_time_format(in->rotated_ms, t);
@@ -67,17 +67,20 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     snprintf(where, sizeof(where), "%s%s%s", f.ip[0] ? f.ip : "an unknown address",
              f.country[0] ? ", " : "", f.country);
     if (like) {
-        kt_finding_reason(&f, "used %s minutes after its rotation (%s), from %s with %s: like its "
+        kt_finding_reason(&f,
+                          "used %s minutes after its rotation (%s), from %s with %s: like its "
                           "baseline (a known network and its usual client), a consumer not yet "
                           "updated",
                           minutes_s, t, where, agent);
     } else if (!had_baseline) {
-        kt_finding_reason(&f, "used %s minutes after its rotation (%s), from %s with %s; no "
+        kt_finding_reason(&f,
+                          "used %s minutes after its rotation (%s), from %s with %s; no "
                           "earlier use to compare with: likely the other party",
                           minutes_s, t, where, agent);
     } else {
         kt_fmt_agents(in->base, 2, usual, sizeof(usual));
-        kt_finding_reason(&f, "used %s minutes after its rotation (%s), from %s with %s: unlike "
+        kt_finding_reason(&f,
+                          "used %s minutes after its rotation (%s), from %s with %s: unlike "
                           "its baseline (%s%s%s), likely the other party",
                           minutes_s, t, where, agent,
                           place ? "a known network" : "a network it never used",

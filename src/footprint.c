@@ -16,8 +16,8 @@
 
 #include "ipaddr.h"
 
-static const size_t set_cap[KT_FP__SETS] = { KT_FP_ADDRS, KT_FP_ASNS, KT_FP_COUNTRIES,
-                                             KT_FP_AGENTS, KT_FP_OPS };
+static const size_t set_cap[KT_FP__SETS] = {KT_FP_ADDRS, KT_FP_ASNS, KT_FP_COUNTRIES, KT_FP_AGENTS,
+                                            KT_FP_OPS};
 
 static size_t set_start(enum kt_fp_set s)
 {
@@ -113,7 +113,7 @@ void kt_footprint_learn(struct kt_footprint *fp, const struct kt_obs *o)
         add_name(fp, KT_FP_ASN, name, 1);
     }
     if (o->geo.country[0] != '\0') {
-        char cc[3] = { o->geo.country[0], o->geo.country[1], '\0' };
+        char cc[3] = {o->geo.country[0], o->geo.country[1], '\0'};
         add_name(fp, KT_FP_COUNTRY, cc, 1);
     }
     if (ev->user_agent.len > 0) {
@@ -202,8 +202,8 @@ bool kt_footprint_read(struct kt_rbytes *r, struct kt_footprint *fp)
             for (size_t j = 0; j < i; j++) {
                 repeated |= strcmp(set[j].name, set[i].name) == 0;
             }
-            if (kt_rb_need(r, count > 0 && count <= fp->events && !repeated &&
-                                  name_ok(set[i].name))) {
+            if (kt_rb_need(r,
+                           count > 0 && count <= fp->events && !repeated && name_ok(set[i].name))) {
                 set[i].count = (uint32_t)count;
             }
         }

@@ -50,7 +50,7 @@ struct kt_fp_name {
 struct kt_footprint {
     int64_t first_ms, last_ms; /* KT_TIME_NONE until a timed use */
     uint64_t events;
-    uint64_t errors;           /* kt_obs_is_error: refused, forbidden, throttled, provider error */
+    uint64_t errors;            /* kt_obs_is_error: refused, forbidden, throttled, provider error */
     uint64_t more[KT_FP__SETS]; /* uses whose value found its set full */
     struct kt_fp_name slots[KT_FP_SLOTS]; /* the sets, one after the other (kt_footprint_set) */
 };

@@ -16,8 +16,7 @@
 
 /* One use from ip with ua, calling method path, answered with status. */
 static void use(struct kt_footprint *fp, int64_t t, const char *ip, const char *ua,
-                const char *method, const char *path, int status, uint32_t asn,
-                const char *country)
+                const char *method, const char *path, int status, uint32_t asn, const char *country)
 {
     struct kt_event ev;
     memset(&ev, 0, sizeof(ev));
@@ -28,7 +27,7 @@ static void use(struct kt_footprint *fp, int64_t t, const char *ip, const char *
     ev.method = kt_str_cstr(method);
     ev.resource = kt_str_cstr(path);
     ev.status = status;
-    struct kt_geo geo = { .kind = KT_ADDR_PUBLIC, .asn = asn };
+    struct kt_geo geo = {.kind = KT_ADDR_PUBLIC, .asn = asn};
     snprintf(geo.country, sizeof(geo.country), "%s", country);
     snprintf(geo.as_org, sizeof(geo.as_org), "Example VPS Hosting SRL");
     struct kt_obs o;
@@ -67,8 +66,8 @@ static void test_counts_and_times(void **state)
     assert_int_equal(fp.first_ms, KT_TIME_NONE);
     use(&fp, T0 + 5000, "203.0.113.213", "python-requests/2.32.3", "GET", "/user", 200, 64511,
         "RO");
-    use(&fp, T0 + 1000, "203.0.113.213", "python-requests/2.32.3", "GET", "/orgs/acme/members",
-        403, 64511, "RO");
+    use(&fp, T0 + 1000, "203.0.113.213", "python-requests/2.32.3", "GET", "/orgs/acme/members", 403,
+        64511, "RO");
     use(&fp, T0 + 9000, "203.0.113.214", "curl/8.5.0", "GET", "/user", 401, 64511, "RO");
     assert_int_equal(fp.events, 3);
     assert_int_equal(fp.errors, 2);
@@ -95,8 +94,7 @@ static void test_bounded(void **state)
     kt_footprint_init(&fp);
     /* 1000 uses, each from its own address, agent, network, country and path. */
     for (int i = 0; i < 1000; i++) {
-        char ip[32], ua[32], path[32], cc[3] = { (char)('A' + i % 26), (char)('A' + i / 26 % 26),
-                                                 0 };
+        char ip[32], ua[32], path[32], cc[3] = {(char)('A' + i % 26), (char)('A' + i / 26 % 26), 0};
         snprintf(ip, sizeof(ip), "198.51.%d.%d", i / 256, i % 256);
         snprintf(ua, sizeof(ua), "tool%d/1.0", i);
         snprintf(path, sizeof(path), "/p%d", i);
@@ -182,7 +180,7 @@ static void test_roundtrip_and_truncation(void **state)
 {
     (void)state;
     struct kt_footprint fp = sample(), back;
-    struct kt_wbytes w = { 0 };
+    struct kt_wbytes w = {0};
     kt_footprint_write(&w, &fp);
     assert_false(w.failed);
     struct kt_rbytes r;
@@ -201,7 +199,7 @@ static void test_hostile_records_refused(void **state)
 {
     (void)state;
     struct kt_footprint fp = sample(), back;
-    struct kt_wbytes w = { 0 };
+    struct kt_wbytes w = {0};
     kt_footprint_write(&w, &fp);
     struct kt_rbytes r;
     /* Every byte changed to every value either reads back as something the writer could have
@@ -229,7 +227,7 @@ static void test_hostile_records_refused(void **state)
     }
     free(copy);
     /* A set that claims more names than its cap. */
-    struct kt_wbytes h = { 0 };
+    struct kt_wbytes h = {0};
     kt_wb_zz(&h, T0);
     kt_wb_zz(&h, T0);
     kt_wb_var(&h, 100);
