@@ -6,7 +6,8 @@
  * (check first), fold it into the baseline (then learn), and deduplicate what the detectors found — one
  * finding per key, detector and value, alerted once, counted after. Events that raised a high
  * or critical finding are kept out of the baseline, so a thief cannot teach keytrail that their
- * country is normal.
+ * country is normal; they go into the key's footprint of the other party instead (footprint.h),
+ * allocated at its first such event, which reports show beside the baseline's facts.
  *
  * At the end, each key's findings combine into a risk score (0..100) and a verdict: rotate,
  * investigate or ok. Findings corroborate each other when they are close in time (a thief
