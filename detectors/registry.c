@@ -5,6 +5,7 @@
 #include <keytrail/detector.h>
 
 extern const struct kt_detector kt_det_leaked_key;
+extern const struct kt_detector kt_det_used_after_rotation;
 extern const struct kt_detector kt_det_ip_list;
 extern const struct kt_detector kt_det_jwt_validity;
 extern const struct kt_detector kt_det_jwt_replay;
@@ -24,7 +25,8 @@ extern const struct kt_detector kt_det_credential_exfil;
 extern const struct kt_detector kt_det_credential_chain;
 
 static const struct kt_detector *const registry[] = {
-    &kt_det_leaked_key,     &kt_det_ip_list,       &kt_det_jwt_validity,
+    &kt_det_leaked_key,     &kt_det_used_after_rotation, &kt_det_ip_list,
+    &kt_det_jwt_validity,
     &kt_det_jwt_replay,
     &kt_det_impossible_travel, &kt_det_new_country, &kt_det_new_asn,
     &kt_det_dormant_revived, &kt_det_new_user_agent, &kt_det_sensitive_op,

@@ -81,6 +81,9 @@ static const char css[] =
     "{white-space:nowrap}table.ok td:nth-child(1),table.ok td:nth-child(8)"
     "{overflow-wrap:anywhere}\n"
     ".none{color:var(--mute)}\n"
+    "div.other{border:1px solid #f6d5d2;border-radius:6px;background:#fdf6f5;padding:.5rem .8rem;"
+    "margin:0 0 .8rem}div.other h3{font-size:1rem;margin:0 0 .4rem;color:var(--rot)}"
+    "div.other dl.facts{margin:0}\n"
     "@media print{body{padding:0;max-width:none;font-size:10pt}section{overflow:visible}"
     "section{break-inside:avoid;page-break-inside:avoid}"
     "section#ok{break-inside:auto;page-break-inside:auto}"
@@ -318,6 +321,43 @@ static void html_findings(FILE *out, const struct kt_report_key *k)
     }
 }
 
+/* The other party's block (report.h, kt_report_other): the uses kept out of the baseline. */
+static void html_other(FILE *out, const struct kt_report_other *ro)
+{
+    fprintf(out,
+            "<div class=\"other\"><h3>Other party</h3><dl class=\"facts\">"
+            "<dt>Uses</dt><dd>%" PRIu64 " kept out of the baseline (%" PRIu64 " errors), ",
+            ro->events, ro->errors);
+    html_time(out, ro->first_ms);
+    fputs(" to ", out);
+    html_time(out, ro->last_ms);
+    fputs("</dd><dt>Addresses</dt><dd>", out);
+    html_counts(out, ro->addrs, ro->n_addrs, KT_REPORT_TOP);
+    if (ro->more_addrs > 0) {
+        fprintf(out, "; %" PRIu64 " more uses from other addresses", ro->more_addrs);
+    }
+    fputs("</dd><dt>Networks</dt><dd>", out);
+    html_counts(out, ro->asns, ro->n_asns, KT_REPORT_TOP);
+    fputs("</dd><dt>Countries</dt><dd>", out);
+    html_counts(out, ro->countries, ro->n_countries, KT_REPORT_TOP);
+    fputs("</dd><dt>Agents</dt><dd>", out);
+    html_counts(out, ro->agents, ro->n_agents, KT_REPORT_TOP);
+    fputs("</dd><dt>Operations</dt><dd>", out);
+    size_t n = KT_MIN(ro->n_ops, (size_t)KT_REPORT_OPS);
+    if (n == 0) {
+        fputs("<span class=\"none\">none</span>", out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        fputs(i > 0 ? ", " : "", out);
+        html_text(out, KT_REP_FIELD(ro->ops[i].name));
+        fprintf(out, " (%" PRIu64 ")", ro->ops[i].count);
+    }
+    if (ro->more_ops > 0) {
+        fprintf(out, "; %" PRIu64 " more uses of other operations", ro->more_ops);
+    }
+    fputs("</dd></dl></div>\n", out);
+}
+
 static void html_key_section(FILE *out, size_t rank, const struct kt_report_key *k)
 {
     char id[KT_KEYID_STRLEN + 1];
@@ -360,6 +400,9 @@ static void html_key_section(FILE *out, size_t rank, const struct kt_report_key 
         html_text(out, KT_REP_FIELD(k->note));
     }
     fputs("</dd></dl>\n", out);
+    if (k->other.events > 0) {
+        html_other(out, &k->other);
+    }
     html_timeline(out, k);
     html_findings(out, k);
     fputs("</section>\n", out);

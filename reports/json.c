@@ -6,11 +6,19 @@
  *      {"key":..,"family":..,"kind":..,"hint":..,"account":..,"flags":[..],"verdict":..,
  *       "risk":..,"first_seen":..,"last_seen":..,"events":..,"errors":..,"ips":..,
  *       "countries":[{"code":..,"count":..}],"asns":[{"name":..,"count":..}],
- *       "user_agents":[{"name":..,"count":..}],"timeline":{"start":"YYYY-MM-DD","days":[..]},
+ *       "user_agents":[{"name":..,"count":..}],
+ *       "other_party":{"events":..,"errors":..,"first":..,"last":..,"addresses":[{"name","count"}],
+ *                      "more_addresses":..,"networks":[..],"countries":[..],"user_agents":[..],
+ *                      "operations":[..],"more_operations":..},
+ *       "timeline":{"start":"YYYY-MM-DD","days":[..]},
  *       "findings":[{"detector":..,"severity":..,"score":..,"time":..,"last":..,"count":..,
  *                    "value":..,"reason":..,"ip":..,"country":..,"asn":.., <extras>}]}
  *      ,{...}
  *      ],"totals":{...}}
+ *
+ * other_party is present only for keys with quarantined uses (report.h, kt_report_other): the
+ * countries, asns and user_agents before it are the baseline's, the key's own use. errors
+ * counts every use's errors, the other party's included.
  *
  * totals ends with the key cap (max_keys, 0 for none) and the keys evicted at it (evicted,
  * and of those evicted_rotate and evicted_investigate: their verdict when evicted).
@@ -102,6 +110,33 @@ static void put_counts(struct kt_jw *w, const char *key, const char *name_key,
     kt_jw_array_end(w);
 }
 
+/* The other party's block (report.h, kt_report_other). */
+static void put_other(struct kt_jw *w, const struct kt_report_other *ro)
+{
+    kt_jw_key(w, "other_party");
+    kt_jw_object_begin(w);
+    put_u64(w, "events", ro->events);
+    put_u64(w, "errors", ro->errors);
+    put_time(w, "first", ro->first_ms);
+    put_time(w, "last", ro->last_ms);
+    put_counts(w, "addresses", "name", ro->addrs, ro->n_addrs);
+    put_u64(w, "more_addresses", ro->more_addrs);
+    put_counts(w, "networks", "name", ro->asns, ro->n_asns);
+    put_counts(w, "countries", "code", ro->countries, ro->n_countries);
+    put_counts(w, "user_agents", "name", ro->agents, ro->n_agents);
+    kt_jw_key(w, "operations");
+    kt_jw_array_begin(w);
+    for (size_t i = 0; i < KT_MIN(ro->n_ops, (size_t)KT_REPORT_OPS); i++) {
+        kt_jw_object_begin(w);
+        kt_jw_kstr(w, "name", KT_REP_FIELD(ro->ops[i].name));
+        put_u64(w, "count", ro->ops[i].count);
+        kt_jw_object_end(w);
+    }
+    kt_jw_array_end(w);
+    put_u64(w, "more_operations", ro->more_ops);
+    kt_jw_object_end(w);
+}
+
 static void put_timeline(struct kt_jw *w, const struct kt_report_key *k)
 {
     size_t n = KT_MIN(k->n_days, (size_t)KT_REPORT_DAYS);
@@ -185,6 +220,9 @@ static void put_key(struct json_out *o, const struct kt_report_key *k)
     put_counts(w, "countries", "code", k->countries, k->n_countries);
     put_counts(w, "asns", "name", k->asns, k->n_asns);
     put_counts(w, "user_agents", "name", k->agents, k->n_agents);
+    if (k->other.events > 0) {
+        put_other(w, &k->other);
+    }
     put_timeline(w, k);
     kt_jw_key(w, "findings");
     kt_jw_array_begin(w);

@@ -151,6 +151,40 @@ static void md_finding(FILE *out, size_t n, const struct kt_finding *f)
     fputs("\n", out);
 }
 
+/* The other party's block (report.h, kt_report_other): the uses kept out of the baseline. */
+static void md_other(FILE *out, const struct kt_report_other *ro)
+{
+    fprintf(out, "\n- **Other party:** %" PRIu64 " use%s kept out of the baseline (errors: %" PRIu64
+            "), ", ro->events, ro->events == 1 ? "" : "s", ro->errors);
+    md_time(out, ro->first_ms);
+    fputs(" to ", out);
+    md_time(out, ro->last_ms);
+    fputs("\n  - **Addresses:** ", out);
+    md_counts(out, ro->addrs, ro->n_addrs, true, KT_REPORT_TOP);
+    if (ro->more_addrs > 0) {
+        fprintf(out, "; %" PRIu64 " more uses from other addresses", ro->more_addrs);
+    }
+    fputs("\n  - **Networks:** ", out);
+    md_counts(out, ro->asns, ro->n_asns, true, KT_REPORT_TOP);
+    fputs("\n  - **Countries:** ", out);
+    md_counts(out, ro->countries, ro->n_countries, false, KT_REPORT_TOP);
+    fputs("\n  - **Agents:** ", out);
+    md_counts(out, ro->agents, ro->n_agents, true, KT_REPORT_TOP);
+    fputs("\n  - **Operations** (in order of first use): ", out);
+    size_t n = KT_MIN(ro->n_ops, (size_t)KT_REPORT_OPS);
+    if (n == 0) {
+        fputs("none", out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        fputs(i > 0 ? ", " : "", out);
+        md_text(out, KT_REP_FIELD(ro->ops[i].name));
+        fprintf(out, " (%" PRIu64 ")", ro->ops[i].count);
+    }
+    if (ro->more_ops > 0) {
+        fprintf(out, "; %" PRIu64 " more uses of other operations", ro->more_ops);
+    }
+}
+
 static void md_key_section(FILE *out, size_t rank, const struct kt_report_key *k)
 {
     char id[KT_KEYID_STRLEN + 1];
@@ -179,6 +213,9 @@ static void md_key_section(FILE *out, size_t rank, const struct kt_report_key *k
     md_counts(out, k->asns, k->n_asns, true, KT_REPORT_TOP);
     fputs("\n- **Top agents:** ", out);
     md_counts(out, k->agents, k->n_agents, true, KT_REPORT_TOP);
+    if (k->other.events > 0) {
+        md_other(out, &k->other);
+    }
     if (KT_REP_FIELD(k->note).len > 0) {
         fputs("\n- **Note:** ", out);
         md_text(out, KT_REP_FIELD(k->note));

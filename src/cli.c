@@ -45,6 +45,7 @@ enum opt_id {
     OPT_CONFIG,
     OPT_IP_LIST,
     OPT_LEAKED,
+    OPT_ROTATED,
     OPT_LIST_DETECTORS,
     OPT_THREADS,
     OPT_MAX_KEYS,
@@ -95,6 +96,9 @@ static const struct opt options[] = {
       "addresses and networks to flag (one CIDR per line, optional label): Tor exits, known bad" },
     { OPT_LEAKED, "leaked", 0, "FILE", C_DETECT,
       "keys known to be leaked: one key id or token per line, optional leak time" },
+    { OPT_ROTATED, "rotated", 0, "FILE", C_DETECT,
+      "keys already rotated: one key id, AWS key id or token and its rotation time per line; "
+      "every later use is flagged" },
     { OPT_STATE, "state", 's', "FILE", C_DETECT,
       "load what earlier runs learned from FILE and save it back at the end: baselines, "
       "findings already alerted, the inputs already read (created if missing)" },
@@ -461,6 +465,7 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
     case OPT_CONFIG: cli->config_path = arg; return -1;
     case OPT_IP_LIST: cli->ip_list_path = arg; return -1;
     case OPT_LEAKED: cli->leaked_path = arg; return -1;
+    case OPT_ROTATED: cli->rotated_path = arg; return -1;
     case OPT_LIST_DETECTORS: list_detectors(); return KT_EXIT_OK;
     case OPT_STATE: cli->state_path = arg; return -1;
     case OPT_STATE_RESET: cli->state_reset = true; return -1;

@@ -72,6 +72,7 @@ struct kt_cli {
     const char *config_path;
     const char *ip_list_path;
     const char *leaked_path;
+    const char *rotated_path; /* --rotated */
     struct kt_keyid key_filter[KT_CLI_MAX_KEYS];
     size_t n_key_filter;
     /* --state and friends (scan) */

@@ -62,6 +62,7 @@ struct scan_inputs {
     struct kt_geodb *geo;
     struct kt_netset *ip_list;
     struct kt_leaked *leaked;
+    struct kt_leaked *rotated;
 };
 
 static bool load_inputs(struct kt_cli *cli, struct scan_inputs *in)
@@ -93,6 +94,11 @@ static bool load_inputs(struct kt_cli *cli, struct scan_inputs *in)
         kt_cli_error("%s: %s", err.where[0] ? err.where : cli->leaked_path, err.msg);
         return false;
     }
+    if (cli->rotated_path != NULL &&
+        kt_rotated_load(&in->rotated, cli->rotated_path, &err) != KT_OK) {
+        kt_cli_error("%s: %s", err.where[0] ? err.where : cli->rotated_path, err.msg);
+        return false;
+    }
     return true;
 }
 
@@ -104,6 +110,7 @@ static void free_inputs(struct scan_inputs *in)
     kt_geodb_free(in->geo);
     kt_netset_free(in->ip_list);
     kt_leaked_free(in->leaked);
+    kt_leaked_free(in->rotated);
 }
 
 static int open_alerts(const char *path)
@@ -337,6 +344,7 @@ int kt_cmd_scan(struct kt_cli *cli)
         .geo = in.geo,
         .ip_list = in.ip_list,
         .leaked = in.leaked,
+        .rotated = in.rotated,
         .on_alert = on_alert,
         .alert_ctx = &sc,
         .max_keys = cli->max_keys,
@@ -450,6 +458,7 @@ void kt_scan_inputs_engine_opts(const struct kt_scan_inputs *si, struct kt_engin
     eo->geo = si->in.geo;
     eo->ip_list = si->in.ip_list;
     eo->leaked = si->in.leaked;
+    eo->rotated = si->in.rotated;
 }
 
 const char *kt_scan_inputs_geo(const struct kt_scan_inputs *si)

@@ -144,6 +144,7 @@ void kt_engine_free(struct kt_engine *e)
     kt_keytab_fini(&e->index);
     for (size_t i = 0; i < e->n_keys; i++) {
         free(key_at(e, i)->det_state);
+        free(key_at(e, i)->other);
     }
     for (size_t i = 0; i < e->n_chunks; i++) {
         free(e->chunks[i]);
@@ -334,6 +335,8 @@ static uint32_t evict(struct kt_engine *e)
     kt_keytab_del(&e->index, &ks->key, NULL);
     free(ks->det_state);
     ks->det_state = NULL;
+    free(ks->other);
+    ks->other = NULL;
     e->evicted.keys++;
     return slot;
 }
@@ -689,6 +692,7 @@ static enum kt_rc chain_child(struct kt_engine *e, const struct kt_obs *obs,
         .cred = &child,
         .base = &unseen,
         .leak_ms = KT_TIME_NONE,
+        .rotated_ms = KT_TIME_NONE,
         .knobs = e->cfg->knobs[d],
         .key_risk = parent_risk,
         .parent = c,
@@ -747,12 +751,16 @@ enum kt_rc kt_engine_observed(struct kt_engine *e, const struct kt_obs *obs)
                      country_count(&ks->base) >= cfg->broad_countries,
             .usual_client = kt_baseline_knows_client(&ks->base, obs),
             .leak_ms = KT_TIME_NONE,
+            .rotated_ms = KT_TIME_NONE,
         };
         bool leaked = kt_leaked_lookup(e->opts.leaked, &c->key, &in.leak_ms);
         if (!leaked) {
             in.leak_ms = KT_TIME_NONE;
         } else if (in.leak_ms == KT_TIME_NONE) {
             in.leak_ms = INT64_MIN + 1; /* declared leaked, time unknown: every use counts */
+        }
+        if (!kt_leaked_lookup(e->opts.rotated, &c->key, &in.rotated_ms)) {
+            in.rotated_ms = KT_TIME_NONE;
         }
         struct emit_ctx ec = { .e = e, .ks = ks, .obs = obs, .rc = KT_OK };
         bool allowed = allowlisted(e, c, obs);
@@ -791,6 +799,13 @@ enum kt_rc kt_engine_observed(struct kt_engine *e, const struct kt_obs *obs)
         move_track(ks, obs, ec.where_new);
         if (ec.quarantine) {
             ks->quarantined++;
+            if (ks->other == NULL) {
+                if ((ks->other = malloc(sizeof(*ks->other))) == NULL) {
+                    return KT_ENOMEM;
+                }
+                kt_footprint_init(ks->other);
+            }
+            kt_footprint_learn(ks->other, obs);
         } else {
             kt_baseline_learn(&ks->base, obs);
         }
@@ -1258,6 +1273,49 @@ static void summarise(const struct kt_keystate *ks, struct kt_report_key *rk)
     rk->ips = ips;
 }
 
+/* The other party's block of the report from the key's footprint. */
+static void summarise_other(const struct kt_footprint *fp, struct kt_report_other *ro)
+{
+    char names[KT_FP_OPS][80];
+    uint32_t counts[KT_FP_OPS];
+    struct {
+        enum kt_fp_set set;
+        struct kt_report_count *out;
+        size_t *n;
+    } lists[] = {
+        { KT_FP_ADDR, ro->addrs, &ro->n_addrs },
+        { KT_FP_ASN, ro->asns, &ro->n_asns },
+        { KT_FP_COUNTRY, ro->countries, &ro->n_countries },
+        { KT_FP_AGENT, ro->agents, &ro->n_agents },
+    };
+    _Static_assert(KT_FP_ADDRS <= KT_FP_OPS && KT_FP_ASNS <= KT_FP_OPS &&
+                       KT_FP_COUNTRIES <= KT_FP_OPS && KT_FP_AGENTS <= KT_FP_OPS,
+                   "names[] holds the largest set");
+    ro->events = fp->events;
+    ro->errors = fp->errors;
+    ro->first_ms = fp->first_ms;
+    ro->last_ms = fp->last_ms;
+    for (size_t l = 0; l < KT_ARRAY_LEN(lists); l++) {
+        size_t n;
+        const struct kt_fp_name *set = kt_footprint_set(fp, lists[l].set, &n);
+        for (size_t i = 0; i < n; i++) {
+            snprintf(names[i], sizeof(names[i]), "%s", set[i].name);
+            counts[i] = set[i].count;
+        }
+        *lists[l].n = top_counts(lists[l].out, names, counts, n);
+    }
+    /* Operations keep their order: what the other party did first comes first. */
+    size_t n;
+    const struct kt_fp_name *ops = kt_footprint_set(fp, KT_FP_OP, &n);
+    for (size_t i = 0; i < n && i < KT_REPORT_OPS && ops[i].count > 0; i++) {
+        snprintf(ro->ops[i].name, sizeof(ro->ops[i].name), "%s", ops[i].name);
+        ro->ops[i].count = ops[i].count;
+        ro->n_ops = i + 1;
+    }
+    ro->more_addrs = fp->more[KT_FP_ADDR];
+    ro->more_ops = fp->more[KT_FP_OP];
+}
+
 /* An ok key whose baseline is not mature: only the baseline-free rules could judge it. */
 static bool learning(const struct kt_engine *e, const struct kt_keystate *ks, enum kt_verdict v)
 {
@@ -1284,6 +1342,11 @@ static const struct kt_report_key *fill_key(const void *src, const struct kt_rep
     /* Events include the quarantined ones the baseline never learned. */
     rk->events = ks->events;
     rk->errors = ks->base.errors;
+    rk->other.first_ms = rk->other.last_ms = KT_TIME_NONE;
+    if (ks->other != NULL) {
+        summarise_other(ks->other, &rk->other);
+        rk->errors += ks->other->errors;
+    }
     rk->first_ms = ks->first_ms == INT64_MAX ? KT_TIME_NONE : ks->first_ms;
     rk->last_ms = ks->last_ms == INT64_MIN ? KT_TIME_NONE : ks->last_ms;
     if (rk->first_ms != KT_TIME_NONE && rk->last_ms != KT_TIME_NONE) {
@@ -1556,6 +1619,15 @@ enum kt_rc kt_engine_restore_key(struct kt_engine *e, const struct kt_keystate *
         ks->last_day = saved->last_day;
         memcpy(ks->days, saved->days, sizeof(ks->days));
     }
+    if (saved->other != NULL) {
+        if (ks->other == NULL) {
+            if ((ks->other = malloc(sizeof(*ks->other))) == NULL) {
+                return KT_ENOMEM;
+            }
+            kt_footprint_init(ks->other);
+        }
+        kt_footprint_merge(ks->other, saved->other);
+    }
     if (det_state != NULL && e->state_size > 0 && ks->det_state == NULL) {
         if ((ks->det_state = malloc(e->state_size)) == NULL) {
             return KT_ENOMEM;
@@ -1588,6 +1660,7 @@ static void drop_slot(struct kt_engine *e, uint32_t slot)
     drop_findings(e, ks);
     kt_keytab_del(&e->index, &ks->key, NULL);
     free(ks->det_state);
+    free(ks->other);
     uint32_t last = (uint32_t)e->n_keys - 1;
     if (slot != last) {
         struct kt_keystate *mv = key_at(e, last);

@@ -6,7 +6,8 @@
  * (check first), fold it into the baseline (then learn), and deduplicate what the detectors found — one
  * finding per key, detector and value, alerted once, counted after. Events that raised a high
  * or critical finding are kept out of the baseline, so a thief cannot teach keytrail that their
- * country is normal.
+ * country is normal; they go into the key's footprint of the other party instead (footprint.h),
+ * allocated at its first such event, which reports show beside the baseline's facts.
  *
  * At the end, each key's findings combine into a risk score (0..100) and a verdict: rotate,
  * investigate or ok. Findings corroborate each other when they are close in time (a thief
@@ -30,6 +31,7 @@
 #include <keytrail/report.h>
 
 #include "config.h"
+#include "footprint.h"
 #include "geodb.h"
 #include "leaked.h"
 #include "netset.h"
@@ -80,6 +82,8 @@ struct kt_keystate {
     int64_t first_ms, last_ms;    /* every use, including quarantined ones */
     uint64_t events;
     uint64_t quarantined;         /* events kept out of the baseline */
+    struct kt_footprint *other;   /* what those events did (footprint.h); allocated at the first
+                                     quarantined use, NULL until then */
     uint32_t findings[KT_KEY_FINDINGS];
     uint16_t n_findings;
     uint16_t dropped_findings;
@@ -106,6 +110,7 @@ struct kt_engine_opts {
     struct kt_geodb *geo;            /* may be NULL */
     const struct kt_netset *ip_list; /* --ip-list, may be NULL */
     const struct kt_leaked *leaked;  /* --leaked, may be NULL */
+    const struct kt_leaked *rotated; /* --rotated, may be NULL */
     /* Called once per new finding (the alert), in event order. May be NULL. */
     void (*on_alert)(void *ctx, const struct kt_finding *f, const struct kt_keystate *ks);
     void *alert_ctx;
@@ -186,8 +191,9 @@ bool kt_engine_det_layout(const struct kt_engine *e, size_t d, const char **name
                           size_t *size);
 
 /*
- * Adds a key as saved: ks with its identity, counters, baseline, recent, move and timeline
- * (its findings, lru and det_state fields are ignored), findings[0, n) (more than
+ * Adds a key as saved: ks with its identity, counters, baseline, recent, move, timeline and
+ * footprint (ks->other, copied; may be NULL) (its findings, lru and det_state fields are
+ * ignored), findings[0, n) (more than
  * KT_KEY_FINDINGS are dropped), and det_state (kt_engine_det_state_size bytes in this engine's
  * layout, or NULL). A key already held is merged into: counts add, baselines merge, findings
  * unite (kt_baseline_merge; a finding held twice keeps the earliest and adds the counts). At

@@ -134,6 +134,11 @@ void kt_keystate_write(struct kt_wbytes *w, const struct kt_engine *e, const str
     for (size_t i = 0; i < ks->n_findings; i++) {
         w_finding(w, kt_engine_key_finding(e, ks, i));
     }
+
+    kt_wb_u8(w, ks->other != NULL);
+    if (ks->other != NULL) {
+        kt_footprint_write(w, ks->other);
+    }
 }
 
 static bool text_ok(const char *s)
@@ -195,9 +200,10 @@ static bool r_finding(struct kt_rbytes *r, struct kt_finding *f)
     return true;
 }
 
-enum kt_rc kt_keystate_read(struct kt_rbytes *r, struct kt_keystate *ks,
+enum kt_rc kt_keystate_read(struct kt_rbytes *r, uint32_t version, struct kt_keystate *ks,
                             struct kt_finding *findings, size_t *n_findings,
-                            const uint8_t **det, size_t *det_len, uint64_t *unknown)
+                            const uint8_t **det, size_t *det_len, uint64_t *unknown,
+                            struct kt_footprint *other)
 {
     memset(ks, 0, sizeof(*ks));
     *n_findings = 0;
@@ -287,6 +293,16 @@ enum kt_rc kt_keystate_read(struct kt_rbytes *r, struct kt_keystate *ks,
             (*n_findings)++;
         } else if (r->ok) {
             (*unknown)++;
+        }
+    }
+
+    /* Version 1 kept no footprint: such a key's quarantined uses are only counted. */
+    if (version >= 2) {
+        uint8_t has_other = kt_rb_u8(r);
+        kt_rb_need(r, has_other <= 1);
+        if (r->ok && has_other && kt_footprint_read(r, other)) {
+            kt_rb_need(r, other->events <= ks->quarantined);
+            ks->other = r->ok ? other : NULL;
         }
     }
     return r->ok ? KT_OK : KT_EPARSE;

@@ -13,6 +13,7 @@
  *   det state: length (0: none), bytes (the writer's layout, state.c's DETS section)
  *   findings:  n, n x { detector, u8 severity, u8 score, zz time, value, reason, ip, country,
  *              asn, u8 n_extra, n x { name, f64 }, count, accepted, zz last_ms }
+ *   other:     (state format 2 on) u8 present, then the footprint (footprint.c) when 1
  *
  * Integers are varints unless said otherwise. Every text field goes through the redactor as it
  * is written. The reader checks every field against what the engine can produce and refuses
@@ -29,13 +30,16 @@ void kt_keystate_write(struct kt_wbytes *w, const struct kt_engine *e, const str
                        size_t det_size);
 
 /*
- * Reads one key from r into ks (det_state NULL, findings not set), its findings into
- * findings[KT_KEY_FINDINGS] (*n_findings) and a view of its detector state bytes (*det, *det_len;
- * NULL and 0 when none). Detector names are mapped to the registry's; a finding of a detector
- * that no longer exists is dropped and counted in *unknown. KT_OK or KT_EPARSE (r->ok false).
+ * Reads one key of a state of format version (1 or 2) from r into ks (det_state NULL,
+ * findings not set), its findings into findings[KT_KEY_FINDINGS] (*n_findings) and a view of
+ * its detector state bytes (*det, *det_len; NULL and 0 when none). Its footprint goes into
+ * *other, and ks->other points there (NULL when it has none, and always for version 1).
+ * Detector names are mapped to the registry's; a finding of a detector that no longer exists
+ * is dropped and counted in *unknown. KT_OK or KT_EPARSE (r->ok false).
  */
-enum kt_rc kt_keystate_read(struct kt_rbytes *r, struct kt_keystate *ks,
+enum kt_rc kt_keystate_read(struct kt_rbytes *r, uint32_t version, struct kt_keystate *ks,
                             struct kt_finding *findings, size_t *n_findings,
-                            const uint8_t **det, size_t *det_len, uint64_t *unknown);
+                            const uint8_t **det, size_t *det_len, uint64_t *unknown,
+                            struct kt_footprint *other);
 
 #endif

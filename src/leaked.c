@@ -29,6 +29,7 @@ struct leaked_entry {
 struct kt_leaked {
     struct leaked_entry *entries;
     size_t n, cap;
+    bool rotation; /* a --rotated list: the time is the rotation's, and required */
 };
 
 void kt_leaked_free(struct kt_leaked *l)
@@ -48,7 +49,7 @@ static enum kt_rc add(struct kt_leaked *l, const struct kt_keyid *key, int64_t l
 {
     for (size_t i = 0; i < l->n; i++) {
         if (kt_keyid_eq(&l->entries[i].key, key)) {
-            /* Listed twice: the earliest leak time wins (unknown counts as earliest). */
+            /* Listed twice: the earliest time wins (unknown counts as earliest). */
             if (leak_ms == KT_TIME_NONE || leak_ms < l->entries[i].leak_ms) {
                 l->entries[i].leak_ms = leak_ms;
             }
@@ -231,10 +232,15 @@ static enum kt_rc parse_line(void *ctx, struct kt_str line, const char *name, ui
         words[n_time++] = w;
     }
     int64_t leak_ms = KT_TIME_NONE;
+    const char *what = l->rotation ? "rotation time" : "leak time";
+    if (n_time == 0 && l->rotation) {
+        return kt_err_at(err, KT_EPARSE, name, lineno,
+                         "the key on this line has no rotation time; write " TIME_FORMS);
+    }
     if (n_time > 0 && !parse_leak_time(words, n_time, &leak_ms)) {
         return kt_err_at(err, KT_EPARSE, name, lineno,
-                         "what follows the %s on this line is not a leak time; write " TIME_FORMS,
-                         auth ? "Authorization value" : "credential");
+                         "what follows the %s on this line is not a %s; write " TIME_FORMS,
+                         auth ? "Authorization value" : "credential", what);
     }
     struct kt_str cred = kt_str_make(s.ptr, cred_end);
     struct kt_keyid key;
@@ -263,23 +269,48 @@ static enum kt_rc finish(struct kt_leaked *l, enum kt_rc rc, struct kt_leaked **
     return KT_OK;
 }
 
-enum kt_rc kt_leaked_load(struct kt_leaked **out, const char *path, struct kt_err *err)
+static enum kt_rc load_file(struct kt_leaked **out, const char *path, bool rotation,
+                            struct kt_err *err)
 {
     struct kt_leaked *l = calloc(1, sizeof(*l));
     if (l == NULL) {
         return kt_err_at(err, KT_ENOMEM, path, 0, "out of memory");
     }
+    l->rotation = rotation;
     return finish(l, kt_lines_file(path, LEAKED_MAX_LINE, parse_line, l, err), out);
 }
 
-enum kt_rc kt_leaked_load_buffer(struct kt_leaked **out, const char *name, const char *buf,
-                                 size_t len, struct kt_err *err)
+static enum kt_rc load_buffer(struct kt_leaked **out, const char *name, const char *buf,
+                              size_t len, bool rotation, struct kt_err *err)
 {
     struct kt_leaked *l = calloc(1, sizeof(*l));
     if (l == NULL) {
         return kt_err_at(err, KT_ENOMEM, name, 0, "out of memory");
     }
+    l->rotation = rotation;
     return finish(l, kt_lines_buffer(name, buf, len, LEAKED_MAX_LINE, parse_line, l, err), out);
+}
+
+enum kt_rc kt_leaked_load(struct kt_leaked **out, const char *path, struct kt_err *err)
+{
+    return load_file(out, path, false, err);
+}
+
+enum kt_rc kt_leaked_load_buffer(struct kt_leaked **out, const char *name, const char *buf,
+                                 size_t len, struct kt_err *err)
+{
+    return load_buffer(out, name, buf, len, false, err);
+}
+
+enum kt_rc kt_rotated_load(struct kt_leaked **out, const char *path, struct kt_err *err)
+{
+    return load_file(out, path, true, err);
+}
+
+enum kt_rc kt_rotated_load_buffer(struct kt_leaked **out, const char *name, const char *buf,
+                                  size_t len, struct kt_err *err)
+{
+    return load_buffer(out, name, buf, len, true, err);
 }
 
 bool kt_leaked_lookup(const struct kt_leaked *l, const struct kt_keyid *key, int64_t *leak_ms)

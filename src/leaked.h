@@ -1,5 +1,6 @@
 /*
- * Keys the user declares leaked (--leaked FILE): every use after the leak is critical.
+ * Keys the user declares leaked (--leaked FILE): every use after the leak is critical. The same
+ * list, with a required time, holds the keys the user rotated (--rotated FILE).
  *
  * The file holds one credential per line — a key id (kt1-...), or the token itself (a bare
  * token or a whole Authorization value, fingerprinted on load and then wiped) — optionally
@@ -28,6 +29,15 @@ enum kt_rc kt_leaked_load(struct kt_leaked **out, const char *path, struct kt_er
 enum kt_rc kt_leaked_load_buffer(struct kt_leaked **out, const char *name, const char *buf,
                                  size_t len, struct kt_err *err);
 void kt_leaked_free(struct kt_leaked *l);
+
+/*
+ * Keys the user has rotated (--rotated FILE): the same lines, but the time, the rotation's, is
+ * required; a line without one is an error naming the file and line. The list is a kt_leaked:
+ * kt_leaked_lookup gives a key's rotation time. Same returns as kt_leaked_load.
+ */
+enum kt_rc kt_rotated_load(struct kt_leaked **out, const char *path, struct kt_err *err);
+enum kt_rc kt_rotated_load_buffer(struct kt_leaked **out, const char *name, const char *buf,
+                                  size_t len, struct kt_err *err);
 
 /* Whether key was declared leaked; *leak_ms gets the leak time (KT_TIME_NONE: unknown, every
  * use counts). l may be NULL. */

@@ -441,8 +441,9 @@ static bool parse_meta(struct kt_rbytes *r, struct kt_engine_history *h, uint64_
     return r->ok && r->pos == r->len;
 }
 
-static enum kt_rc parse_keys(struct kt_rbytes *r, struct kt_engine *e, const struct det_map *m,
-                             struct kt_state_info *info, const char *name, struct kt_err *err)
+static enum kt_rc parse_keys(struct kt_rbytes *r, uint32_t version, struct kt_engine *e,
+                             const struct det_map *m, struct kt_state_info *info, const char *name,
+                             struct kt_err *err)
 {
     uint64_t n = kt_rb_var(r);
     if (!kt_rb_need(r, n <= r->len - r->pos)) {
@@ -451,8 +452,9 @@ static enum kt_rc parse_keys(struct kt_rbytes *r, struct kt_engine *e, const str
     size_t det_size = kt_engine_det_state_size(e);
     uint8_t *det = det_size > 0 ? calloc(1, det_size) : NULL;
     struct kt_finding *findings = malloc(KT_KEY_FINDINGS * sizeof(*findings));
+    struct kt_footprint *other = malloc(sizeof(*other));
     enum kt_rc rc = KT_OK;
-    if ((det_size > 0 && det == NULL) || findings == NULL) {
+    if ((det_size > 0 && det == NULL) || findings == NULL || other == NULL) {
         rc = kt_err_set(err, KT_ENOMEM, "out of memory");
         goto out;
     }
@@ -469,7 +471,8 @@ static enum kt_rc parse_keys(struct kt_rbytes *r, struct kt_engine *e, const str
         size_t n_f, det_len;
         const uint8_t *det_bytes;
         uint64_t unknown = 0;
-        if (kt_keystate_read(&kr, &ks, findings, &n_f, &det_bytes, &det_len, &unknown) != KT_OK ||
+        if (kt_keystate_read(&kr, version, &ks, findings, &n_f, &det_bytes, &det_len, &unknown,
+                             other) != KT_OK ||
             kr.pos != kr.len || (det_len != 0 && det_len != m->file_size)) {
             char what[96];
             snprintf(what, sizeof(what), "key record %llu of %llu is malformed",
@@ -498,6 +501,7 @@ static enum kt_rc parse_keys(struct kt_rbytes *r, struct kt_engine *e, const str
 out:
     free(det);
     free(findings);
+    free(other);
     return rc;
 }
 
@@ -613,7 +617,7 @@ enum kt_rc kt_state_load_mem(const uint8_t *buf, size_t len, const char *name,
     }
     info->key_bytes = sec[SEC_KEYS].len;
     info->ledger_bytes = sec[SEC_LDGR].len;
-    enum kt_rc rc = parse_keys(&sec[SEC_KEYS], e, &map, info, name, err);
+    enum kt_rc rc = parse_keys(&sec[SEC_KEYS], version, e, &map, info, name, err);
     if (rc != KT_OK) {
         return rc;
     }

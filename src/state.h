@@ -36,7 +36,9 @@
 #include "engine.h"
 #include "ledger.h"
 
-#define KT_STATE_VERSION 1
+/* Format 2 added the other party's footprint to each key (keystate_io.h); format 1 files still
+ * load, their keys without one. */
+#define KT_STATE_VERSION 2
 #define KT_STATE_MAGIC "KTSTATE"
 
 /* A held lock on a state path. */

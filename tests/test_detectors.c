@@ -688,6 +688,95 @@ static void test_leaked_and_listed(void **state)
     assert_non_null(strstr(fx->last.reason, "tor-exit"));
 }
 
+/* ---- used_after_rotation: like the baseline (a consumer not updated) or not ---- */
+
+/* Runs used_after_rotation with knobs on a use at t, the key rotated at rotated_ms. */
+static int judge_rotated(struct fixture *fx, const double *knobs, int64_t rotated_ms, int64_t t,
+                         const char *ip, const struct kt_geo *geo, const char *ua)
+{
+    const struct kt_detector *det = kt_detector_find("used_after_rotation");
+    assert_non_null(det);
+    make_event(&fx->ev, t, ip, ua, "GET", "/api/v3/repos/acme/api/issues", 200);
+    fx->ev.n_creds = 1;
+    fx->ev.creds[0] = fx->cred;
+    kt_obs_from_event(&fx->obs, &fx->ev, geo);
+    fx->obs.has_geo = fx->obs.has_asn = true;
+    struct kt_det_input in = { .ev = &fx->ev, .obs = &fx->obs, .cred = &fx->cred,
+                               .base = &fx->base, .leak_ms = KT_TIME_NONE,
+                               .rotated_ms = rotated_ms, .knobs = knobs,
+                               .usual_client = kt_baseline_knows_client(&fx->base, &fx->obs) };
+    fx->found = 0;
+    det->check(&in, collect, fx);
+    return fx->found;
+}
+
+static void test_used_after_rotation(void **state)
+{
+    struct fixture *fx = *state;
+    const struct kt_detector *det = kt_detector_find("used_after_rotation");
+    assert_non_null(det);
+    double knobs[KT_DET_MAX_KNOBS];
+    for (size_t k = 0; k < det->n_knobs; k++) {
+        knobs[k] = det->knobs[k].def;
+    }
+    /* No baseline at all: nothing to resemble. */
+    int64_t rotated = NOW - 3600000LL;
+    assert_int_equal(judge_rotated(fx, knobs, rotated, NOW, "192.0.2.14", &BERLIN, "git/2.47.1"),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_non_null(strstr(fx->last.reason, "no earlier use"));
+
+    owner_history(fx, 21);
+    /* The key's own client from its own office, after the rotation: a consumer not updated. */
+    assert_int_equal(judge_rotated(fx, knobs, rotated, NOW, "192.0.2.14", &BERLIN, "git/2.47.1"),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_string_equal(fx->last.value, "consumer");
+    assert_int_equal(fx->last.score, (int)det->knobs[0].def);
+    assert_non_null(strstr(fx->last.reason, "60 minutes after its rotation"));
+    assert_non_null(strstr(fx->last.reason, "consumer not yet updated"));
+    /* Another version of its client, another address of its network: still the consumer. */
+    assert_int_equal(judge_rotated(fx, knobs, rotated, NOW, "192.0.2.99", &BERLIN, "git/2.48.0"),
+                     1);
+    assert_string_equal(fx->last.value, "consumer");
+    /* A new network and a new client: the other party. */
+    assert_int_equal(judge_rotated(fx, knobs, rotated, NOW, "203.0.113.213", &BUCHAREST,
+                                   "python-requests/2.32.3"),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_string_equal(fx->last.value, "other-party");
+    assert_int_equal(fx->last.score, (int)det->knobs[1].def);
+    assert_non_null(strstr(fx->last.reason, "a network it never used"));
+    assert_non_null(strstr(fx->last.reason, "likely the other party"));
+    assert_string_equal(fx->last.ip, "203.0.113.213");
+    /* The usual network with a client the key never used is not the consumer either. */
+    assert_int_equal(judge_rotated(fx, knobs, rotated, NOW, "192.0.2.14", &BERLIN,
+                                   "python-requests/2.32.3"),
+                     1);
+    assert_string_equal(fx->last.value, "other-party");
+    assert_non_null(strstr(fx->last.reason, "the key was used with"));
+    /* The usual client from a new network is not either. */
+    assert_int_equal(judge_rotated(fx, knobs, rotated, NOW, "203.0.113.213", &BUCHAREST,
+                                   "git/2.47.1"),
+                     1);
+    assert_string_equal(fx->last.value, "other-party");
+    /* The knobs set the scores. */
+    double mine[KT_DET_MAX_KNOBS] = { 11, 77 };
+    judge_rotated(fx, mine, rotated, NOW, "192.0.2.14", &BERLIN, "git/2.47.1");
+    assert_int_equal(fx->last.score, 11);
+    judge_rotated(fx, mine, rotated, NOW, "203.0.113.213", &BUCHAREST, "curl/8.5.0");
+    assert_int_equal(fx->last.score, 77);
+    /* Before the rotation, without one, or with a zeroed one: quiet. */
+    assert_int_equal(judge_rotated(fx, knobs, NOW + 1, NOW, "203.0.113.213", &BUCHAREST, "curl/8"),
+                     0);
+    assert_int_equal(judge_rotated(fx, knobs, KT_TIME_NONE, NOW, "203.0.113.213", &BUCHAREST,
+                                   "curl/8"),
+                     0);
+    assert_int_equal(judge_rotated(fx, knobs, 0, NOW, "203.0.113.213", &BUCHAREST, "curl/8"), 0);
+    /* At the very rotation time it counts. */
+    assert_int_equal(judge_rotated(fx, knobs, NOW, NOW, "203.0.113.213", &BUCHAREST, "curl/8"), 1);
+}
+
 /* ---- credential_exfil: a compute role's session key leaving its network ---- */
 
 static const struct kt_geo AWS_VIRGINIA = { .kind = KT_ADDR_PUBLIC, .country = "US",
@@ -908,6 +997,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_jwt_bad_signature, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jwt_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaked_and_listed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_used_after_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exfil_lambda_key_outside_aws, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exfil_lambda_key_in_another_region, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exfil_ec2_instance_profile, setup, teardown),

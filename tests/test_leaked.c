@@ -215,6 +215,77 @@ static void test_long_and_binary(void **state)
     kt_leaked_free(l);
 }
 
+/* ---- --rotated: the same lines, the time required ---- */
+
+static void test_rotated_file(void **state)
+{
+    (void)state;
+    char *path = write_tmp("# rotated this week\n" KEYID " 2026-11-02T14:00Z\n"
+                           "AKIARTX3GSDS5CZLCV7N 2026-11-04\n\n" GHP "\t2026-11-01 09:30\n");
+    struct kt_leaked *l = NULL;
+    struct kt_err err;
+    assert_int_equal(kt_rotated_load(&l, path, &err), KT_OK);
+    assert_int_equal(kt_leaked_count(l), 3);
+    int64_t t;
+    struct kt_keyid k = key_of(KEYID);
+    assert_true(kt_leaked_lookup(l, &k, &t));
+    assert_int_equal(t, 1793628000000LL);
+    /* An AWS key id names the same key that scan's reports show for it. */
+    k = key_of("AKIARTX3GSDS5CZLCV7N");
+    assert_true(kt_leaked_lookup(l, &k, &t));
+    assert_int_equal(t, 1793750400000LL); /* 2026-11-04 */
+    k = key_of(GHP);
+    assert_true(kt_leaked_lookup(l, &k, &t));
+    assert_int_equal(t, 1793491200000LL + 9 * 3600000LL + 30 * 60000LL);
+    kt_leaked_free(l);
+    unlink(path);
+    free(path);
+    assert_int_equal(kt_rotated_load(&l, "/nonexistent/rotated.txt", &err), KT_EOPEN);
+    assert_string_equal(err.where, "/nonexistent/rotated.txt");
+}
+
+static void test_rotated_bad_lines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *line;
+        const char *want;
+    } bad_rotated[] = {
+        {GHP, "no rotation time"},
+        {KEYID, "no rotation time"},
+        {"AKIARTX3GSDS5CZLCV7N", "no rotation time"},
+        {GHP " yesterday", "not a rotation time"},
+        {KEYID " 2026-13-02", "not a rotation time"},
+        {KEYID " 2026-11-02 14:00 UTC", "not a rotation time"},
+        {KEYID ",2026-11-02", "comma"},
+        {"kt1-0123 2026-11-02", "not a valid key id"},
+        {"\"" GHP "\" 2026-11-02", "quoted"},
+        {"Bearer " STRIPE, "no rotation time"},
+    };
+    for (size_t i = 0; i < KT_ARRAY_LEN(bad_rotated); i++) {
+        char text[256];
+        snprintf(text, sizeof(text), "# rotated\n" KEYID " 2026-11-02\n%s\n", bad_rotated[i].line);
+        struct kt_leaked *l = NULL;
+        struct kt_err err;
+        kt_err_clear(&err);
+        enum kt_rc rc = kt_rotated_load_buffer(&l, "rotated.txt", text, strlen(text), &err);
+        if (rc != KT_EPARSE || strcmp(err.where, "rotated.txt:3") != 0 ||
+            strstr(err.msg, bad_rotated[i].want) == NULL) {
+            fail_msg("case %zu: rc %d, '%s: %s', want 'rotated.txt:3: ...%s...'", i, rc,
+                     err.where, err.msg, bad_rotated[i].want);
+        }
+        assert_null(l);
+        assert_null(strstr(err.msg, "zQWBuTSO"));
+        assert_null(strstr(err.where, "zQWBuTSO"));
+    }
+    /* The same line without a time is fine for --leaked. */
+    struct kt_leaked *l = NULL;
+    struct kt_err err;
+    assert_int_equal(kt_leaked_load_buffer(&l, "leaked.txt", GHP "\n", strlen(GHP) + 1, &err),
+                     KT_OK);
+    kt_leaked_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +294,8 @@ int main(void)
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_earliest_wins),
         cmocka_unit_test(test_long_and_binary),
+        cmocka_unit_test(test_rotated_file),
+        cmocka_unit_test(test_rotated_bad_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -265,6 +265,27 @@ static void build_hostile(struct tmodel *m)
     set_count(&k->agents[1], H_URL, 1);
     k->n_agents = 2;
     set_days(k, 7, 1);
+    /* The other party's block, every name hostile, the lists longer than they may be. */
+    k->other.events = 40;
+    k->other.errors = 7;
+    k->other.first_ms = T0 - DAY_MS;
+    k->other.last_ms = T0;
+    set_count(&k->other.addrs[0], H_SCRIPT, 30);
+    set_count(&k->other.addrs[1], H_NL, 2);
+    k->other.n_addrs = 1000;
+    k->other.more_addrs = 3;
+    set_count(&k->other.asns[0], H_ATTR, 40);
+    k->other.n_asns = 1;
+    set_count(&k->other.countries[0], H_BAD, 40);
+    k->other.n_countries = 1;
+    set_count(&k->other.agents[0], H_CTL, 40);
+    k->other.n_agents = 1;
+    for (size_t i = 0; i < KT_REPORT_OPS; i++) {
+        set_count(&k->other.ops[i], i == 0 ? H_MD : "op", i + 1);
+    }
+    fill_nonul(k->other.ops[KT_REPORT_OPS - 1].name, sizeof(k->other.ops[0].name), '<');
+    k->other.n_ops = 1000;
+    k->other.more_ops = 5;
     f = tm_finding(m, k, "det<script>", KT_SEV_CRITICAL, 99, H_ATTR, H_NL);
     snprintf(f->ip, sizeof(f->ip), "%s", H_SCRIPT);
     snprintf(f->country, sizeof(f->country), "<>");
@@ -1053,6 +1074,25 @@ static void test_json_hostile(void **state)
     const char *bad = json_object_get_string(get(json_object_array_get_idx(c, 1), "code"));
     assert_non_null(strstr(bad, "bad\xef\xbf\xbd\xef\xbf\xbd utf8"));
     expect_str(json_object_array_get_idx(get(k0, "asns"), 0), "name", H_NL);
+    struct json_object *op = get(k0, "other_party");
+    expect_int(op, "events", 40);
+    expect_int(op, "errors", 7);
+    expect_time(op, "first", T0 - DAY_MS);
+    expect_str(json_object_array_get_idx(get(op, "addresses"), 0), "name", H_SCRIPT);
+    assert_int_equal(json_object_array_length(get(op, "addresses")), KT_REPORT_TOP);
+    expect_int(op, "more_addresses", 3);
+    expect_str(json_object_array_get_idx(get(op, "networks"), 0), "name", m.keys[0].other.asns[0].name);
+    assert_int_equal(json_object_array_length(get(op, "operations")), KT_REPORT_OPS);
+    expect_str(json_object_array_get_idx(get(op, "operations"), 0), "name", H_MD);
+    assert_int_equal(strlen(json_object_get_string(get(
+                         json_object_array_get_idx(get(op, "operations"), KT_REPORT_OPS - 1),
+                         "name"))),
+                     sizeof(m.keys[0].other.ops[0].name));
+    expect_int(op, "more_operations", 5);
+    /* Keys without other-party uses have no block. */
+    struct json_object *none;
+    assert_false(json_object_object_get_ex(json_object_array_get_idx(keys, 1), "other_party",
+                                           &none));
     struct json_object *f = json_object_array_get_idx(get(k0, "findings"), 0);
     expect_str(f, "reason", H_NL);
     expect_str(f, "ip", H_SCRIPT);
@@ -1327,6 +1367,11 @@ static void test_markdown_hostile(void **state)
     assert_non_null(strstr(row, "\\*\\*\\*"));
     free(row);
     assert_non_null(strstr(s, "— none — unknown\n")); /* unknown family and verdict */
+    assert_int_equal(count_str(s, "\n- **Other party:** 40 uses kept out of the baseline "
+                                  "(errors: 7)"),
+                     1);
+    assert_non_null(strstr(s, "\n  - **Addresses:** \\<script\\>alert(1)\\</script\\> (30)"));
+    assert_non_null(strstr(s, "\n  - **Operations** (in order of first use): a\\|b"));
     assert_non_null(strstr(s, "keytrail 1.0\\<script\\>"));
     assert_non_null(strstr(s, "geo \\<b\\>bold\\</b\\> \\| \"db\" \xef\xbf\xbd"));
     free(out.buf);
@@ -1362,7 +1407,7 @@ static void html_walk(const char *s, size_t len, struct html_stats *st)
         "html",  "head", "meta",       "title", "style",   "body", "header", "h1",    "h2",
         "p",     "time", "span",       "main",  "section", "div",  "b",      "table", "tbody",
         "thead", "tr",   "th",         "td",    "code",    "dl",   "dt",     "dd",    "figure",
-        "svg",   "path", "figcaption", "small", "br",      "i",
+        "svg",   "path", "figcaption", "small", "br",      "i",    "h3",
     };
     static const char *const voids[] = {"meta", "br"};
     static const char *const attrs[] = {"lang",   "charset", "name",       "content", "http-equiv",
@@ -1633,6 +1678,12 @@ static void test_html_hostile(void **state)
                               "nbsp\xc2\xa0 quote&#39; ok"));
     assert_non_null(strstr(s, "det&lt;script&gt;"));
     assert_non_null(strstr(s, "geo &lt;b&gt;bold&lt;/b&gt; | &quot;db&quot; \xef\xbf\xbd"));
+    /* One other-party block, for the one key that has one, its names escaped. */
+    assert_int_equal(count_str(s, "<div class=\"other\"><h3>Other party</h3>"), 1);
+    assert_non_null(strstr(s, "<dt>Uses</dt><dd>40 kept out of the baseline (7 errors)"));
+    assert_non_null(strstr(s, "<dt>Addresses</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt; (30)"));
+    assert_non_null(strstr(s, "; 3 more uses from other addresses"));
+    assert_non_null(strstr(s, "; 5 more uses of other operations"));
     /* A URL from the logs is text, never a link or a resource. */
     assert_non_null(strstr(s, "<span class=\"hint\">" H_URL "</span>"));
     assert_int_equal(count_str(s, "https://"), 2); /* the JWT hint and the agent name */

@@ -526,6 +526,115 @@ static void test_load_over_max_keys_evicts_oldest(void **state)
     kt_engine_free(b);
 }
 
+/* The other party's footprint: kept only for keys with quarantined uses, saved, loaded back
+ * equal, and in the report with its errors counted. */
+static void test_footprint_saved_and_reported(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred thief = key_n(3), owner = key_n(4);
+    /* Key 3 was declared leaked at the thief's night: those uses are critical, so quarantined. */
+    char line[64], id[KT_KEYID_STRLEN + 1];
+    kt_keyid_format(&thief.key, id);
+    snprintf(line, sizeof(line), "%s 2026-10-13\n", id);
+    struct kt_leaked *leaked;
+    struct kt_err err;
+    assert_int_equal(kt_leaked_load_buffer(&leaked, "leaked", line, strlen(line), &err), KT_OK);
+    struct kt_engine_opts eo = { .cfg = &fx->cfg, .leaked = leaked };
+    struct kt_engine *a;
+    assert_int_equal(kt_engine_new(&a, &eo, &err), KT_OK);
+    history(a, 3, true);
+    history(a, 4, false);
+    const struct kt_keystate *ka = kt_engine_keystate(a, &thief.key);
+    assert_true(ka->quarantined > 0);
+    assert_non_null(ka->other);
+    assert_int_equal(ka->other->events, ka->quarantined);
+    assert_null(kt_engine_keystate(a, &owner.key)->other); /* allocated only when needed */
+    size_t n;
+    uint8_t *s = save_mem(a, NULL, &n);
+    struct kt_engine *b = NULL;
+    assert_int_equal(load_mem(fx, s, n, &b, &err), KT_OK);
+    const struct kt_keystate *kb = kt_engine_keystate(b, &thief.key);
+    assert_non_null(kb->other);
+    assert_memory_equal(ka->other, kb->other, sizeof(*kb->other));
+    assert_null(kt_engine_keystate(b, &owner.key)->other);
+
+    struct kt_report r;
+    assert_int_equal(kt_engine_report(b, true, &r), KT_OK);
+    bool seen = false;
+    for (size_t i = 0; i < r.n_keys; i++) {
+        struct kt_report_key buf;
+        const struct kt_report_key *rk = kt_report_key_get(&r, i, &buf);
+        if (!kt_keyid_eq(&rk->key, &thief.key)) {
+            continue;
+        }
+        seen = true;
+        assert_int_equal(rk->other.events, kb->other->events);
+        assert_int_equal(rk->errors, kb->base.errors + kb->other->errors);
+        assert_int_equal(rk->other.n_addrs, 1);
+        assert_string_equal(rk->other.addrs[0].name, "203.0.113.213");
+        assert_string_equal(rk->other.agents[0].name, "python-requests/2.32.3");
+        /* The baseline's agents stay the owner's. */
+        assert_string_equal(rk->agents[0].name, "git/2.47.1");
+    }
+    assert_true(seen);
+    /* Loading a second copy into the same engine (state merge) adds the footprints. */
+    struct kt_ledger *lg;
+    assert_int_equal(kt_ledger_new(&lg), KT_OK);
+    assert_int_equal(kt_state_load_mem(s, n, "again", b, lg, NULL, &err), KT_OK);
+    assert_int_equal(kt_engine_keystate(b, &thief.key)->other->events, 2 * ka->other->events);
+    kt_ledger_free(lg);
+    free(s);
+    kt_engine_free(a);
+    kt_engine_free(b);
+    kt_leaked_free(leaked);
+}
+
+/* A state of format 1 (saved before footprints existed, by scan over one CloudTrail file of
+ * samples/) still loads: its keys, findings and ledger, no footprint; saved again it is of the
+ * current format and loads back. */
+static void test_format_1_loads(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_engine *e = engine_new(fx, 0);
+    struct kt_ledger *lg;
+    assert_int_equal(kt_ledger_new(&lg), KT_OK);
+    bool found;
+    struct kt_state_info info;
+    struct kt_err err;
+    enum kt_rc rc = kt_state_load(kt_test_path("tests/fixtures/state/v1-cloudtrail.state"), e, lg,
+                                  &found, &info, &err);
+    if (rc != KT_OK) {
+        fail_msg("%s: %s", err.where, err.msg);
+    }
+    assert_true(found);
+    assert_int_equal(info.version, 1);
+    assert_int_equal(info.keys, 4);
+    assert_int_equal(info.findings, 6);
+    assert_int_equal(info.inputs, 1);
+    struct kt_keyid thief;
+    assert_true(kt_keyid_parse(kt_str_cstr("kt1-e67af113cf3af606a429d356"), &thief));
+    const struct kt_keystate *ks = kt_engine_keystate(e, &thief);
+    assert_non_null(ks);
+    assert_true(ks->quarantined > 0);
+    assert_null(ks->other);
+    enum kt_verdict v;
+    kt_engine_risk(e, ks, &v);
+    assert_int_equal(v, KT_VERDICT_ROTATE);
+    size_t n;
+    uint8_t *s = save_mem(e, lg, &n);
+    struct kt_rbytes r;
+    kt_rb_init(&r, s + 8, 4);
+    assert_int_equal(kt_rb_le(&r, 4), KT_STATE_VERSION);
+    assert_true(KT_STATE_VERSION >= 2);
+    struct kt_engine *b = NULL;
+    assert_int_equal(load_mem(fx, s, n, &b, &err), KT_OK);
+    assert_int_equal(kt_engine_keys(b), 4);
+    free(s);
+    kt_ledger_free(lg);
+    kt_engine_free(e);
+    kt_engine_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +648,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_of_key_disjoint_halves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention_and_forget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_over_max_keys_evicts_oldest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_footprint_saved_and_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_format_1_loads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,7 @@ struct kt_det_input {
                                        in many countries): geographic novelty is normal */
     bool usual_client;              /* the baseline knows the observation's client */
     int64_t leak_ms;                /* --leaked: when this key leaked; KT_TIME_NONE if not */
+    int64_t rotated_ms;             /* --rotated: when this key was rotated; KT_TIME_NONE if not */
     const double *knobs;            /* this detector's knob values, in its knob-table order */
     void *state;                    /* this detector's per-key state, or NULL (see state_size) */
     /* Credential chaining (credential_chain): when the event created a key (ev->created_key),

@@ -8,7 +8,7 @@
  * over the same input give byte-identical reports.
  *
  * A model holds its keys in one of two forms. The entries form is an array of full entries
- * (about 2.7 KiB each), which renderers sort into report order themselves: for hand-built
+ * (about 6.7 KiB each), which renderers sort into report order themselves: for hand-built
  * models and tests. The rows form is what the engine builds: one 20-byte row per key, already
  * in report order, and a fill function that writes the full entry of one row into a caller's
  * buffer — so a report over a million keys never holds a million entries at once.
@@ -41,6 +41,25 @@ struct kt_report_count {
     uint64_t count;
 };
 
+#define KT_REPORT_OPS 12 /* operations listed in the other party's block */
+
+/*
+ * The other party's footprint: the uses kept out of the key's baseline because they raised a
+ * high finding or came while the key stood at rotate (src/footprint.h). events == 0: none.
+ * Each list is bounded; more_* count the uses whose value did not fit.
+ */
+struct kt_report_other {
+    uint64_t events, errors;
+    int64_t first_ms, last_ms; /* KT_TIME_NONE when unknown */
+    size_t n_addrs, n_asns, n_countries, n_agents, n_ops;
+    struct kt_report_count addrs[KT_REPORT_TOP];     /* most used first */
+    struct kt_report_count asns[KT_REPORT_TOP];
+    struct kt_report_count countries[KT_REPORT_TOP];
+    struct kt_report_count agents[KT_REPORT_TOP];
+    struct kt_report_count ops[KT_REPORT_OPS];       /* in order of first use */
+    uint64_t more_addrs, more_ops;
+};
+
 struct kt_report_key {
     struct kt_keyid key;
     enum kt_family family;
@@ -55,12 +74,16 @@ struct kt_report_key {
     int64_t history_days; /* days between its first and last use */
     char note[KT_REPORT_NOTE]; /* hindsight over the run ("looks like a move: ..."), "" none */
     int64_t first_ms, last_ms;
-    uint64_t events, errors;
+    uint64_t events;
+    uint64_t errors; /* of every use: the baseline's and the other party's */
     uint64_t ips; /* distinct client addresses (exact up to the baseline's cap, then a floor) */
     size_t n_countries, n_asns, n_agents;
     struct kt_report_count countries[KT_REPORT_TOP];
     struct kt_report_count asns[KT_REPORT_TOP];
     struct kt_report_count agents[KT_REPORT_TOP];
+    /* The countries, networks and agents above are the baseline's (the key's own use); the
+     * other party's uses are here. */
+    struct kt_report_other other;
     /* Findings, highest weight first. */
     const struct kt_finding *const *findings;
     size_t n_findings;

@@ -119,6 +119,11 @@ grep -q 'Keys with verdict <span class="badge v-ok">ok</span> (4)' "$dom" ||
 grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$dom" ||
     fail "demo: hostile hint not shown as text"
 grep -qF '"&gt;&lt;img src=x onerror=al' "$dom" || fail "demo: hostile kind not shown as text"
+# The hostile rotate key's other-party block: one box, its address shown as text.
+[ "$(grep -o '<div class="other"><h3>Other party</h3>' "$dom" | wc -l)" = 1 ] ||
+    fail "demo: want 1 other-party block"
+grep -qF '<dt>Addresses</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt; (30)' "$dom" ||
+    fail "demo: the other party's hostile address not shown as text"
 
 # 2. The real command, when it exists.
 if "$KT_BIN" scan --help >/dev/null 2>&1; then
@@ -129,6 +134,8 @@ if "$KT_BIN" scan --help >/dev/null 2>&1; then
     check_page scan "$WORK/scan.html"
     grep -qE '<section class="key v-(rotate|investigate)"' "$WORK/scan_dom.out" ||
         fail "scan: the planted misuse in samples/ is not in the report"
+    grep -q '<div class="other"><h3>Other party</h3>' "$WORK/scan_dom.out" ||
+        fail "scan: no other-party block in the report"
     known_tokens >"$WORK/tokens.txt"
     ! grep -qF -f "$WORK/tokens.txt" "$WORK/scan.html" ||
         fail "scan: a raw token is in the HTML report"

@@ -7,7 +7,9 @@
  *   - the message is one of the reader's fixed sentences: it can never quote the input (a
  *     token) — a new message must be added here on purpose;
  *   - the file and the memory readers agree (result, location, message, count);
- *   - a list that loads holds at most one entry per line.
+ *   - a list that loads holds at most one entry per line;
+ *   - the --rotated reader (the same lines, the time required) is stricter: what it loads, the
+ *     --leaked reader loads too, with as many keys; its messages are fixed sentences as well.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +36,12 @@ static const char *const messages[] = {
     "2026-11-02T14:00Z or 2026-11-02 14:00 (UTC)",
     "the value on this line is not a key id or a credential",
     "line longer than 17408 bytes (is this a text file?)",
+    "the key on this line has no rotation time; write 2026-11-02, 2026-11-02T14:00Z or "
+    "2026-11-02 14:00 (UTC)",
+    "what follows the credential on this line is not a rotation time; write 2026-11-02, "
+    "2026-11-02T14:00Z or 2026-11-02 14:00 (UTC)",
+    "what follows the Authorization value on this line is not a rotation time; write "
+    "2026-11-02, 2026-11-02T14:00Z or 2026-11-02 14:00 (UTC)",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -64,6 +72,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(fz_known_message(em.msg, messages, sizeof(messages) / sizeof(messages[0])));
         line_m = fz_where_line(&em, "mem", lines, false);
         check(line_m > 0);
+    }
+
+    char *rcopy = malloc(size ? size : 1);
+    if (rcopy != NULL) {
+        if (size > 0) {
+            memcpy(rcopy, data, size);
+        }
+        struct kt_leaked *rot = NULL;
+        struct kt_err er;
+        kt_err_clear(&er);
+        enum kt_rc rr = kt_rotated_load_buffer(&rot, "mem", rcopy, size, &er);
+        free(rcopy);
+        if (rr == KT_OK) {
+            check(rm == KT_OK && kt_leaked_count(rot) == kt_leaked_count(mem));
+            kt_leaked_free(rot);
+        } else {
+            check(rr == KT_EPARSE || rr == KT_ELIMIT);
+            check(rot == NULL);
+            check(fz_known_message(er.msg, messages, sizeof(messages) / sizeof(messages[0])));
+            check(fz_where_line(&er, "mem", lines, false) > 0);
+        }
     }
 
     const char *tmp_path = fz_write_tmp("leaked", data, size);
