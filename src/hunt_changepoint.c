@@ -16,8 +16,9 @@
  *     the same network. Someone else runs alongside the owner, with their own agent or their
  *     own operations.
  *
- * A candidate that only replaces the old place (no overlap, no new operations, no flags) keeps
- * a third of its score: that is drift. Candidates whose first uses lie within an hour of a
+ * A candidate that took an old client's place (the earlier clients with its agent, or on its
+ * network, fell silent within hours of its arrival) has no overlap; one with no overlap, no new
+ * operations and no flags keeps a third of its score: that is drift. Candidates whose first uses lie within an hour of a
  * stronger one are one change point (an attacker rarely comes from one address). The history
  * must hold some uses over some hours, so a key whose use starts with the other party has no
  * change point; when the key's very first client is flagged, nothing is reported either.
@@ -36,10 +37,11 @@
 #include "hunt_idtab.h"
 
 #define MIN_HISTORY_USES 10
-#define MIN_HISTORY_MS (6 * 3600 * 1000LL)
+#define MIN_HISTORY_MS (24 * 3600 * 1000LL)
 #define MATURE_USES 30
-#define MATURE_MS (24 * 3600 * 1000LL)
-#define OVERLAP_GRACE_MS (3600 * 1000LL) /* a move's old and new place may overlap this long */
+#define MATURE_MS (3 * 86400 * 1000LL)
+#define OVERLAP_GRACE_MS (6 * 3600 * 1000LL) /* a move's old and new place may overlap so long */
+#define RECENT_MS (2 * 86400 * 1000LL)         /* a client this recent was still in use */
 #define GROUP_MS (3600 * 1000LL)
 #define RATE_WINDOW_MS (3600 * 1000LL)
 #define DETAILED 64 /* candidates whose hours and rate are looked at */
@@ -58,6 +60,7 @@ struct cand {
     /* The history before its first use. */
     uint64_t h_failed, h_suspicious, h_tool, h_hosting, h_buckets;
     uint64_t old_after; /* uses of earlier clients from first_ms + OVERLAP_GRACE_MS on */
+    bool replaced;      /* earlier clients with its agent or network fell silent as it came */
     double score;
     uint32_t signals;
     enum kt_hunt_confidence confidence;
@@ -73,6 +76,16 @@ struct scan {
     size_t *op_first; /* by index of (K_OP, id) in ids */
     size_t op_cap;
 };
+
+/* a - b, saturated (times come from logs and may be anything). */
+static int64_t diff_ms(int64_t a, int64_t b)
+{
+    int64_t d;
+    if (__builtin_sub_overflow(a, b, &d)) {
+        return a > b ? INT64_MAX : INT64_MIN;
+    }
+    return d;
+}
 
 static bool put_id(struct kt_hunt_idtab *t, int kind, uint64_t id, bool *added, uint32_t *e)
 {
@@ -246,10 +259,61 @@ out:
     return rc;
 }
 
+/* Marks the clients that took an earlier one's place: the earlier clients with the same agent,
+ * or on the same network, were in use until recently and stopped within the grace of its
+ * arrival. A move keeps the agent; an upgrade keeps the network. */
+static enum kt_rc find_replaced(struct scan *s, size_t n_clients)
+{
+    struct kt_hunt_idtab last_of; /* (0, agent) and (1, network) → latest last use so far */
+    kt_hunt_idtab_init(&last_of);
+    int64_t *latest = NULL;
+    size_t cap = 0;
+    enum kt_rc rc = KT_ENOMEM;
+    for (size_t c = 0; c < n_clients; c++) {
+        struct cand *x = &s->cand[c];
+        const struct kt_hunt_use *u = &s->u[x->first];
+        uint64_t keys[2] = {u->client_id, kt_hunt_net_key(u)};
+        for (int k = 0; k < 2; k++) {
+            if (keys[k] == 0) {
+                continue;
+            }
+            bool added;
+            uint32_t e = kt_hunt_idtab_put(&last_of, (uint64_t)k, keys[k], &added);
+            if (e == KT_HUNT_IDTAB_NONE) {
+                goto out;
+            }
+            if (e >= cap) {
+                size_t grown_cap = cap ? cap * 2 : 256;
+                int64_t *grown = realloc(latest, grown_cap * sizeof(*grown));
+                if (grown == NULL) {
+                    goto out;
+                }
+                latest = grown;
+                cap = grown_cap;
+            }
+            if (added) {
+                latest[e] = x->last_ms;
+                continue;
+            }
+            int64_t prev = latest[e];
+            int64_t gap = diff_ms(prev, x->first_ms);
+            if (gap >= -RECENT_MS && gap <= OVERLAP_GRACE_MS) {
+                x->replaced = true;
+            }
+            latest[e] = prev > x->last_ms ? prev : x->last_ms;
+        }
+    }
+    rc = KT_OK;
+out:
+    kt_hunt_idtab_fini(&last_of);
+    free(latest);
+    return rc;
+}
+
 static bool history_enough(const struct scan *s, const struct cand *x, uint64_t uses,
                            int64_t span)
 {
-    return x->first >= uses && s->u[x->first - 1].time_ms - s->u[0].time_ms >= span;
+    return x->first >= uses && diff_ms(s->u[x->first - 1].time_ms, s->u[0].time_ms) >= span;
 }
 
 /* Scores x from its counts (and, when detailed, its hours and rate signals already in
@@ -301,13 +365,13 @@ static void judge(const struct scan *s, struct cand *x)
     score += (sig & KT_HUNT_SIG_RATE) ? 0.75 : 0.0;
     uint64_t carry_on = hist / 200;
     carry_on = carry_on < 3 ? 3 : carry_on > 50 ? 50 : carry_on;
-    bool overlap = x->old_after >= carry_on;
+    bool overlap = !x->replaced && x->old_after >= carry_on;
     bool flagged = (sig & (KT_HUNT_SIG_SUSPICIOUS | KT_HUNT_SIG_TOOL)) != 0;
     if (overlap) {
         sig |= KT_HUNT_SIG_OVERLAP;
         score *= 1.5;
     } else if (!new_ops && !flagged) {
-        score *= 0.35; /* it took the old place over: drift */
+        score *= 0.35; /* it took an old place over, or nothing carries on beside it: drift */
     }
     enum kt_hunt_confidence conf = KT_HUNT_CONF_LOW;
     if ((overlap && place_new && (x->agent_new || new_ops || flagged)) ||
@@ -421,7 +485,7 @@ static size_t group(const struct scan *s, const struct ranked *top, size_t n_top
         }
         size_t j = 0;
         for (; j < n_out; j++) {
-            int64_t dt = x->first_ms - out[j].time_ms;
+            int64_t dt = diff_ms(x->first_ms, out[j].time_ms);
             if (dt <= GROUP_MS && dt >= -GROUP_MS) {
                 break;
             }
@@ -481,7 +545,7 @@ size_t kt_hunt_changepoints(const struct kt_hunt_use *u, size_t n,
     if ((origin->suspicious + origin->tool) * 10 >= origin->uses) {
         goto out;
     }
-    if (count_old_after(&s, n_clients) != KT_OK) {
+    if (count_old_after(&s, n_clients) != KT_OK || find_replaced(&s, n_clients) != KT_OK) {
         goto out;
     }
     top = malloc(n_clients * sizeof(*top));
