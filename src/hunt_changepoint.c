@@ -18,10 +18,11 @@
  *
  * A candidate that took an old client's place (the earlier clients with its agent, or on its
  * network, fell silent within hours of its arrival) has no overlap; one with no overlap, no new
- * operations and no flags keeps a third of its score: that is drift. Candidates whose first uses lie within an hour of a
- * stronger one are one change point (an attacker rarely comes from one address). The history
- * must hold some uses over some hours, so a key whose use starts with the other party has no
- * change point; when the key's very first client is flagged, nothing is reported either.
+ * operations and no flags keeps a third of its score: that is drift. Candidates whose first uses
+ * lie within an hour of a stronger one are one change point (an attacker rarely comes from one
+ * address). The history must hold some uses over some hours, so a key whose use starts with the
+ * other party has no change point; when the key's very first client is flagged, nothing is reported
+ * either.
  *
  * One pass numbers the clients and counts their facts; the old clients' uses after each
  * candidate come from one backward sweep over a Fenwick tree by client number; hours and rate
@@ -41,7 +42,7 @@
 #define MATURE_USES 30
 #define MATURE_MS (3 * 86400 * 1000LL)
 #define OVERLAP_GRACE_MS (6 * 3600 * 1000LL) /* a move's old and new place may overlap so long */
-#define RECENT_MS (2 * 86400 * 1000LL)         /* a client this recent was still in use */
+#define RECENT_MS (2 * 86400 * 1000LL)       /* a client this recent was still in use */
 #define GROUP_MS (3600 * 1000LL)
 #define RATE_WINDOW_MS (3600 * 1000LL)
 #define DETAILED 64 /* candidates whose hours and rate are looked at */
@@ -107,8 +108,8 @@ static enum kt_rc count_clients(struct scan *s)
         const struct kt_hunt_use *u = &s->u[i];
         bool net_added, asn_added, country_added, agent_added, op_added;
         uint32_t e, op_e;
-        uint64_t country = ((uint64_t)(unsigned char)u->country[0] << 8) |
-                           (unsigned char)u->country[1];
+        uint64_t country =
+            ((uint64_t)(unsigned char)u->country[0] << 8) | (unsigned char)u->country[1];
         if (!put_id(&s->ids, K_NET, u->net_id, &net_added, &e) ||
             !put_id(&s->ids, K_ASN, u->asn, &asn_added, &e) ||
             !put_id(&s->ids, K_COUNTRY, country, &country_added, &e) ||
@@ -117,8 +118,8 @@ static enum kt_rc count_clients(struct scan *s)
             return KT_ENOMEM;
         }
         bool client_added;
-        uint32_t c = kt_hunt_idtab_put(&s->clients, kt_hunt_net_key(u), u->client_id,
-                                       &client_added);
+        uint32_t c =
+            kt_hunt_idtab_put(&s->clients, kt_hunt_net_key(u), u->client_id, &client_added);
         if (c == KT_HUNT_IDTAB_NONE) {
             return KT_ENOMEM;
         }
@@ -231,8 +232,8 @@ static enum kt_rc count_old_after(struct scan *s, size_t n_clients)
     for (size_t c = 0; c < n_clients; c++) {
         int64_t t = s->cand[c].first_ms;
         t = t > INT64_MAX - OVERLAP_GRACE_MS ? INT64_MAX : t + OVERLAP_GRACE_MS;
-        at[c] = (struct overlap_at){first_at_or_after(s->u, s->n, s->cand[c].first, t),
-                                    (uint32_t)c};
+        at[c] =
+            (struct overlap_at){first_at_or_after(s->u, s->n, s->cand[c].first, t), (uint32_t)c};
     }
     qsort(at, n_clients, sizeof(*at), by_from_desc);
     size_t k = 0;
@@ -259,48 +260,71 @@ out:
     return rc;
 }
 
-/* Marks the clients that took an earlier one's place: the earlier clients with the same agent,
- * or on the same network, were in use until recently and stopped within the grace of its
- * arrival. A move keeps the agent; an upgrade keeps the network. */
+/* Folds client c's last use into the latest last use of its agent and of its network. */
+static bool note_last(const struct scan *s, uint32_t c, struct kt_hunt_idtab *last_of,
+                      int64_t **latest, size_t *cap)
+{
+    const struct cand *x = &s->cand[c];
+    const struct kt_hunt_use *u = &s->u[x->first];
+    uint64_t keys[2] = {u->client_id, kt_hunt_net_key(u)};
+    for (int k = 0; k < 2; k++) {
+        if (keys[k] == 0) {
+            continue;
+        }
+        bool added;
+        uint32_t e = kt_hunt_idtab_put(last_of, (uint64_t)k, keys[k], &added);
+        if (e == KT_HUNT_IDTAB_NONE) {
+            return false;
+        }
+        if (e >= *cap) {
+            size_t grown_cap = *cap ? *cap * 2 : 256;
+            int64_t *grown = realloc(*latest, grown_cap * sizeof(*grown));
+            if (grown == NULL) {
+                return false;
+            }
+            *latest = grown;
+            *cap = grown_cap;
+        }
+        if (added || (*latest)[e] < x->last_ms) {
+            (*latest)[e] = x->last_ms;
+        }
+    }
+    return true;
+}
+
+/* Marks the clients that took an earlier one's place: the clients with the same agent, or on
+ * the same network, that were established (first seen more than the grace before it) were in
+ * use until recently and stopped within the grace of its arrival. A move keeps the agent; an
+ * upgrade keeps the network. A move to several networks at once compares each of them with the
+ * old places, not with each other. */
 static enum kt_rc find_replaced(struct scan *s, size_t n_clients)
 {
-    struct kt_hunt_idtab last_of; /* (0, agent) and (1, network) → latest last use so far */
+    struct kt_hunt_idtab last_of; /* (0, agent) and (1, network) */
     kt_hunt_idtab_init(&last_of);
     int64_t *latest = NULL;
-    size_t cap = 0;
+    size_t cap = 0, established = 0;
     enum kt_rc rc = KT_ENOMEM;
     for (size_t c = 0; c < n_clients; c++) {
         struct cand *x = &s->cand[c];
+        while (established < c &&
+               diff_ms(x->first_ms, s->cand[established].first_ms) > OVERLAP_GRACE_MS) {
+            if (!note_last(s, (uint32_t)established, &last_of, &latest, &cap)) {
+                goto out;
+            }
+            established++;
+        }
         const struct kt_hunt_use *u = &s->u[x->first];
         uint64_t keys[2] = {u->client_id, kt_hunt_net_key(u)};
         for (int k = 0; k < 2; k++) {
-            if (keys[k] == 0) {
-                continue;
-            }
-            bool added;
-            uint32_t e = kt_hunt_idtab_put(&last_of, (uint64_t)k, keys[k], &added);
+            uint32_t e = keys[k] == 0 ? KT_HUNT_IDTAB_NONE
+                                      : kt_hunt_idtab_get(&last_of, (uint64_t)k, keys[k]);
             if (e == KT_HUNT_IDTAB_NONE) {
-                goto out;
-            }
-            if (e >= cap) {
-                size_t grown_cap = cap ? cap * 2 : 256;
-                int64_t *grown = realloc(latest, grown_cap * sizeof(*grown));
-                if (grown == NULL) {
-                    goto out;
-                }
-                latest = grown;
-                cap = grown_cap;
-            }
-            if (added) {
-                latest[e] = x->last_ms;
                 continue;
             }
-            int64_t prev = latest[e];
-            int64_t gap = diff_ms(prev, x->first_ms);
+            int64_t gap = diff_ms(latest[e], x->first_ms);
             if (gap >= -RECENT_MS && gap <= OVERLAP_GRACE_MS) {
                 x->replaced = true;
             }
-            latest[e] = prev > x->last_ms ? prev : x->last_ms;
         }
     }
     rc = KT_OK;
@@ -310,8 +334,7 @@ out:
     return rc;
 }
 
-static bool history_enough(const struct scan *s, const struct cand *x, uint64_t uses,
-                           int64_t span)
+static bool history_enough(const struct scan *s, const struct cand *x, uint64_t uses, int64_t span)
 {
     return x->first >= uses && diff_ms(s->u[x->first - 1].time_ms, s->u[0].time_ms) >= span;
 }
@@ -524,8 +547,8 @@ static size_t group(const struct scan *s, const struct ranked *top, size_t n_top
     return n_out;
 }
 
-size_t kt_hunt_changepoints(const struct kt_hunt_use *u, size_t n,
-                            struct kt_hunt_changepoint *out, size_t cap)
+size_t kt_hunt_changepoints(const struct kt_hunt_use *u, size_t n, struct kt_hunt_changepoint *out,
+                            size_t cap)
 {
     if (n < MIN_HISTORY_USES + 1 || cap == 0 || n >= UINT32_MAX) {
         return 0;

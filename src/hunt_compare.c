@@ -189,7 +189,7 @@ enum kt_rc kt_hunt_compare(const struct kt_hunt_use *u, size_t n, int64_t split_
             }
         }
     }
-    struct kt_hunt_novel **lists[N_KINDS] = {&d->ips,     &d->nets,    &d->asns,
+    struct kt_hunt_novel **lists[N_KINDS] = {&d->ips,       &d->nets,    &d->asns,
                                              &d->countries, &d->clients, &d->ops};
     size_t *counts[N_KINDS] = {&d->n_ips,       &d->n_nets,    &d->n_asns,
                                &d->n_countries, &d->n_clients, &d->n_ops};

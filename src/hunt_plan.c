@@ -11,7 +11,7 @@
  *
  * A use at or after the rotation belongs to a client; it resembles that client's role, and for
  * an unsure client, the side (consumers or other party) whose networks, agents and operations
- * it shares more (a tie counts as the other party: assuming a not-updated consumer when it was
+ * it shares more, a network weighing most (3, 2, 1) (a tie counts as the other party: assuming a not-updated consumer when it was
  * the attacker is the costlier mistake).
  *
  * Counts per client of addresses, operations and endpoints are exact (one pair table each);
@@ -128,8 +128,7 @@ static enum kt_hunt_role role_of(const struct kt_hunt_client *c, const struct ex
         return KT_HUNT_ROLE_CONSUMER;
     }
     double new_op_share = (double)x->new_op_uses / (double)c->uses;
-    if (x->tool > 0 || c->suspicious > 0 ||
-        (x->net_new && (x->agent_new || new_op_share >= 0.2))) {
+    if (x->tool > 0 || c->suspicious > 0 || (x->net_new && (x->agent_new || new_op_share >= 0.2))) {
         return KT_HUNT_ROLE_OTHER_PARTY;
     }
     return KT_HUNT_ROLE_UNSURE;
@@ -149,15 +148,14 @@ static int by_plan_order(const void *pa, const void *pb)
 }
 
 /* The side bits (SIDE_*) of the clients using an identifier, from the whole history. */
-static uint8_t sides_of(const struct kt_hunt_idtab *t, const uint8_t *sides, int kind,
-                        uint64_t id)
+static uint8_t sides_of(const struct kt_hunt_idtab *t, const uint8_t *sides, int kind, uint64_t id)
 {
     uint32_t e = id == 0 ? KT_HUNT_IDTAB_NONE : kt_hunt_idtab_get(t, (uint64_t)kind, id);
     return e == KT_HUNT_IDTAB_NONE ? 0 : sides[e];
 }
 
-enum kt_rc kt_hunt_plan(const struct kt_hunt_use *u, size_t n, int64_t leak_ms,
-                        int64_t rotated_ms, struct kt_hunt_plan *p)
+enum kt_rc kt_hunt_plan(const struct kt_hunt_use *u, size_t n, int64_t leak_ms, int64_t rotated_ms,
+                        struct kt_hunt_plan *p)
 {
     memset(p, 0, sizeof(*p));
     if (n == 0) {
@@ -220,9 +218,8 @@ enum kt_rc kt_hunt_plan(const struct kt_hunt_use *u, size_t n, int64_t leak_ms,
         if (leak_ms != KT_TIME_NONE && u[i].time_ms < leak_ms) {
             uint64_t ids[] = {kt_hunt_net_key(&u[i]), u[i].client_id, u[i].op_id};
             for (int k = 0; k < 3; k++) {
-                if (ids[k] != 0 &&
-                    kt_hunt_idtab_put(&known, (uint64_t)(K_NET + k), ids[k], NULL) ==
-                        KT_HUNT_IDTAB_NONE) {
+                if (ids[k] != 0 && kt_hunt_idtab_put(&known, (uint64_t)(K_NET + k), ids[k], NULL) ==
+                                       KT_HUNT_IDTAB_NONE) {
                     goto out;
                 }
             }
@@ -237,11 +234,11 @@ enum kt_rc kt_hunt_plan(const struct kt_hunt_use *u, size_t n, int64_t leak_ms,
             x->new_op_uses += !op_known;
             if (p->clients[of_use[i]].first_use == i) {
                 uint64_t net = kt_hunt_net_key(&u[i]);
-                x->net_new = net != 0 && kt_hunt_idtab_get(&known, K_NET, net) ==
-                                             KT_HUNT_IDTAB_NONE;
-                x->agent_new = u[i].client_id != 0 &&
-                               kt_hunt_idtab_get(&known, K_AGENT, u[i].client_id) ==
-                                   KT_HUNT_IDTAB_NONE;
+                x->net_new =
+                    net != 0 && kt_hunt_idtab_get(&known, K_NET, net) == KT_HUNT_IDTAB_NONE;
+                x->agent_new =
+                    u[i].client_id != 0 &&
+                    kt_hunt_idtab_get(&known, K_AGENT, u[i].client_id) == KT_HUNT_IDTAB_NONE;
             }
         }
     }
@@ -310,7 +307,7 @@ enum kt_rc kt_hunt_plan(const struct kt_hunt_use *u, size_t n, int64_t leak_ms,
             enum kt_hunt_role r = p->clients[at].role;
             if (r == KT_HUNT_ROLE_UNSURE) {
                 uint64_t ids[] = {kt_hunt_net_key(&u[i]), u[i].client_id, u[i].op_id};
-                static const int weight[] = {2, 2, 1};
+                static const int weight[] = {3, 2, 1}; /* network, agent, operation */
                 int consumer = 0, other = 0;
                 for (int j = 0; j < 3; j++) {
                     uint8_t s = sides_of(&known, sides, K_NET + j, ids[j]);

@@ -19,20 +19,39 @@
 #define MIN_MS (60 * 1000LL)
 #define HOUR_MS (60 * MIN_MS)
 #define DAY_MS (24 * HOUR_MS)
+#define SEEDS 8              /* owners' lives per scenario: a result must not hang on one draw */
 #define T0 (1793534400000LL) /* 2026-11-02T12:00:00Z */
 
 /* Identifiers as the hunt would number them: opaque, arbitrary values. */
 enum {
-    NET_A1 = 0x5a01, NET_A2 = 0x5a02, NET_CI = 0x5b01, NET_EVIL = 0x5c01, NET_EVIL2 = 0x5c77,
-    NET_EU = 0x5d01, NET_US_ISP = 0x5e01,
+    NET_A1 = 0x5a01,
+    NET_A2 = 0x5a02,
+    NET_CI = 0x5b01,
+    NET_EVIL = 0x5c01,
+    NET_EVIL2 = 0x5c77,
+    NET_EU = 0x5d01,
+    NET_US_ISP = 0x5e01,
 };
 enum { AS_CLOUD = 16509, AS_CI = 8075, AS_VPS = 64511, AS_ISP = 7922 };
 enum {
-    AG_SDK2 = 0xa2, AG_SDK3 = 0xa3, AG_CLI = 0xc1, AG_BOTO = 0xb0, AG_TOOL = 0x70,
+    AG_SDK2 = 0xa2,
+    AG_SDK3 = 0xa3,
+    AG_CLI = 0xc1,
+    AG_BOTO = 0xb0,
+    AG_TOOL = 0x70,
 };
 enum {
-    OP_GET = 0x101, OP_PUT, OP_LIST, OP_DELETE, OP_INVALIDATE, OP_WHOAMI, OP_LISTUSERS,
-    OP_LISTROLES, OP_LISTBUCKETS, OP_PUTPOLICY, OP_HEAD,
+    OP_GET = 0x101,
+    OP_PUT,
+    OP_LIST,
+    OP_DELETE,
+    OP_INVALIDATE,
+    OP_WHOAMI,
+    OP_LISTUSERS,
+    OP_LISTROLES,
+    OP_LISTBUCKETS,
+    OP_PUTPOLICY,
+    OP_HEAD,
 };
 
 struct gen {
@@ -156,9 +175,9 @@ struct attacker {
     uint32_t asn;
     const char *cc;
     uint64_t agent;
-    uint8_t flags;     /* added to every use (hosting, tool) */
-    bool flag_recon;   /* the engine marked the enumeration suspicious */
-    bool owners_ops;   /* only GetObject and ListObjects, like the owner */
+    uint8_t flags;   /* added to every use (hosting, tool) */
+    bool flag_recon; /* the engine marked the enumeration suspicious */
+    bool owners_ops; /* only GetObject and ListObjects, like the owner */
 };
 
 static void attack(struct gen *g, const struct attacker *a, int64_t at, int uses)
@@ -222,17 +241,19 @@ static void assert_none_or_low(const struct kt_hunt_changepoint *cp, size_t n)
 static void test_owner_alone_has_no_change_point(void **state)
 {
     (void)state;
-    struct gen g = {0};
-    owner(&g, 11);
-    finish(&g);
-    struct kt_hunt_changepoint cp[8];
-    size_t n = changepoints(&g, cp, 8);
-    assert_none_or_low(cp, n);
-    gen_free(&g);
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        struct gen g = {0};
+        owner(&g, 11000 + k);
+        finish(&g);
+        struct kt_hunt_changepoint cp[8];
+        size_t n = changepoints(&g, cp, 8);
+        assert_none_or_low(cp, n);
+        gen_free(&g);
+    }
 }
 
-static void check_takeover(const struct attacker *a, uint64_t seed,
-                           enum kt_hunt_confidence at_least)
+static void check_takeover_seed(const struct attacker *a, uint64_t seed,
+                                enum kt_hunt_confidence at_least)
 {
     struct gen g = {0};
     owner(&g, seed);
@@ -257,11 +278,24 @@ static void check_takeover(const struct attacker *a, uint64_t seed,
     gen_free(&g);
 }
 
+static void check_takeover(const struct attacker *a, uint64_t seed,
+                           enum kt_hunt_confidence at_least)
+{
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        check_takeover_seed(a, seed * 1000 + k, at_least);
+    }
+}
+
 static void test_takeover_alongside_owner(void **state)
 {
     (void)state;
-    struct attacker a = {.net = NET_EVIL, .net2 = NET_EVIL2, .asn = AS_VPS, .cc = "RO",
-                         .agent = AG_BOTO, .flags = KT_HUNT_USE_HOSTING, .flag_recon = true};
+    struct attacker a = {.net = NET_EVIL,
+                         .net2 = NET_EVIL2,
+                         .asn = AS_VPS,
+                         .cc = "RO",
+                         .agent = AG_BOTO,
+                         .flags = KT_HUNT_USE_HOSTING,
+                         .flag_recon = true};
     check_takeover(&a, 21, KT_HUNT_CONF_HIGH);
 }
 
@@ -270,8 +304,8 @@ static void test_takeover_with_owners_exact_agent(void **state)
     (void)state;
     /* The owner's SDK and version, from the owner's country, nothing flagged by the engine:
      * only the network and the enumeration set it apart. */
-    struct attacker a = {.net = NET_EVIL, .asn = AS_VPS, .cc = "US", .agent = AG_SDK2,
-                         .flags = KT_HUNT_USE_HOSTING};
+    struct attacker a = {
+        .net = NET_EVIL, .asn = AS_VPS, .cc = "US", .agent = AG_SDK2, .flags = KT_HUNT_USE_HOSTING};
     check_takeover(&a, 22, KT_HUNT_CONF_HIGH);
 }
 
@@ -288,8 +322,8 @@ static void test_takeover_that_looks_like_scale_out(void **state)
     (void)state;
     /* The owner's agent and operations from a new network in the owner's country: the same as a
      * service scaling out to a new place. Found, but it cannot honestly be high. */
-    struct attacker a = {.net = NET_EVIL, .asn = AS_VPS, .cc = "US", .agent = AG_SDK2,
-                         .owners_ops = true};
+    struct attacker a = {
+        .net = NET_EVIL, .asn = AS_VPS, .cc = "US", .agent = AG_SDK2, .owners_ops = true};
     struct gen g = {0};
     owner(&g, 24);
     /* A longer, quieter theft: one read every few minutes for two days. */
@@ -309,59 +343,65 @@ static void test_takeover_that_looks_like_scale_out(void **state)
 static void test_region_move_is_not_a_change_point(void **state)
 {
     (void)state;
-    struct gen g = {.rng = 31};
-    int64_t move = T0 + 8 * DAY_MS + 10 * HOUR_MS;
-    struct app eu = owner_app;
-    eu.net[0] = NET_EU;
-    eu.net[1] = NET_EU + 1;
-    eu.cc = "DE";
-    /* The old place drains for twenty minutes after the new one starts. */
-    app_uses(&g, &owner_app, T0, move + 20 * MIN_MS);
-    app_uses(&g, &eu, move, T0 + 14 * DAY_MS);
-    ci_uses(&g, T0, T0 + 14 * DAY_MS);
-    finish(&g);
-    struct kt_hunt_changepoint cp[8];
-    size_t n = changepoints(&g, cp, 8);
-    assert_none_or_low(cp, n);
-    gen_free(&g);
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        struct gen g = {.rng = 31000 + k};
+        int64_t move = T0 + 8 * DAY_MS + 10 * HOUR_MS;
+        struct app eu = owner_app;
+        eu.net[0] = NET_EU;
+        eu.net[1] = NET_EU + 1;
+        eu.cc = "DE";
+        /* The old place drains for twenty minutes after the new one starts. */
+        app_uses(&g, &owner_app, T0, move + 20 * MIN_MS);
+        app_uses(&g, &eu, move, T0 + 14 * DAY_MS);
+        ci_uses(&g, T0, T0 + 14 * DAY_MS);
+        finish(&g);
+        struct kt_hunt_changepoint cp[8];
+        size_t n = changepoints(&g, cp, 8);
+        assert_none_or_low(cp, n);
+        gen_free(&g);
+    }
 }
 
 static void test_region_move_to_another_provider(void **state)
 {
     (void)state;
     /* The move also changes the provider (new ASN) and drains for three hours. */
-    struct gen g = {.rng = 32};
-    int64_t move = T0 + 7 * DAY_MS + 15 * HOUR_MS;
-    struct app eu = owner_app;
-    eu.net[0] = NET_EU;
-    eu.net[1] = NET_EU + 1;
-    eu.asn = AS_CI;
-    eu.cc = "IE";
-    app_uses(&g, &owner_app, T0, move + 3 * HOUR_MS);
-    app_uses(&g, &eu, move, T0 + 14 * DAY_MS);
-    ci_uses(&g, T0, T0 + 14 * DAY_MS);
-    finish(&g);
-    struct kt_hunt_changepoint cp[8];
-    size_t n = changepoints(&g, cp, 8);
-    assert_none_or_low(cp, n);
-    gen_free(&g);
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        struct gen g = {.rng = 32000 + k};
+        int64_t move = T0 + 7 * DAY_MS + 15 * HOUR_MS;
+        struct app eu = owner_app;
+        eu.net[0] = NET_EU;
+        eu.net[1] = NET_EU + 1;
+        eu.asn = AS_CI;
+        eu.cc = "IE";
+        app_uses(&g, &owner_app, T0, move + 3 * HOUR_MS);
+        app_uses(&g, &eu, move, T0 + 14 * DAY_MS);
+        ci_uses(&g, T0, T0 + 14 * DAY_MS);
+        finish(&g);
+        struct kt_hunt_changepoint cp[8];
+        size_t n = changepoints(&g, cp, 8);
+        assert_none_or_low(cp, n);
+        gen_free(&g);
+    }
 }
 
 static void test_sdk_upgrade_at_once(void **state)
 {
     (void)state;
-    struct gen g = {.rng = 41};
-    int64_t upgrade = T0 + 6 * DAY_MS + 16 * HOUR_MS;
-    struct app v3 = owner_app;
-    v3.agent = AG_SDK3;
-    app_uses(&g, &owner_app, T0, upgrade);
-    app_uses(&g, &v3, upgrade, T0 + 14 * DAY_MS);
-    ci_uses(&g, T0, T0 + 14 * DAY_MS);
-    finish(&g);
-    struct kt_hunt_changepoint cp[8];
-    size_t n = changepoints(&g, cp, 8);
-    assert_none_or_low(cp, n);
-    gen_free(&g);
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        struct gen g = {.rng = 41000 + k};
+        int64_t upgrade = T0 + 6 * DAY_MS + 16 * HOUR_MS;
+        struct app v3 = owner_app;
+        v3.agent = AG_SDK3;
+        app_uses(&g, &owner_app, T0, upgrade);
+        app_uses(&g, &v3, upgrade, T0 + 14 * DAY_MS);
+        ci_uses(&g, T0, T0 + 14 * DAY_MS);
+        finish(&g);
+        struct kt_hunt_changepoint cp[8];
+        size_t n = changepoints(&g, cp, 8);
+        assert_none_or_low(cp, n);
+        gen_free(&g);
+    }
 }
 
 static void test_sdk_upgrade_rolling(void **state)
@@ -369,19 +409,21 @@ static void test_sdk_upgrade_rolling(void **state)
     (void)state;
     /* Half the fleet upgrades, the other half two days later: old and new agents overlap on the
      * same networks. */
-    struct gen g = {.rng = 42};
-    int64_t first = T0 + 6 * DAY_MS, second = T0 + 8 * DAY_MS;
-    struct app v3 = owner_app;
-    v3.agent = AG_SDK3;
-    app_uses(&g, &owner_app, T0, first);
-    app_uses(&g, &owner_app, first, second); /* the half not yet upgraded */
-    app_uses(&g, &v3, first, T0 + 14 * DAY_MS);
-    ci_uses(&g, T0, T0 + 14 * DAY_MS);
-    finish(&g);
-    struct kt_hunt_changepoint cp[8];
-    size_t n = changepoints(&g, cp, 8);
-    assert_none_or_low(cp, n);
-    gen_free(&g);
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        struct gen g = {.rng = 42000 + k};
+        int64_t first = T0 + 6 * DAY_MS, second = T0 + 8 * DAY_MS;
+        struct app v3 = owner_app;
+        v3.agent = AG_SDK3;
+        app_uses(&g, &owner_app, T0, first);
+        app_uses(&g, &owner_app, first, second); /* the half not yet upgraded */
+        app_uses(&g, &v3, first, T0 + 14 * DAY_MS);
+        ci_uses(&g, T0, T0 + 14 * DAY_MS);
+        finish(&g);
+        struct kt_hunt_changepoint cp[8];
+        size_t n = changepoints(&g, cp, 8);
+        assert_none_or_low(cp, n);
+        gen_free(&g);
+    }
 }
 
 static void test_first_use_is_the_attacker(void **state)
@@ -390,8 +432,12 @@ static void test_first_use_is_the_attacker(void **state)
     /* The key's whole history is the other party's: a flagged session, then a second session
      * from another exit the next day. */
     struct gen g = {.rng = 51};
-    struct attacker a = {.net = NET_EVIL, .asn = AS_VPS, .cc = "RO", .agent = AG_TOOL,
-                         .flags = KT_HUNT_USE_HOSTING | KT_HUNT_USE_TOOL, .flag_recon = true};
+    struct attacker a = {.net = NET_EVIL,
+                         .asn = AS_VPS,
+                         .cc = "RO",
+                         .agent = AG_TOOL,
+                         .flags = KT_HUNT_USE_HOSTING | KT_HUNT_USE_TOOL,
+                         .flag_recon = true};
     attack(&g, &a, T0, 23);
     a.net = NET_EVIL2;
     a.agent = AG_BOTO;
@@ -554,14 +600,13 @@ static void test_plan_roles_and_late_uses(void **state)
     struct gen g = {0};
     owner(&g, 81);
     int64_t leak = T0 + 9 * DAY_MS;
-    struct attacker a = {.net = NET_EVIL, .asn = AS_VPS, .cc = "RO", .agent = AG_BOTO,
-                         .flags = KT_HUNT_USE_HOSTING};
+    struct attacker a = {
+        .net = NET_EVIL, .asn = AS_VPS, .cc = "RO", .agent = AG_BOTO, .flags = KT_HUNT_USE_HOSTING};
     attack(&g, &a, leak + HOUR_MS, 30);
     /* After the leak the owner upgrades one address's SDK: known network, new agent. */
     int64_t rotated = T0 + 12 * DAY_MS;
     put(&g, leak + 5 * HOUR_MS, (NET_A1 << 8) | 10, NET_A1, AS_CLOUD, "US", AG_SDK3, OP_GET, 0);
-    put(&g, rotated + 2 * HOUR_MS, (NET_A1 << 8) | 10, NET_A1, AS_CLOUD, "US", AG_SDK3, OP_GET,
-        0);
+    put(&g, rotated + 2 * HOUR_MS, (NET_A1 << 8) | 10, NET_A1, AS_CLOUD, "US", AG_SDK3, OP_GET, 0);
     /* The attacker comes back after the rotation. */
     put(&g, rotated + 3 * HOUR_MS, (NET_EVIL << 8) | 99, NET_EVIL, AS_VPS, "RO", AG_BOTO,
         OP_LISTBUCKETS, KT_HUNT_USE_HOSTING);
@@ -637,29 +682,33 @@ static void test_plan_roles_and_late_uses(void **state)
 static void test_plan_unsure_late_use_like_the_attacker(void **state)
 {
     (void)state;
-    /* After the leak, a new address on the attacker's network with the owner's agent: nothing
-     * sets it apart from a move (unsure), and after the rotation it calls the attacker's
-     * operation from the attacker's network: it resembles the other party. */
+    /* After the leak, an address on the attacker's network with the owner's agent calling the
+     * owner's operation: nothing sets the client apart (unsure). Its uses after the rotation
+     * come from the attacker's network: they resemble the other party. */
     struct gen g = {0};
     owner(&g, 82);
     int64_t leak = T0 + 9 * DAY_MS, rotated = T0 + 13 * DAY_MS;
     struct attacker a = {.net = NET_EVIL, .asn = AS_VPS, .cc = "RO", .agent = AG_BOTO};
     attack(&g, &a, leak + HOUR_MS, 20);
-    put(&g, rotated + HOUR_MS, (NET_EVIL << 8) | 98, NET_EVIL, AS_VPS, "RO", AG_SDK2, OP_GET, 0);
-    put(&g, rotated + 2 * HOUR_MS, (NET_EVIL << 8) | 98, NET_EVIL, AS_VPS, "RO", AG_SDK2,
-        OP_LISTBUCKETS, 0);
+    for (int i = 0; i < 3; i++) {
+        put(&g, rotated + (i - 1) * HOUR_MS, (NET_EVIL << 8) | 98, NET_EVIL, AS_VPS, "RO",
+            AG_SDK2, OP_GET, 0);
+    }
     finish(&g);
     struct kt_hunt_plan p;
     assert_int_equal(kt_hunt_plan(g.u, g.n, leak, rotated, &p), KT_OK);
     const struct kt_hunt_client *odd = client_of(&p, NET_EVIL, AG_SDK2);
     assert_non_null(odd);
-    assert_int_equal(odd->role, KT_HUNT_ROLE_OTHER_PARTY == odd->role ? KT_HUNT_ROLE_OTHER_PARTY
-                                                                       : KT_HUNT_ROLE_UNSURE);
+    assert_int_equal(odd->role, KT_HUNT_ROLE_UNSURE);
+    assert_int_equal(odd->after_rotation, 2);
+    assert_int_equal(client_of(&p, NET_EVIL, AG_BOTO)->role, KT_HUNT_ROLE_OTHER_PARTY);
     size_t seen = 0;
     for (size_t i = 0; i < p.n_late; i++) {
         if (&p.clients[p.late[i].client] == odd) {
             seen++;
             assert_int_equal(p.late[i].resembles, KT_HUNT_ROLE_OTHER_PARTY);
+        } else {
+            assert_int_equal(p.late[i].resembles, KT_HUNT_ROLE_CONSUMER);
         }
     }
     assert_int_equal(seen, 2);
@@ -672,7 +721,10 @@ static void test_plan_without_leak_time_uses_flags(void **state)
     (void)state;
     struct gen g = {0};
     owner(&g, 83);
-    struct attacker a = {.net = NET_EVIL, .asn = AS_VPS, .cc = "RO", .agent = AG_TOOL,
+    struct attacker a = {.net = NET_EVIL,
+                         .asn = AS_VPS,
+                         .cc = "RO",
+                         .agent = AG_TOOL,
                          .flags = KT_HUNT_USE_HOSTING | KT_HUNT_USE_TOOL};
     attack(&g, &a, T0 + 10 * DAY_MS, 20);
     finish(&g);
@@ -692,8 +744,8 @@ static void test_plan_first_use_is_the_attacker(void **state)
     (void)state;
     /* The leak time is the first use: every client is after it and new. */
     struct gen g = {.rng = 84};
-    struct attacker a = {.net = NET_EVIL, .asn = AS_VPS, .cc = "RO", .agent = AG_BOTO,
-                         .flags = KT_HUNT_USE_HOSTING};
+    struct attacker a = {
+        .net = NET_EVIL, .asn = AS_VPS, .cc = "RO", .agent = AG_BOTO, .flags = KT_HUNT_USE_HOSTING};
     attack(&g, &a, T0, 23);
     finish(&g);
     struct kt_hunt_plan p;
