@@ -801,6 +801,60 @@ static void test_names(void **state)
     assert_true(strlen(buf) < sizeof(buf));
 }
 
+/* ---- hostile input ---- */
+
+static void test_hostile_uses(void **state)
+{
+    (void)state;
+    /* Times out of order and at the ends of the range, ids zero or all ones, flags all set:
+     * the analyses must stay whole (counts add up, indices in range), not be right. */
+    uint64_t rng = 101;
+    for (int round = 0; round < 50; round++) {
+        size_t n = 1 + (size_t)(kt_test_rand(&rng) % 400);
+        struct kt_hunt_use *u = calloc(n, sizeof(*u));
+        assert_non_null(u);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = kt_test_rand(&rng);
+            static const int64_t times[] = {INT64_MIN, INT64_MIN + 1, -1, 0, INT64_MAX, T0};
+            u[i].time_ms = (r & 1) ? times[(r >> 1) % 6] : (int64_t)(r >> 2) - (1LL << 60);
+            u[i].net_id = (r >> 8) % 3 == 0 ? 0 : (r >> 8) % 3 == 1 ? UINT64_MAX : (r >> 10) % 5;
+            u[i].ip_id = (r >> 13) % 7;
+            u[i].asn = (uint32_t)((r >> 16) % 3 == 0 ? 0 : UINT32_MAX - (r >> 18) % 2);
+            u[i].country[0] = (char)((r >> 20) & 0xff);
+            u[i].client_id = (r >> 28) % 4 == 0 ? 0 : UINT64_MAX - (r >> 30) % 3;
+            u[i].op_id = (r >> 32) % 6;
+            u[i].endpoint_id = (r >> 36) % 9;
+            u[i].flags = (uint8_t)(r >> 40);
+        }
+        int64_t split = (int64_t)kt_test_rand(&rng);
+        struct kt_hunt_diff d;
+        assert_int_equal(kt_hunt_compare(u, n, split, &d), KT_OK);
+        assert_int_equal(d.before.uses + d.after.uses, n);
+        for (size_t i = 0; i < d.n_ips; i++) {
+            assert_true(d.ips[i].first_use < n);
+        }
+        kt_hunt_diff_free(&d);
+        struct kt_hunt_changepoint cp[4];
+        size_t k = kt_hunt_changepoints(u, n, cp, 4);
+        assert_true(k <= 4);
+        for (size_t i = 0; i < k; i++) {
+            assert_true(cp[i].at < n);
+        }
+        struct kt_hunt_plan p;
+        assert_int_equal(kt_hunt_plan(u, n, split, split, &p), KT_OK);
+        uint64_t total = 0;
+        for (size_t i = 0; i < p.n_clients; i++) {
+            total += p.clients[i].uses;
+        }
+        assert_int_equal(total, n);
+        for (size_t i = 0; i < p.n_late; i++) {
+            assert_true(p.late[i].use < n && p.late[i].client < p.n_clients);
+        }
+        kt_hunt_plan_free(&p);
+        free(u);
+    }
+}
+
 /* ---- size ---- */
 
 static void test_million_uses(void **state)
@@ -874,6 +928,7 @@ int main(void)
         cmocka_unit_test(test_plan_first_use_is_the_attacker),
         cmocka_unit_test(test_plan_empty_and_single),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_hostile_uses),
         cmocka_unit_test(test_million_uses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
