@@ -41,12 +41,12 @@ uint32_t kt_hunt_idtab_get(const struct kt_hunt_idtab *t, uint64_t a, uint64_t b
         return KT_HUNT_IDTAB_NONE;
     }
     for (size_t s = slot_of(t, a, b);; s = (s + 1) & (t->n_slots - 1)) {
-        uint32_t v = t->slots[s];
-        if (v == 0) {
+        const struct kt_hunt_idtab_slot *slot = &t->slots[s];
+        if (slot->index == 0) {
             return KT_HUNT_IDTAB_NONE;
         }
-        if (t->keys[2 * (v - 1)] == a && t->keys[2 * (v - 1) + 1] == b) {
-            return v - 1;
+        if (slot->a == a && slot->b == b) {
+            return slot->index - 1;
         }
     }
 }
@@ -55,7 +55,7 @@ uint32_t kt_hunt_idtab_get(const struct kt_hunt_idtab *t, uint64_t a, uint64_t b
 static bool grow_slots(struct kt_hunt_idtab *t)
 {
     size_t n_slots = t->n_slots ? t->n_slots * 2 : 64;
-    uint32_t *slots = calloc(n_slots, sizeof(*slots));
+    struct kt_hunt_idtab_slot *slots = calloc(n_slots, sizeof(*slots));
     if (slots == NULL) {
         return false;
     }
@@ -64,10 +64,10 @@ static bool grow_slots(struct kt_hunt_idtab *t)
     t->n_slots = n_slots;
     for (uint32_t i = 0; i < t->n; i++) {
         size_t s = slot_of(t, t->keys[2 * i], t->keys[2 * i + 1]);
-        while (t->slots[s] != 0) {
+        while (t->slots[s].index != 0) {
             s = (s + 1) & (n_slots - 1);
         }
-        t->slots[s] = i + 1;
+        t->slots[s] = (struct kt_hunt_idtab_slot){t->keys[2 * i], t->keys[2 * i + 1], i + 1};
     }
     return true;
 }
@@ -101,10 +101,10 @@ uint32_t kt_hunt_idtab_put(struct kt_hunt_idtab *t, uint64_t a, uint64_t b, bool
     t->keys[2 * i] = a;
     t->keys[2 * i + 1] = b;
     size_t s = slot_of(t, a, b);
-    while (t->slots[s] != 0) {
+    while (t->slots[s].index != 0) {
         s = (s + 1) & (t->n_slots - 1);
     }
-    t->slots[s] = i + 1;
+    t->slots[s] = (struct kt_hunt_idtab_slot){a, b, i + 1};
     if (added != NULL) {
         *added = true;
     }

@@ -14,9 +14,15 @@
 
 #define KT_HUNT_IDTAB_NONE UINT32_MAX
 
+/* A slot holds its pair as well as the index, so a look-up touches one cache line. */
+struct kt_hunt_idtab_slot {
+    uint64_t a, b;
+    uint32_t index; /* index + 1; 0: empty */
+};
+
 struct kt_hunt_idtab {
-    uint64_t *keys;  /* two per pair, by index */
-    uint32_t *slots; /* index + 1 of the pair in each slot; 0: empty */
+    uint64_t *keys; /* two per pair, by index */
+    struct kt_hunt_idtab_slot *slots;
     size_t n_slots;  /* a power of two */
     uint32_t n;      /* pairs */
     uint32_t keys_cap;
