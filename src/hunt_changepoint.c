@@ -368,7 +368,7 @@ static void judge(const struct scan *s, struct cand *x)
     }
     double h_fail_share = (double)x->h_failed / (double)hist;
     double fail_share = (double)x->failed / (double)x->uses;
-    if (x->failed >= 2 && fail_share >= 0.2 && fail_share >= 3.0 * h_fail_share + 0.05) {
+    if (x->failed >= 3 && fail_share >= 0.1 && fail_share >= 3.0 * h_fail_share + 0.05) {
         sig |= KT_HUNT_SIG_ERRORS;
         score += 1.0;
     }

@@ -23,8 +23,8 @@ struct kt_hunt_idtab_slot {
 struct kt_hunt_idtab {
     uint64_t *keys; /* two per pair, by index */
     struct kt_hunt_idtab_slot *slots;
-    size_t n_slots;  /* a power of two */
-    uint32_t n;      /* pairs */
+    size_t n_slots; /* a power of two */
+    uint32_t n;     /* pairs */
     uint32_t keys_cap;
 };
 

@@ -11,8 +11,8 @@
  *
  * A use at or after the rotation belongs to a client; it resembles that client's role, and for
  * an unsure client, the side (consumers or other party) whose networks, agents and operations
- * it shares more, a network weighing most (3, 2, 1) (a tie counts as the other party: assuming a not-updated consumer when it was
- * the attacker is the costlier mistake).
+ * it shares more, a network weighing most (3, 2, 1) (a tie counts as the other party: assuming a
+ * not-updated consumer when it was the attacker is the costlier mistake).
  *
  * Counts per client of addresses, operations and endpoints are exact (one pair table each);
  * the most used come from one sort of the pairs. O(n log n).

@@ -32,7 +32,7 @@ enum {
     NET_EU = 0x5d01,
     NET_US_ISP = 0x5e01,
 };
-enum { AS_CLOUD = 16509, AS_CI = 8075, AS_VPS = 64511, AS_ISP = 7922 };
+enum { AS_CLOUD = 16509, AS_CI = 8075, AS_VPS = 64511, AS_ISP = 7922, AS_EU = 24940 };
 enum {
     AG_SDK2 = 0xa2,
     AG_SDK3 = 0xa3,
@@ -122,7 +122,8 @@ struct app {
     uint32_t asn;
     const char *cc;
     uint64_t agent;
-    bool deletes; /* the owner's new feature: deletes, from day 5 */
+    bool deletes;  /* the owner's new feature: deletes, from day 5 */
+    uint8_t flags; /* on every use (hosting: a cloud provider's network) */
 };
 
 static void app_uses(struct gen *g, const struct app *a, int64_t from, int64_t until)
@@ -136,7 +137,7 @@ static void app_uses(struct gen *g, const struct app *a, int64_t from, int64_t u
         if (a->deletes && t >= T0 + 5 * DAY_MS && uniform(g) < 0.03) {
             op = OP_DELETE;
         }
-        uint8_t flags = uniform(g) < 0.02 ? KT_HUNT_USE_FAILED : 0;
+        uint8_t flags = a->flags | (uniform(g) < 0.02 ? KT_HUNT_USE_FAILED : 0);
         put(g, t, ip, net, a->asn, a->cc, a->agent, op, flags);
     }
 }
@@ -159,7 +160,7 @@ static void ci_uses(struct gen *g, int64_t from, int64_t until)
     }
 }
 
-static const struct app owner_app = {{NET_A1, NET_A2}, AS_CLOUD, "US", AG_SDK2, true};
+static const struct app owner_app = {{NET_A1, NET_A2}, AS_CLOUD, "US", AG_SDK2, true, 0};
 
 /* Fourteen days of the owner. */
 static void owner(struct gen *g, uint64_t seed)
@@ -286,6 +287,35 @@ static void check_takeover(const struct attacker *a, uint64_t seed,
     }
 }
 
+static void test_takeover_signals(void **state)
+{
+    (void)state;
+    struct gen g = {0};
+    owner(&g, 25);
+    struct attacker a = {.net = NET_EVIL,
+                         .asn = AS_VPS,
+                         .cc = "RO",
+                         .agent = AG_TOOL,
+                         .flags = KT_HUNT_USE_HOSTING | KT_HUNT_USE_TOOL,
+                         .flag_recon = true};
+    attack(&g, &a, T0 + 10 * DAY_MS, 40);
+    finish(&g);
+    struct kt_hunt_changepoint cp[4];
+    assert_true(changepoints(&g, cp, 4) >= 1);
+    uint32_t want = KT_HUNT_SIG_NEW_NETWORK | KT_HUNT_SIG_NEW_COUNTRY | KT_HUNT_SIG_NEW_CLIENT |
+                    KT_HUNT_SIG_NEW_OPS | KT_HUNT_SIG_ERRORS | KT_HUNT_SIG_SUSPICIOUS |
+                    KT_HUNT_SIG_TOOL | KT_HUNT_SIG_OVERLAP;
+    assert_int_equal(cp[0].signals & want, want);
+    /* The owner's CI runs on a hosting network, but it is a few percent of the key's uses:
+     * mostly-hosting traffic is still new. */
+    assert_true(cp[0].signals & KT_HUNT_SIG_HOSTING);
+    assert_int_equal(cp[0].confidence, KT_HUNT_CONF_HIGH);
+    char why[200];
+    kt_hunt_signal_names(cp[0].signals, why, sizeof(why));
+    assert_non_null(strstr(why, "new operations"));
+    gen_free(&g);
+}
+
 static void test_takeover_alongside_owner(void **state)
 {
     (void)state;
@@ -365,16 +395,19 @@ static void test_region_move_is_not_a_change_point(void **state)
 static void test_region_move_to_another_provider(void **state)
 {
     (void)state;
-    /* The move also changes the provider (new ASN) and drains for three hours. */
+    /* A service on cloud networks moves to another provider (new ASN, new country) and the old
+     * place drains for three hours. */
     for (uint64_t k = 0; k < SEEDS; k++) {
         struct gen g = {.rng = 32000 + k};
         int64_t move = T0 + 7 * DAY_MS + 15 * HOUR_MS;
-        struct app eu = owner_app;
+        struct app cloud = owner_app;
+        cloud.flags = KT_HUNT_USE_HOSTING;
+        struct app eu = cloud;
         eu.net[0] = NET_EU;
         eu.net[1] = NET_EU + 1;
-        eu.asn = AS_CI;
+        eu.asn = AS_EU;
         eu.cc = "IE";
-        app_uses(&g, &owner_app, T0, move + 3 * HOUR_MS);
+        app_uses(&g, &cloud, T0, move + 3 * HOUR_MS);
         app_uses(&g, &eu, move, T0 + 14 * DAY_MS);
         ci_uses(&g, T0, T0 + 14 * DAY_MS);
         finish(&g);
@@ -447,6 +480,41 @@ static void test_first_use_is_the_attacker(void **state)
     struct kt_hunt_changepoint cp[8];
     assert_int_equal(changepoints(&g, cp, 8), 0);
     gen_free(&g);
+}
+
+static void test_signals_hours_rate_errors(void **state)
+{
+    (void)state;
+    /* An owner at office hours (08-18 UTC), an attacker at night with a scripted burst of 300
+     * calls in forty minutes, a third of them refused. */
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        struct gen g = {.rng = 95000 + k};
+        for (int64_t d = 0; d < 14; d++) {
+            int64_t day = T0 - 4 * HOUR_MS + d * DAY_MS; /* 08:00 */
+            for (int64_t t = day; t < day + 10 * HOUR_MS;
+                 t += 2 * MIN_MS + (int64_t)(uniform(&g) * 8 * MIN_MS)) {
+                put(&g, t, (NET_A1 << 8) | 1, NET_A1, AS_CLOUD, "US", AG_SDK2,
+                    uniform(&g) < 0.8 ? OP_GET : OP_PUT,
+                    uniform(&g) < 0.02 ? KT_HUNT_USE_FAILED : 0);
+            }
+        }
+        int64_t night = T0 + 8 * DAY_MS + 15 * HOUR_MS; /* 03:00 */
+        for (int i = 0; i < 300; i++) {
+            put(&g, night + i * 8000, (NET_EVIL << 8) | 9, NET_EVIL, AS_VPS, "US", AG_SDK2,
+                i % 3 == 0 ? OP_LISTUSERS : OP_GET, i % 3 == 0 ? KT_HUNT_USE_FAILED : 0);
+        }
+        finish(&g);
+        struct kt_hunt_changepoint cp[4];
+        size_t n = changepoints(&g, cp, 4);
+        assert_true(n >= 1);
+        assert_int_equal(cp[0].at, first_from(&g, NET_EVIL));
+        uint32_t want = KT_HUNT_SIG_NEW_NETWORK | KT_HUNT_SIG_HOURS | KT_HUNT_SIG_RATE |
+                        KT_HUNT_SIG_ERRORS | KT_HUNT_SIG_NEW_OPS;
+        assert_int_equal(cp[0].signals & want, want);
+        assert_false(cp[0].signals & (KT_HUNT_SIG_NEW_CLIENT | KT_HUNT_SIG_NEW_COUNTRY |
+                                      KT_HUNT_SIG_TOOL | KT_HUNT_SIG_SUSPICIOUS));
+        gen_free(&g);
+    }
 }
 
 static void test_changepoints_empty_single_and_cap(void **state)
@@ -691,8 +759,8 @@ static void test_plan_unsure_late_use_like_the_attacker(void **state)
     struct attacker a = {.net = NET_EVIL, .asn = AS_VPS, .cc = "RO", .agent = AG_BOTO};
     attack(&g, &a, leak + HOUR_MS, 20);
     for (int i = 0; i < 3; i++) {
-        put(&g, rotated + (i - 1) * HOUR_MS, (NET_EVIL << 8) | 98, NET_EVIL, AS_VPS, "RO",
-            AG_SDK2, OP_GET, 0);
+        put(&g, rotated + (i - 1) * HOUR_MS, (NET_EVIL << 8) | 98, NET_EVIL, AS_VPS, "RO", AG_SDK2,
+            OP_GET, 0);
     }
     finish(&g);
     struct kt_hunt_plan p;
@@ -910,6 +978,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_owner_alone_has_no_change_point),
         cmocka_unit_test(test_takeover_alongside_owner),
+        cmocka_unit_test(test_takeover_signals),
         cmocka_unit_test(test_takeover_with_owners_exact_agent),
         cmocka_unit_test(test_takeover_from_owners_country_residential),
         cmocka_unit_test(test_takeover_that_looks_like_scale_out),
@@ -918,6 +987,7 @@ int main(void)
         cmocka_unit_test(test_sdk_upgrade_at_once),
         cmocka_unit_test(test_sdk_upgrade_rolling),
         cmocka_unit_test(test_first_use_is_the_attacker),
+        cmocka_unit_test(test_signals_hours_rate_errors),
         cmocka_unit_test(test_changepoints_empty_single_and_cap),
         cmocka_unit_test(test_compare_counts_and_novel_lists),
         cmocka_unit_test(test_compare_empty_single_and_no_split),
