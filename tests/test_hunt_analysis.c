@@ -877,7 +877,7 @@ static void test_hostile_uses(void **state)
     /* Times out of order and at the ends of the range, ids zero or all ones, flags all set:
      * the analyses must stay whole (counts add up, indices in range), not be right. */
     uint64_t rng = 101;
-    for (int round = 0; round < 50; round++) {
+    for (int round = 0; round < 200; round++) {
         size_t n = 1 + (size_t)(kt_test_rand(&rng) % 400);
         struct kt_hunt_use *u = calloc(n, sizeof(*u));
         assert_non_null(u);
@@ -894,7 +894,14 @@ static void test_hostile_uses(void **state)
             u[i].endpoint_id = (r >> 36) % 9;
             u[i].flags = (uint8_t)(r >> 40);
         }
-        int64_t split = (int64_t)kt_test_rand(&rng);
+        if (round % 2 == 1) {
+            /* In time order, over days, so the change points get past their history check. */
+            for (size_t i = 0; i < n; i++) {
+                u[i].time_ms = T0 + (int64_t)(kt_test_rand(&rng) % (20 * DAY_MS));
+            }
+            qsort(u, n, sizeof(*u), by_time);
+        }
+        int64_t split = round % 2 == 1 ? T0 + 10 * DAY_MS : (int64_t)kt_test_rand(&rng);
         struct kt_hunt_diff d;
         assert_int_equal(kt_hunt_compare(u, n, split, &d), KT_OK);
         assert_int_equal(d.before.uses + d.after.uses, n);
