@@ -347,9 +347,11 @@ static void judge(const struct scan *s, struct cand *x)
     uint32_t sig = x->signals & (KT_HUNT_SIG_HOURS | KT_HUNT_SIG_RATE);
     double score = 0;
     bool place_new = x->net_new || x->asn_new || x->country_new;
+    /* A new /24 of a provider the key already uses is most often its own servers scaling. */
+    bool far_place = x->asn_new || x->country_new;
     if (x->net_new) {
         sig |= KT_HUNT_SIG_NEW_NETWORK;
-        score += 1.0 + (x->asn_new ? 0.5 : 0.0);
+        score += x->asn_new ? 1.5 : 0.5;
     }
     if (x->country_new) {
         sig |= KT_HUNT_SIG_NEW_COUNTRY;
@@ -400,7 +402,7 @@ static void judge(const struct scan *s, struct cand *x)
     if ((overlap && place_new && (x->agent_new || new_ops || flagged)) ||
         (flagged && new_ops && (place_new || x->agent_new))) {
         conf = KT_HUNT_CONF_HIGH;
-    } else if ((overlap && place_new) || (new_ops && place_new) || flagged) {
+    } else if ((overlap && far_place) || (new_ops && place_new) || flagged) {
         conf = KT_HUNT_CONF_MEDIUM;
     }
     if (conf == KT_HUNT_CONF_HIGH && !history_enough(s, x, MATURE_USES, MATURE_MS)) {

@@ -370,6 +370,29 @@ static void test_takeover_that_looks_like_scale_out(void **state)
     gen_free(&g);
 }
 
+static void test_owner_scaling_into_new_networks(void **state)
+{
+    (void)state;
+    /* The owner's servers get addresses in new /24s of the same provider on days 4 and 9, and
+     * the old ones carry on: more of the same, not someone else. */
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        struct gen g = {0};
+        owner(&g, 35000 + k);
+        struct app more = owner_app;
+        more.net[0] = NET_A2 + 0x10;
+        more.net[1] = NET_A2 + 0x11;
+        app_uses(&g, &more, T0 + 4 * DAY_MS, T0 + 14 * DAY_MS);
+        more.net[0] = NET_A2 + 0x20;
+        more.net[1] = NET_A2 + 0x21;
+        app_uses(&g, &more, T0 + 9 * DAY_MS, T0 + 14 * DAY_MS);
+        finish(&g);
+        struct kt_hunt_changepoint cp[8];
+        size_t n = changepoints(&g, cp, 8);
+        assert_none_or_low(cp, n);
+        gen_free(&g);
+    }
+}
+
 static void test_region_move_is_not_a_change_point(void **state)
 {
     (void)state;
@@ -989,6 +1012,7 @@ int main(void)
         cmocka_unit_test(test_takeover_with_owners_exact_agent),
         cmocka_unit_test(test_takeover_from_owners_country_residential),
         cmocka_unit_test(test_takeover_that_looks_like_scale_out),
+        cmocka_unit_test(test_owner_scaling_into_new_networks),
         cmocka_unit_test(test_region_move_is_not_a_change_point),
         cmocka_unit_test(test_region_move_to_another_provider),
         cmocka_unit_test(test_sdk_upgrade_at_once),
