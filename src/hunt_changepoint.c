@@ -16,13 +16,13 @@
  *     the same network. Someone else runs alongside the owner, with their own agent or their
  *     own operations.
  *
- * A candidate that took an old client's place (the earlier clients with its agent, or on its
- * network, fell silent within hours of its arrival) has no overlap; one with no overlap, no new
- * operations and no flags keeps a third of its score: that is drift. Candidates whose first uses
- * lie within an hour of a stronger one are one change point (an attacker rarely comes from one
- * address). The history must hold some uses over some hours, so a key whose use starts with the
- * other party has no change point; when the key's very first client is flagged, nothing is reported
- * either.
+ * A candidate that took an old client's place (the earlier clients with its agent, on its
+ * network or in its ASN fell silent within hours of its arrival) has no overlap; one with no
+ * overlap, no new operations and no flags keeps a third of its score: that is drift. Candidates
+ * whose first uses lie within an hour of a stronger one are one change point (an attacker rarely
+ * comes from one address). The history must hold some uses over some hours, so a key whose use
+ * starts with the other party has no change point; when the key's very first client is flagged,
+ * nothing is reported either.
  *
  * One pass numbers the clients and counts their facts; the old clients' uses after each
  * candidate come from one backward sweep over a Fenwick tree by client number; hours and rate
@@ -260,14 +260,14 @@ out:
     return rc;
 }
 
-/* Folds client c's last use into the latest last use of its agent and of its network. */
+/* Folds client c's last use into the latest last use of its agent, its network and its ASN. */
 static bool note_last(const struct scan *s, uint32_t c, struct kt_hunt_idtab *last_of,
                       int64_t **latest, size_t *cap)
 {
     const struct cand *x = &s->cand[c];
     const struct kt_hunt_use *u = &s->u[x->first];
-    uint64_t keys[2] = {u->client_id, kt_hunt_net_key(u)};
-    for (int k = 0; k < 2; k++) {
+    uint64_t keys[3] = {u->client_id, kt_hunt_net_key(u), u->asn};
+    for (int k = 0; k < 3; k++) {
         if (keys[k] == 0) {
             continue;
         }
@@ -292,14 +292,14 @@ static bool note_last(const struct scan *s, uint32_t c, struct kt_hunt_idtab *la
     return true;
 }
 
-/* Marks the clients that took an earlier one's place: the clients with the same agent, or on
- * the same network, that were established (first seen more than the grace before it) were in
- * use until recently and stopped within the grace of its arrival. A move keeps the agent; an
- * upgrade keeps the network. A move to several networks at once compares each of them with the
- * old places, not with each other. */
+/* Marks the clients that took an earlier one's place: the clients with the same agent, on the
+ * same network or in the same ASN, that were established (first seen more than the grace
+ * before it) were in use until recently and stopped within the grace of its arrival. A move
+ * keeps the agent; an upgrade keeps the network; a redeployment keeps the provider. A move to
+ * several networks at once compares each of them with the old places, not with each other. */
 static enum kt_rc find_replaced(struct scan *s, size_t n_clients)
 {
-    struct kt_hunt_idtab last_of; /* (0, agent) and (1, network) */
+    struct kt_hunt_idtab last_of; /* (0, agent), (1, network) and (2, ASN) */
     kt_hunt_idtab_init(&last_of);
     int64_t *latest = NULL;
     size_t cap = 0, established = 0;
@@ -314,8 +314,8 @@ static enum kt_rc find_replaced(struct scan *s, size_t n_clients)
             established++;
         }
         const struct kt_hunt_use *u = &s->u[x->first];
-        uint64_t keys[2] = {u->client_id, kt_hunt_net_key(u)};
-        for (int k = 0; k < 2; k++) {
+        uint64_t keys[3] = {u->client_id, kt_hunt_net_key(u), u->asn};
+        for (int k = 0; k < 3; k++) {
             uint32_t e = keys[k] == 0 ? KT_HUNT_IDTAB_NONE
                                       : kt_hunt_idtab_get(&last_of, (uint64_t)k, keys[k]);
             if (e == KT_HUNT_IDTAB_NONE) {

@@ -339,6 +339,15 @@ static void test_takeover_with_owners_exact_agent(void **state)
     check_takeover(&a, 22, KT_HUNT_CONF_HIGH);
 }
 
+static void test_takeover_from_owners_provider(void **state)
+{
+    (void)state;
+    /* A server rented from the owner's own cloud provider in the owner's country, with the
+     * owner's agent: only the /24 and the enumeration are new. */
+    struct attacker a = {.net = NET_A2 + 0x40, .asn = AS_CLOUD, .cc = "US", .agent = AG_SDK2};
+    check_takeover(&a, 26, KT_HUNT_CONF_HIGH);
+}
+
 static void test_takeover_from_owners_country_residential(void **state)
 {
     (void)state;
@@ -473,6 +482,29 @@ static void test_sdk_upgrade_rolling(void **state)
         app_uses(&g, &owner_app, T0, first);
         app_uses(&g, &owner_app, first, second); /* the half not yet upgraded */
         app_uses(&g, &v3, first, T0 + 14 * DAY_MS);
+        ci_uses(&g, T0, T0 + 14 * DAY_MS);
+        finish(&g);
+        struct kt_hunt_changepoint cp[8];
+        size_t n = changepoints(&g, cp, 8);
+        assert_none_or_low(cp, n);
+        gen_free(&g);
+    }
+}
+
+static void test_sdk_upgrade_with_redeploy(void **state)
+{
+    (void)state;
+    /* The upgrade ships on new servers: new agent, new /24s of the same provider, the old
+     * servers stop an hour later; the nightly CI carries on. */
+    for (uint64_t k = 0; k < SEEDS; k++) {
+        struct gen g = {.rng = 43000 + k};
+        int64_t upgrade = T0 + 7 * DAY_MS + 9 * HOUR_MS;
+        struct app v3 = owner_app;
+        v3.agent = AG_SDK3;
+        v3.net[0] = NET_A2 + 0x30;
+        v3.net[1] = NET_A2 + 0x31;
+        app_uses(&g, &owner_app, T0, upgrade + HOUR_MS);
+        app_uses(&g, &v3, upgrade, T0 + 14 * DAY_MS);
         ci_uses(&g, T0, T0 + 14 * DAY_MS);
         finish(&g);
         struct kt_hunt_changepoint cp[8];
@@ -1010,6 +1042,7 @@ int main(void)
         cmocka_unit_test(test_takeover_alongside_owner),
         cmocka_unit_test(test_takeover_signals),
         cmocka_unit_test(test_takeover_with_owners_exact_agent),
+        cmocka_unit_test(test_takeover_from_owners_provider),
         cmocka_unit_test(test_takeover_from_owners_country_residential),
         cmocka_unit_test(test_takeover_that_looks_like_scale_out),
         cmocka_unit_test(test_owner_scaling_into_new_networks),
@@ -1017,6 +1050,7 @@ int main(void)
         cmocka_unit_test(test_region_move_to_another_provider),
         cmocka_unit_test(test_sdk_upgrade_at_once),
         cmocka_unit_test(test_sdk_upgrade_rolling),
+        cmocka_unit_test(test_sdk_upgrade_with_redeploy),
         cmocka_unit_test(test_first_use_is_the_attacker),
         cmocka_unit_test(test_signals_hours_rate_errors),
         cmocka_unit_test(test_changepoints_empty_single_and_cap),
