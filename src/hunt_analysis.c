@@ -1,25 +1,10 @@
-/* Placeholder until the analyses land (hunt-analysis branch): empty results. */
+/*
+ * The names of the hunt analyses' values (hunt_analysis.h). The analyses themselves live in
+ * hunt_compare.c, hunt_changepoint.c and hunt_plan.c.
+ */
 #include "hunt_analysis.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-enum kt_rc kt_hunt_compare(const struct kt_hunt_use *u, size_t n, int64_t split_ms,
-                           struct kt_hunt_diff *d)
-{
-    (void)u;
-    (void)n;
-    memset(d, 0, sizeof(*d));
-    d->split_ms = split_ms;
-    d->before.first_ms = d->before.last_ms = KT_TIME_NONE;
-    d->after.first_ms = d->after.last_ms = KT_TIME_NONE;
-    return KT_OK;
-}
-
-void kt_hunt_diff_free(struct kt_hunt_diff *d)
-{
-    (void)d;
-}
 
 const char *kt_hunt_confidence_name(enum kt_hunt_confidence c)
 {
@@ -28,20 +13,29 @@ const char *kt_hunt_confidence_name(enum kt_hunt_confidence c)
 
 void kt_hunt_signal_names(uint32_t signals, char *out, size_t cap)
 {
-    (void)signals;
-    if (cap > 0) {
-        out[0] = '\0';
+    static const char *const names[] = {
+        "new network", "new country", "new client", "new operations", "rate burst", "odd hours",
+        "errors",      "suspicious",  "hosting",    "tool",           "overlap",
+    };
+    if (cap == 0) {
+        return;
     }
-}
-
-size_t kt_hunt_changepoints(const struct kt_hunt_use *u, size_t n,
-                            struct kt_hunt_changepoint *out, size_t cap)
-{
-    (void)u;
-    (void)n;
-    (void)out;
-    (void)cap;
-    return 0;
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t b = 0; b < sizeof(names) / sizeof(names[0]); b++) {
+        if (!(signals & (1u << b))) {
+            continue;
+        }
+        const char *sep = len > 0 ? ", " : "";
+        size_t need = strlen(sep) + strlen(names[b]);
+        if (len + need >= cap) {
+            break; /* whole names only */
+        }
+        memcpy(out + len, sep, strlen(sep));
+        memcpy(out + len + strlen(sep), names[b], strlen(names[b]));
+        len += need;
+        out[len] = '\0';
+    }
 }
 
 const char *kt_hunt_role_name(enum kt_hunt_role r)
@@ -49,22 +43,4 @@ const char *kt_hunt_role_name(enum kt_hunt_role r)
     return r == KT_HUNT_ROLE_OTHER_PARTY ? "other party"
            : r == KT_HUNT_ROLE_UNSURE    ? "unsure"
                                          : "consumer";
-}
-
-enum kt_rc kt_hunt_plan(const struct kt_hunt_use *u, size_t n, int64_t leak_ms,
-                        int64_t rotated_ms, struct kt_hunt_plan *p)
-{
-    (void)u;
-    (void)n;
-    (void)leak_ms;
-    (void)rotated_ms;
-    memset(p, 0, sizeof(*p));
-    return KT_OK;
-}
-
-void kt_hunt_plan_free(struct kt_hunt_plan *p)
-{
-    free(p->clients);
-    free(p->late);
-    memset(p, 0, sizeof(*p));
 }
