@@ -92,7 +92,7 @@ static const struct opt options[] = {
       "write alerts (one JSON object per line) to FILE instead of standard output" },
     { OPT_KEY, "key", 0, "TOKEN|KEYID", C_HUNT,
       "the key to hunt: a token, an AWS access key id, a GitHub hashed_token or a key id "
-      "(kt1-...); - reads one token from standard input (repeatable)" },
+      "(kt1-...); - reads keys from standard input, one a line (repeatable)" },
     { OPT_KEY_FILE, "key-file", 0, "FILE", C_HUNT,
       "read keys to hunt from FILE, one a line (# comments), so tokens stay out of shell "
       "history and process lists" },

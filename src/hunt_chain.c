@@ -48,6 +48,11 @@ static int add_link(struct kt_hunt *h, size_t from, enum kt_hunt_how how, struct
             kt_needles_add(h->needles, id);
         }
     }
+    for (size_t l = 0; l < h->n_links; l++) {
+        if (h->links[l].from == from && h->links[l].to == (size_t)to) {
+            return to; /* linked already: the first time it was made is the one shown */
+        }
+    }
     if (h->n_links < KT_ARRAY_LEN(h->links)) {
         struct kt_hunt_link *l = &h->links[h->n_links++];
         l->from = from;

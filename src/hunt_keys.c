@@ -39,6 +39,12 @@ bool kt_hunt_key_parse(struct kt_str value, struct kt_hunt_target *out, struct k
     if (value.len == 0) {
         return false;
     }
+    for (size_t i = 0; i < value.len; i++) {
+        unsigned char c = (unsigned char)value.ptr[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            return false; /* a binary file given by mistake, not a key */
+        }
+    }
     if (kt_keyid_parse(value, &out->key)) {
         if (nd != NULL) {
             kt_needles_pass_all(nd); /* a key id is nowhere in the logs */

@@ -20,7 +20,8 @@
 /*
  * Reads one value into *out and adds its needles to nd (may be NULL): a token's forms, the
  * literal of an AWS key id or hashed_token, or pass-all for keys that have no literal form
- * (a key id, a JWT principal). Returns false when the value is empty or not a credential.
+ * (a key id, a JWT principal). Returns false when the value is empty, holds control bytes or is
+ * not a credential.
  */
 bool kt_hunt_key_parse(struct kt_str value, struct kt_hunt_target *out, struct kt_needles *nd);
 
