@@ -6,6 +6,8 @@
  */
 #include "hunt_summary.h"
 
+#include "hunt.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -116,10 +118,15 @@ static void print_key(FILE *out, struct json_object *k)
         fprintf(out, "| first suspicious use: none\n");
     }
     struct json_object *uses = jobj(k, "uses");
-    fprintf(out, "| uses: %" PRId64 " (%" PRId64 " before the leak, %" PRId64 " after; %" PRId64
-                 " failed; %" PRId64 " the other party's)\n",
-            jint(uses, "total"), jint(uses, "before"), jint(uses, "after"), jint(uses, "failed"),
-            jint(uses, "other_party"));
+    if (jget(leak, "time") != NULL) {
+        fprintf(out, "| uses: %" PRId64 " (%" PRId64 " before the leak, %" PRId64 " after; %" PRId64
+                     " failed; %" PRId64 " the other party's)\n",
+                jint(uses, "total"), jint(uses, "before"), jint(uses, "after"),
+                jint(uses, "failed"), jint(uses, "other_party"));
+    } else {
+        fprintf(out, "| uses: %" PRId64 " (%" PRId64 " failed; %" PRId64 " the other party's)\n",
+                jint(uses, "total"), jint(uses, "failed"), jint(uses, "other_party"));
+    }
     fprintf(out, "+----------------------------------------------------------------------\n");
     struct json_object *ops = jobj(k, "operations");
     if (jlen(ops) > 0) {
@@ -147,22 +154,93 @@ static void print_key(FILE *out, struct json_object *k)
     fprintf(out, "\n");
 }
 
+/* A key the chain brought in that shows nothing: a CI key's hourly AssumeRole sessions would
+ * bury the story, so such keys are counted here and listed in the report only. */
+static bool quiet(struct json_object *k)
+{
+    const char *how = jget(jobj(k, "found"), "how");
+    const char *v = jget(k, "verdict");
+    return how != NULL && strcmp(how, "given") != 0 && v != NULL && strcmp(v, "no evidence") == 0;
+}
+
+static bool quiet_id(struct json_object *keys, const char *id)
+{
+    for (size_t i = 0; id != NULL && i < jlen(keys); i++) {
+        struct json_object *k = json_object_array_get_idx(keys, i);
+        const char *kid = jget(k, "key");
+        if (kid != NULL && strcmp(kid, id) == 0) {
+            return quiet(k);
+        }
+    }
+    return false;
+}
+
+static void print_link(FILE *out, struct json_object *l)
+{
+    fprintf(out, "  %s --%s at %s from %s--> %s\n", or_dash(jget(l, "from_hint")),
+            or_dash(jget(l, "how")), or_dash(jget(l, "time")), or_dash(jget(l, "ip")),
+            or_dash(jget(l, "to_hint")));
+}
+
+#define LINKS_SHOWN 12
+
+static size_t n_followed(struct json_object *keys)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < jlen(keys); i++) {
+        const char *how = jget(jobj(json_object_array_get_idx(keys, i), "found"), "how");
+        n += how != NULL && strcmp(how, "given") != 0;
+    }
+    return n;
+}
+
+static void print_chain(FILE *out, struct json_object *keys, struct json_object *chain)
+{
+    size_t n = jlen(chain), shown = 0;
+    if (n == 0) {
+        return;
+    }
+    fprintf(out, "chain:\n");
+    /* The links to keys with evidence first, then the others while there is room. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n && shown < LINKS_SHOWN; i++) {
+            struct json_object *l = json_object_array_get_idx(chain, i);
+            if (quiet_id(keys, jget(l, "to")) == (pass == 0)) {
+                continue;
+            }
+            print_link(out, l);
+            shown++;
+        }
+    }
+    if (n > shown) {
+        fprintf(out, "  ... %zu more links in the report\n", n - shown);
+    }
+    fprintf(out, "\n");
+}
+
 void kt_hunt_summary_print(FILE *out, struct json_object *doc)
 {
     struct json_object *keys = jobj(doc, "keys");
+    size_t n_quiet = 0;
     for (size_t i = 0; i < jlen(keys); i++) {
-        print_key(out, json_object_array_get_idx(keys, i));
+        struct json_object *k = json_object_array_get_idx(keys, i);
+        if (quiet(k)) {
+            n_quiet++;
+            continue;
+        }
+        print_key(out, k);
+    }
+    if (n_quiet > 0) {
+        fprintf(out, "%zu key%s created or minted by the hunted keys show%s no evidence (each is "
+                     "in the report)\n\n",
+                n_quiet, n_quiet == 1 ? "" : "s", n_quiet == 1 ? "s" : "");
     }
     struct json_object *chain = jobj(doc, "chain");
-    if (jlen(chain) > 0) {
-        fprintf(out, "chain:\n");
-        for (size_t i = 0; i < jlen(chain); i++) {
-            struct json_object *l = json_object_array_get_idx(chain, i);
-            fprintf(out, "  %s --%s at %s from %s--> %s\n", or_dash(jget(l, "from_hint")),
-                    or_dash(jget(l, "how")), or_dash(jget(l, "time")), or_dash(jget(l, "ip")),
-                    or_dash(jget(l, "to_hint")));
-        }
-        fprintf(out, "\n");
+    print_chain(out, keys, chain);
+    if (jint(doc, "keys_not_followed") > 0) {
+        fprintf(out, "keytrail hunt: %" PRId64 " more created or minted keys were not followed "
+                     "(at most %d keys in one hunt)\n",
+                jint(doc, "keys_not_followed"), KT_HUNT_MAX_KEYS);
     }
     size_t yes = 0, likely = 0, none = 0;
     for (size_t i = 0; i < jlen(keys); i++) {
@@ -177,5 +255,5 @@ void kt_hunt_summary_print(FILE *out, struct json_object *doc)
     }
     fprintf(out, "keytrail hunt: %zu key%s hunted (%zu followed in the chain): %zu used by "
                  "someone else, %zu likely, %zu no evidence\n",
-            jlen(keys), jlen(keys) == 1 ? "" : "s", jlen(chain), yes, likely, none);
+            jlen(keys), jlen(keys) == 1 ? "" : "s", n_followed(keys), yes, likely, none);
 }
