@@ -162,7 +162,7 @@ int kt_cmd_hunt(struct kt_cli *cli)
     struct kt_pipeline *pl = NULL;
     struct kt_engine *engine = NULL;
     struct json_object *doc = NULL;
-    struct kt_hunt_geo geo = { 0 };
+    struct kt_hunt_geo geo = {0};
     if (nd == NULL || h == NULL) {
         kt_cli_error("out of memory");
         code = KT_EXIT_FATAL;
@@ -193,7 +193,7 @@ int kt_cmd_hunt(struct kt_cli *cli)
     if (pl == NULL) {
         goto out;
     }
-    struct kt_engine_opts eo = { .max_keys = 0 };
+    struct kt_engine_opts eo = {.max_keys = 0};
     kt_scan_inputs_engine_opts(in, &eo);
     struct kt_err err;
     kt_err_clear(&err);
@@ -202,10 +202,10 @@ int kt_cmd_hunt(struct kt_cli *cli)
         code = KT_EXIT_FATAL;
         goto out;
     }
-    struct kt_observer obs = { .geo = eo.geo, .ip_list = eo.ip_list, .cfg = eo.cfg };
+    struct kt_observer obs = {.geo = eo.geo, .ip_list = eo.ip_list, .cfg = eo.cfg};
     h->engine = engine;
     h->observer = obs;
-    struct hunt_ctx hc = { .h = h, .from_ms = KT_TIME_NONE, .to_ms = KT_TIME_NONE };
+    struct hunt_ctx hc = {.h = h, .from_ms = KT_TIME_NONE, .to_ms = KT_TIME_NONE};
     char geo_desc[300] = "";
     if (cli->geo_csv != NULL) {
         char name[256];
@@ -234,7 +234,7 @@ int kt_cmd_hunt(struct kt_cli *cli)
         if (!write_reports(cli, doc)) {
             code |= KT_EXIT_FATAL;
         }
-        code |= worst == KT_HUNT_YES ? KT_EXIT_FINDINGS
+        code |= worst == KT_HUNT_YES      ? KT_EXIT_FINDINGS
                 : worst == KT_HUNT_LIKELY ? KT_EXIT_INVESTIGATE
                                           : 0;
     }

@@ -49,10 +49,10 @@ const char *kt_hunt_str(const struct kt_hunt_strtab *t, uint64_t id)
 static bool grow(struct kt_hunt_strtab *t)
 {
     size_t ncap = t->cap ? t->cap * 2 : 64;
-    struct kt_hunt_strtab n = { .ids = calloc(ncap, sizeof(uint64_t)),
-                                .texts = calloc(ncap, sizeof(char *)),
-                                .cap = ncap,
-                                .n = t->n };
+    struct kt_hunt_strtab n = {.ids = calloc(ncap, sizeof(uint64_t)),
+                               .texts = calloc(ncap, sizeof(char *)),
+                               .cap = ncap,
+                               .n = t->n};
     if (n.ids == NULL || n.texts == NULL) {
         free(n.ids);
         free(n.texts);
@@ -122,8 +122,8 @@ void kt_hunt_fini(struct kt_hunt *h)
         free(h->keys[i].refs);
         free(h->keys[i].notes);
     }
-    struct kt_hunt_strtab *tabs[] = { &h->ips,   &h->nets,   &h->clients, &h->ops,   &h->endpoints,
-                                      &h->files, &h->errors, &h->asorgs,  &h->cities };
+    struct kt_hunt_strtab *tabs[] = {&h->ips,   &h->nets,   &h->clients, &h->ops,   &h->endpoints,
+                                     &h->files, &h->errors, &h->asorgs,  &h->cities};
     for (size_t i = 0; i < KT_ARRAY_LEN(tabs); i++) {
         kt_hunt_strtab_fini(tabs[i]);
     }
@@ -223,8 +223,8 @@ static const struct kt_finding *snap_raised(const struct kt_engine *e, const str
 
 static bool is_tool(const char *client)
 {
-    static const char *const tools[] = { "Stratus Red Team", "Pacu",       "ScoutSuite",
-                                         "Prowler",          "TruffleHog", "CloudFox" };
+    static const char *const tools[] = {"Stratus Red Team", "Pacu",       "ScoutSuite",
+                                        "Prowler",          "TruffleHog", "CloudFox"};
     for (size_t i = 0; i < KT_ARRAY_LEN(tools); i++) {
         if (strncmp(client, tools[i], strlen(tools[i])) == 0) {
             return true;
@@ -350,7 +350,8 @@ static bool reserve(struct kt_hunt_key *k)
 }
 
 /* Fills the key's identity from the first credential of it that was read. */
-static void learn_identity(struct kt_hunt_key *k, const struct kt_cred *c, const struct kt_event *ev)
+static void learn_identity(struct kt_hunt_key *k, const struct kt_cred *c,
+                           const struct kt_event *ev)
 {
     bool known = false;
     for (size_t i = 0; i < k->n_ids; i++) {
@@ -373,8 +374,7 @@ static void learn_identity(struct kt_hunt_key *k, const struct kt_cred *c, const
     }
 }
 
-static bool add_note(struct kt_hunt_key *k, struct kt_hunt_ref *r, int created,
-                     struct kt_str grant)
+static bool add_note(struct kt_hunt_key *k, struct kt_hunt_ref *r, int created, struct kt_str grant)
 {
     if (created < 0 && grant.len == 0) {
         return true;

@@ -35,11 +35,11 @@
 /* One key to hunt, as the responder gave it (hunt_keys.c). Holds no secret bytes. */
 struct kt_hunt_target {
     struct kt_keyid key;
-    bool by_issuer;      /* --jwt-iss: every JWT whose iss is iss */
+    bool by_issuer; /* --jwt-iss: every JWT whose iss is iss */
     char iss[128];
-    bool recognised;     /* cred holds family, kind and hint of the value given */
+    bool recognised; /* cred holds family, kind and hint of the value given */
     struct kt_cred cred;
-    bool secret;         /* given as a token: only its fingerprint is kept */
+    bool secret; /* given as a token: only its fingerprint is kept */
 };
 
 /* How a key came into the hunt. */
@@ -61,18 +61,18 @@ struct kt_hunt_ref {
 
 struct kt_hunt_note {
     size_t use;
-    int created;              /* index of the key it created or minted, -1: none */
+    int created;                   /* index of the key it created or minted, -1: none */
     char grant[KT_HUNT_GRANT_MAX]; /* what it granted (policy document), redacted; "" none */
 };
 
 struct kt_hunt_key {
     struct kt_hunt_target target;
-    bool seen;                   /* an event of it was read */
+    bool seen; /* an event of it was read */
     enum kt_family family;
     char kind[24];
     char hint[KT_HINT_MAX];
     char account[16];
-    char actor[96];              /* the principal the provider named, redacted */
+    char actor[96]; /* the principal the provider named, redacted */
     /* How it joined the hunt (KT_HUNT_GIVEN: from, found_* unset). */
     enum kt_hunt_how how;
     size_t from;
@@ -85,11 +85,11 @@ struct kt_hunt_key {
     struct kt_hunt_use *uses;
     struct kt_hunt_ref *refs;
     size_t n_uses, cap_uses;
-    uint64_t total;              /* every use, kept or not */
+    uint64_t total; /* every use, kept or not */
     struct kt_hunt_note *notes;
     size_t n_notes;
     /* The first use a high or critical finding was raised at, and that finding. */
-    size_t first_susp;           /* SIZE_MAX: none */
+    size_t first_susp; /* SIZE_MAX: none */
     char susp_detector[32];
     char susp_reason[KT_FINDING_REASON];
 };
@@ -123,7 +123,7 @@ struct kt_hunt {
     size_t n_links;
     uint64_t keys_refused; /* created keys not hunted: the table was full */
     struct kt_hunt_strtab ips, nets, clients, ops, endpoints, files, errors, asorgs, cities;
-    struct kt_engine *engine;   /* borrowed */
+    struct kt_engine *engine; /* borrowed */
     struct kt_observer observer;
     struct kt_needles *needles; /* borrowed; created keys are added to it */
 };

@@ -16,7 +16,7 @@
 static int add_link(struct kt_hunt *h, size_t from, enum kt_hunt_how how, struct kt_str id,
                     const struct kt_event *ev)
 {
-    struct kt_cand cand = { .kind = KT_CAND_AWS_KEY_ID, .value = id };
+    struct kt_cand cand = {.kind = KT_CAND_AWS_KEY_ID, .value = id};
     struct kt_hunt_target t;
     memset(&t, 0, sizeof(t));
     if (!kt_cred_recognise(&cand, &t.cred)) {

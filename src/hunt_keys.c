@@ -51,7 +51,7 @@ bool kt_hunt_key_parse(struct kt_str value, struct kt_hunt_target *out, struct k
         }
         return true;
     }
-    struct kt_cand cand = { KT_CAND_EXPLICIT, value };
+    struct kt_cand cand = {KT_CAND_EXPLICIT, value};
     if (is_aws_key_id(value)) {
         cand.kind = KT_CAND_AWS_KEY_ID;
     } else if (looks_hashed(value)) {
@@ -135,8 +135,7 @@ enum kt_rc kt_hunt_keys_from_file(struct kt_hunt *h, struct kt_needles *nd, cons
     int fd = std_in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     *added = 0;
     if (fd < 0) {
-        return kt_err_at(err, KT_EOPEN, name, 0, "cannot open the key file: %s",
-                         strerror(errno));
+        return kt_err_at(err, KT_EOPEN, name, 0, "cannot open the key file: %s", strerror(errno));
     }
     char *buf = malloc(KT_HUNT_KEY_FILE_MAX);
     enum kt_rc rc = KT_OK;

@@ -89,8 +89,7 @@ static const char *op_name(const struct kt_hunt *h, uint64_t id)
 }
 
 /* "AS64511 Example VPS Hosting SRL", else the /24, else "-". */
-static void net_name(const struct kt_hunt *h, uint32_t asn, uint64_t net_id, char *out,
-                     size_t cap)
+static void net_name(const struct kt_hunt *h, uint32_t asn, uint64_t net_id, char *out, size_t cap)
 {
     if (asn != 0) {
         const char *org = kt_hunt_str(&h->asorgs, asn);
@@ -179,7 +178,7 @@ static struct json_object *nc_json(struct name_counts *c, size_t max, bool with_
 static struct json_object *side_json(const struct kt_hunt *h, const struct kt_hunt_key *k,
                                      int64_t split, bool after)
 {
-    struct name_counts nets = { 0 }, countries = { 0 }, agents = { 0 }, ops = { 0 }, ips = { 0 };
+    struct name_counts nets = {0}, countries = {0}, agents = {0}, ops = {0}, ips = {0};
     uint64_t uses = 0, failed = 0;
     int64_t first = KT_TIME_NONE, last = KT_TIME_NONE;
     for (size_t i = 0; i < k->n_uses; i++) {
@@ -253,9 +252,8 @@ static void mark_other(const struct kt_hunt_key *k, struct key_analysis *a)
         if (c >= 0) {
             other = a->plan.clients[c].role == KT_HUNT_ROLE_OTHER_PARTY;
         } else if (a->leak_ms != KT_TIME_NONE && u->time_ms >= a->leak_ms) {
-            other = susp || a->j.verdict != KT_HUNT_NO_EVIDENCE
-                        ? !seen_before(k, i, a->leak_ms, u)
-                        : false;
+            other = susp || a->j.verdict != KT_HUNT_NO_EVIDENCE ? !seen_before(k, i, a->leak_ms, u)
+                                                                : false;
             other |= susp;
         } else {
             other = susp;
@@ -316,9 +314,9 @@ static enum kt_rc analyse(const struct kt_hunt *h, size_t ki, const struct kt_hu
     a->n_cps = kt_hunt_changepoints(k->uses, k->n_uses, a->cps, CHANGEPOINTS_MAX);
     bool first_susp = first_use_theirs(k);
     int64_t first_ms = k->n_uses > 0 ? k->uses[0].time_ms : KT_TIME_NONE;
-    a->leak_ms = kt_hunt_leak_time(o->leaked_ms, k->how, k->found_ms,
-                                   a->n_cps > 0 ? &a->cps[0] : NULL, first_susp, first_ms,
-                                   &a->leak_src);
+    a->leak_ms =
+        kt_hunt_leak_time(o->leaked_ms, k->how, k->found_ms, a->n_cps > 0 ? &a->cps[0] : NULL,
+                          first_susp, first_ms, &a->leak_src);
     if (a->leak_ms != KT_TIME_NONE) {
         if (kt_hunt_compare(k->uses, k->n_uses, a->leak_ms, &a->diff) != KT_OK) {
             return KT_ENOMEM;
@@ -384,7 +382,7 @@ static struct json_object *string_set(struct name_counts *c, size_t max)
 static struct json_object *other_party_json(const struct kt_hunt *h, const struct kt_hunt_key *k,
                                             const struct key_analysis *a)
 {
-    struct name_counts ips = { 0 }, nets = { 0 }, countries = { 0 }, agents = { 0 };
+    struct name_counts ips = {0}, nets = {0}, countries = {0}, agents = {0};
     for (size_t i = 0; i < k->n_uses; i++) {
         if (!a->other[i]) {
             continue;
@@ -436,10 +434,9 @@ static struct json_object *use_json(const struct kt_hunt *h, const struct kt_hun
     if (full) {
         put(o, "file", str_or_null(kt_hunt_str(&h->files, r->file_id)));
         put(o, "line", json_object_new_int64((int64_t)r->line));
-        put(o, "side", json_object_new_string(a->leak_ms != KT_TIME_NONE &&
-                                                      u->time_ms >= a->leak_ms
-                                                  ? "after"
-                                                  : "before"));
+        put(o, "side",
+            json_object_new_string(
+                a->leak_ms != KT_TIME_NONE && u->time_ms >= a->leak_ms ? "after" : "before"));
         put(o, "suspicious", json_object_new_boolean((u->flags & KT_HUNT_USE_SUSPICIOUS) != 0));
     }
     put(o, "party", json_object_new_string(a->other[i] ? "other party" : "owner"));
@@ -524,7 +521,7 @@ static struct json_object *timeline_json(const struct kt_hunt_key *k, const stru
     if (center != KT_TIME_NONE) {
         int64_t hour = center - ((center % HOUR_MS) + HOUR_MS) % HOUR_MS;
         start = hour - 12 * HOUR_MS;
-        uint64_t b[24] = { 0 }, af[24] = { 0 }, s[24] = { 0 };
+        uint64_t b[24] = {0}, af[24] = {0}, s[24] = {0};
         for (size_t i = 0; i < k->n_uses; i++) {
             const struct kt_hunt_use *u = &k->uses[i];
             if (u->time_ms < start || u->time_ms >= start + 24 * HOUR_MS) {
@@ -544,10 +541,10 @@ static struct json_object *timeline_json(const struct kt_hunt_key *k, const stru
     struct {
         const char *what;
         int64_t t;
-    } m[] = { { "leak", a->leak_ms },
-              { "first suspicious use",
-                k->first_susp != SIZE_MAX ? k->uses[k->first_susp].time_ms : KT_TIME_NONE },
-              { "rotation", rotated_ms } };
+    } m[] = {{"leak", a->leak_ms},
+             {"first suspicious use",
+              k->first_susp != SIZE_MAX ? k->uses[k->first_susp].time_ms : KT_TIME_NONE},
+             {"rotation", rotated_ms}};
     for (size_t i = 0; i < KT_ARRAY_LEN(m); i++) {
         if (m[i].t != KT_TIME_NONE) {
             struct json_object *mk = json_object_new_object();
@@ -630,7 +627,7 @@ static struct json_object *plan_json(const struct kt_hunt *h, const struct key_a
     for (size_t i = 0; a->has_plan && i < a->plan.n_clients; i++) {
         const struct kt_hunt_client *c = &a->plan.clients[i];
         struct json_object *o = json_object_new_object();
-        char net[160], cc[3] = { c->country[0], c->country[1], 0 };
+        char net[160], cc[3] = {c->country[0], c->country[1], 0};
         net_name(h, c->asn, c->net_id, net, sizeof(net));
         put(o, "role", json_object_new_string(kt_hunt_role_name(c->role)));
         put(o, "network", json_object_new_string(net));
@@ -661,8 +658,7 @@ static struct json_object *plan_json(const struct kt_hunt *h, const struct key_a
     return p;
 }
 
-static struct json_object *after_rotation_json(const struct kt_hunt *h,
-                                               const struct kt_hunt_key *k,
+static struct json_object *after_rotation_json(const struct kt_hunt *h, const struct kt_hunt_key *k,
                                                const struct key_analysis *a, int64_t rotated_ms)
 {
     struct json_object *arr = json_object_new_array();
@@ -729,8 +725,9 @@ static struct json_object *next_steps_json(const struct kt_hunt *h, size_t ki,
     struct json_object *arr = json_object_new_array();
     char line[512];
     if (a->j.verdict == KT_HUNT_NO_EVIDENCE) {
-        snprintf(line, sizeof(line), "Rotate %s if it leaked all the same: update the consumers "
-                                     "of the rotation plan first",
+        snprintf(line, sizeof(line),
+                 "Rotate %s if it leaked all the same: update the consumers "
+                 "of the rotation plan first",
                  k->hint[0] ? k->hint : "the key");
         json_object_array_add(arr, json_object_new_string(line));
         return arr;
@@ -747,7 +744,10 @@ static struct json_object *next_steps_json(const struct kt_hunt *h, size_t ki,
     }
     if (k->family == KT_FAM_AWS) {
         snprintf(line, sizeof(line), "Deactivate access key %s%s%s%s", k->hint,
-                 created ? " and the key" : "", created > 1 ? "s it created, " : created ? " it created, " : "",
+                 created ? " and the key" : "",
+                 created > 1 ? "s it created, "
+                 : created   ? " it created, "
+                             : "",
                  list);
     } else {
         snprintf(line, sizeof(line), "Revoke %s now%s%s", k->hint[0] ? k->hint : "the key",
@@ -766,13 +766,13 @@ static struct json_object *next_steps_json(const struct kt_hunt *h, size_t ki,
         }
     }
     if (a->n_other > 0) {
-        json_object_array_add(arr, json_object_new_string(
-                                       "Review what the other party's operations below read or "
-                                       "changed, and block its addresses"));
+        json_object_array_add(
+            arr, json_object_new_string("Review what the other party's operations below read or "
+                                        "changed, and block its addresses"));
     }
-    json_object_array_add(arr, json_object_new_string(
-                                   "Update every consumer of the rotation plan, then watch for "
-                                   "use of the old key (keytrail scan --rotated)"));
+    json_object_array_add(
+        arr, json_object_new_string("Update every consumer of the rotation plan, then watch for "
+                                    "use of the old key (keytrail scan --rotated)"));
     return arr;
 }
 
@@ -811,10 +811,11 @@ static struct json_object *key_json(const struct kt_hunt *h, size_t ki,
                        : a->leak_src == KT_HUNT_LEAK_NONE ? NULL
                                                           : "high";
     put(leak, "confidence", str_or_null(conf));
-    put(leak, "note", str_or_null(a->leak_src == KT_HUNT_LEAK_FIRST_USE
-                                      ? "no use before the other party's: the key's whole "
-                                        "history is theirs"
-                                      : NULL));
+    put(leak, "note",
+        str_or_null(a->leak_src == KT_HUNT_LEAK_FIRST_USE
+                        ? "no use before the other party's: the key's whole "
+                          "history is theirs"
+                        : NULL));
     put(o, "leak", leak);
     if (k->first_susp != SIZE_MAX) {
         const struct kt_hunt_use *u = &k->uses[k->first_susp];
@@ -828,6 +829,18 @@ static struct json_object *key_json(const struct kt_hunt *h, size_t ki,
     } else {
         put(o, "first_suspicious", NULL);
     }
+    /* The other party's first use: earlier than the first suspicious one when their first
+     * calls tripped nothing yet (a detector of bursts fires at the burst's sixth call). */
+    struct json_object *fo = NULL;
+    for (size_t i = 0; i < k->n_uses && fo == NULL; i++) {
+        if (a->other[i]) {
+            fo = json_object_new_object();
+            put(fo, "time", time_or_null(k->uses[i].time_ms));
+            put(fo, "ip", json_object_new_string(ip_name(h, &k->uses[i])));
+            put(fo, "operation", json_object_new_string(op_name(h, k->uses[i].op_id)));
+        }
+    }
+    put(o, "first_other_party", fo);
     put(o, "other_party", other_party_json(h, k, a));
     put(o, "next_steps", next_steps_json(h, ki, a));
     uint64_t before = 0, failed = 0;

@@ -20,10 +20,10 @@
 #define KT_HUNT_LIST_MAX 1000
 
 struct kt_hunt_model_opts {
-    int64_t leaked_ms, rotated_ms; /* KT_TIME_NONE: not given */
-    const char *geo;               /* the geolocation description, or NULL */
+    int64_t leaked_ms, rotated_ms;    /* KT_TIME_NONE: not given */
+    const char *geo;                  /* the geolocation description, or NULL */
     const struct kt_run_stats *stats; /* may be NULL */
-    int64_t from_ms, to_ms;        /* the events' span; KT_TIME_NONE: none */
+    int64_t from_ms, to_ms;           /* the events' span; KT_TIME_NONE: none */
 };
 
 /*

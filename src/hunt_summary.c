@@ -117,10 +117,17 @@ static void print_key(FILE *out, struct json_object *k)
     } else {
         fprintf(out, "| first suspicious use: none\n");
     }
+    struct json_object *fo = jobj(k, "first_other_party");
+    if (fo != NULL &&
+        (fs == NULL || strcmp(or_dash(jget(fo, "time")), or_dash(jget(fs, "time"))) != 0)) {
+        fprintf(out, "| first use by the other party: %s from %s, %s\n", or_dash(jget(fo, "time")),
+                or_dash(jget(fo, "ip")), or_dash(jget(fo, "operation")));
+    }
     struct json_object *uses = jobj(k, "uses");
     if (jget(leak, "time") != NULL) {
-        fprintf(out, "| uses: %" PRId64 " (%" PRId64 " before the leak, %" PRId64 " after; %" PRId64
-                     " failed; %" PRId64 " the other party's)\n",
+        fprintf(out,
+                "| uses: %" PRId64 " (%" PRId64 " before the leak, %" PRId64 " after; %" PRId64
+                " failed; %" PRId64 " the other party's)\n",
                 jint(uses, "total"), jint(uses, "before"), jint(uses, "after"),
                 jint(uses, "failed"), jint(uses, "other_party"));
     } else {
@@ -231,15 +238,17 @@ void kt_hunt_summary_print(FILE *out, struct json_object *doc)
         print_key(out, k);
     }
     if (n_quiet > 0) {
-        fprintf(out, "%zu key%s created or minted by the hunted keys show%s no evidence (each is "
-                     "in the report)\n\n",
+        fprintf(out,
+                "%zu key%s created or minted by the hunted keys show%s no evidence (each is "
+                "in the report)\n\n",
                 n_quiet, n_quiet == 1 ? "" : "s", n_quiet == 1 ? "s" : "");
     }
     struct json_object *chain = jobj(doc, "chain");
     print_chain(out, keys, chain);
     if (jint(doc, "keys_not_followed") > 0) {
-        fprintf(out, "keytrail hunt: %" PRId64 " more created or minted keys were not followed "
-                     "(at most %d keys in one hunt)\n",
+        fprintf(out,
+                "keytrail hunt: %" PRId64 " more created or minted keys were not followed "
+                "(at most %d keys in one hunt)\n",
                 jint(doc, "keys_not_followed"), KT_HUNT_MAX_KEYS);
     }
     size_t yes = 0, likely = 0, none = 0;
@@ -253,7 +262,8 @@ void kt_hunt_summary_print(FILE *out, struct json_object *doc)
             none++;
         }
     }
-    fprintf(out, "keytrail hunt: %zu key%s hunted (%zu followed in the chain): %zu used by "
-                 "someone else, %zu likely, %zu no evidence\n",
+    fprintf(out,
+            "keytrail hunt: %zu key%s hunted (%zu followed in the chain): %zu used by "
+            "someone else, %zu likely, %zu no evidence\n",
             jlen(keys), jlen(keys) == 1 ? "" : "s", n_followed(keys), yes, likely, none);
 }

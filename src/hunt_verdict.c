@@ -15,8 +15,7 @@ const char *kt_hunt_verdict_name(enum kt_hunt_verdict v)
 
 const char *kt_hunt_leak_source_name(enum kt_hunt_leak_source s)
 {
-    static const char *const names[] = { "none", "given", "change point", "first use",
-                                         "created" };
+    static const char *const names[] = {"none", "given", "change point", "first use", "created"};
     return (size_t)s < KT_ARRAY_LEN(names) ? names[s] : "none";
 }
 
@@ -98,8 +97,8 @@ void kt_hunt_judge(const struct kt_hunt_evidence *ev, struct kt_hunt_judgement *
         char sig[160];
         kt_hunt_signal_names(ev->cp->signals, sig, sizeof(sig));
         raise_to(out, ev->cp->confidence == KT_HUNT_CONF_HIGH ? KT_HUNT_LIKELY : out->verdict);
-        reason(out, "its use changed (%s confidence)%s%s", kt_hunt_confidence_name(ev->cp->confidence),
-               sig[0] ? ": " : "", sig);
+        reason(out, "its use changed (%s confidence)%s%s",
+               kt_hunt_confidence_name(ev->cp->confidence), sig[0] ? ": " : "", sig);
     }
     if (ev->diff != NULL && ev->diff->novel_uses > 0 && ev->diff->before.uses > 0) {
         /* Sources the owner never used, after the leak: someone else, unless nothing else
@@ -107,8 +106,9 @@ void kt_hunt_judge(const struct kt_hunt_evidence *ev, struct kt_hunt_judgement *
         if (ev->suspicious_uses > 0 || ev->diff->n_clients > 0) {
             raise_to(out, KT_HUNT_LIKELY);
         }
-        reason(out, "%llu uses after the leak from sources not seen before it (%zu new "
-                    "addresses, %zu new agents)",
+        reason(out,
+               "%llu uses after the leak from sources not seen before it (%zu new "
+               "addresses, %zu new agents)",
                (unsigned long long)ev->diff->novel_uses, ev->diff->n_ips, ev->diff->n_clients);
     }
     if (out->n_reasons == 0) {

@@ -37,9 +37,9 @@ struct kt_hunt_evidence {
     size_t n_uses;
     size_t suspicious_uses;
     bool first_use_suspicious;
-    enum kt_hunt_how how;          /* how the key joined the hunt */
-    enum kt_hunt_verdict parent;   /* the verdict on the key that created it (how != given) */
-    char parent_op[80];            /* the call that created it */
+    enum kt_hunt_how how;        /* how the key joined the hunt */
+    enum kt_hunt_verdict parent; /* the verdict on the key that created it (how != given) */
+    char parent_op[80];          /* the call that created it */
     const struct kt_hunt_changepoint *cp; /* the strongest change point, or NULL */
     const struct kt_hunt_diff *diff;      /* before/after a given leak time, or NULL */
 };

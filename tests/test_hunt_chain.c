@@ -29,12 +29,12 @@ static int setup(void **state)
     struct fixture *fx = calloc(1, sizeof(*fx));
     assert_non_null(fx);
     assert_int_equal(kt_config_init(&fx->cfg), KT_OK);
-    struct kt_engine_opts eo = { .cfg = &fx->cfg };
+    struct kt_engine_opts eo = {.cfg = &fx->cfg};
     struct kt_err err;
     assert_int_equal(kt_engine_new(&fx->engine, &eo, &err), KT_OK);
     fx->h = calloc(1, sizeof(*fx->h));
     assert_non_null(fx->h);
-    struct kt_observer obs = { .cfg = &fx->cfg };
+    struct kt_observer obs = {.cfg = &fx->cfg};
     kt_hunt_init(fx->h, fx->engine, &obs, NULL);
     struct kt_hunt_target t;
     assert_true(kt_hunt_key_parse(KT_STR_LIT(PARENT), &t, NULL));
@@ -68,7 +68,7 @@ static void event_of(struct kt_event *ev, const char *key, int64_t t, const char
     ev->actor = kt_str_cstr("arn:aws:iam::111122223333:user/legacy-reports");
     ev->file = "x.json.gz";
     ev->line = 1;
-    struct kt_cand cand = { KT_CAND_AWS_KEY_ID, kt_str_cstr(key) };
+    struct kt_cand cand = {KT_CAND_AWS_KEY_ID, kt_str_cstr(key)};
     assert_true(kt_cred_recognise(&cand, &ev->creds[0]));
     ev->n_creds = 1;
 }

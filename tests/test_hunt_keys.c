@@ -153,13 +153,13 @@ static void test_bad_line_names_the_line_not_the_value(void **state)
     (void)state;
     struct kt_hunt *h = new_hunt();
     /* Line 4 holds a control byte (a binary file given by mistake) after part of a token. */
-    const char text[] = AKIA "\n# comment\n \t \nghp_hXEDeuf9DZiP2\x01mvcuWIF8HL54wKl6I35hdBL\n" GHP
-                        "\n";
+    const char text[] =
+        AKIA "\n# comment\n \t \nghp_hXEDeuf9DZiP2\x01mvcuWIF8HL54wKl6I35hdBL\n" GHP "\n";
     struct kt_err err;
     kt_err_clear(&err);
     size_t added = 0;
-    enum kt_rc rc = kt_hunt_keys_from_text(h, NULL, kt_str_make(text, sizeof(text) - 1),
-                                           "keys.txt", &added, &err);
+    enum kt_rc rc = kt_hunt_keys_from_text(h, NULL, kt_str_make(text, sizeof(text) - 1), "keys.txt",
+                                           &added, &err);
     assert_int_equal(rc, KT_EPARSE);
     assert_string_equal(err.where, "keys.txt:4");
     assert_null(strstr(err.msg, "ghp_"));

@@ -35,13 +35,18 @@ static bool has_reason(const struct kt_hunt_judgement *j, const char *part)
 static void test_rotate_is_yes_with_the_findings_as_reasons(void **state)
 {
     (void)state;
-    struct kt_finding a = finding("recon_burst", KT_SEV_HIGH, "GetCallerIdentity, then 6 listing calls");
+    struct kt_finding a =
+        finding("recon_burst", KT_SEV_HIGH, "GetCallerIdentity, then 6 listing calls");
     struct kt_finding b = finding("privilege_change", KT_SEV_CRITICAL, "PutUserPolicy granted *:*");
     struct kt_finding c = finding("recon_burst", KT_SEV_HIGH, "a second burst");
-    const struct kt_finding *fs[] = { &a, &b, &c };
-    struct kt_hunt_evidence ev = { .scan_verdict = KT_VERDICT_ROTATE, .risk = 100,
-                                   .findings = fs, .n_findings = 3, .n_uses = 15,
-                                   .suspicious_uses = 10, .first_use_suspicious = true };
+    const struct kt_finding *fs[] = {&a, &b, &c};
+    struct kt_hunt_evidence ev = {.scan_verdict = KT_VERDICT_ROTATE,
+                                  .risk = 100,
+                                  .findings = fs,
+                                  .n_findings = 3,
+                                  .n_uses = 15,
+                                  .suspicious_uses = 10,
+                                  .first_use_suspicious = true};
     struct kt_hunt_judgement j;
     kt_hunt_judge(&ev, &j);
     assert_int_equal(j.verdict, KT_HUNT_YES);
@@ -57,9 +62,12 @@ static void test_critical_finding_alone_is_yes(void **state)
 {
     (void)state;
     struct kt_finding b = finding("privilege_change", KT_SEV_CRITICAL, "granted *:*");
-    const struct kt_finding *fs[] = { &b };
-    struct kt_hunt_evidence ev = { .scan_verdict = KT_VERDICT_INVESTIGATE, .findings = fs,
-                                   .n_findings = 1, .n_uses = 3, .suspicious_uses = 1 };
+    const struct kt_finding *fs[] = {&b};
+    struct kt_hunt_evidence ev = {.scan_verdict = KT_VERDICT_INVESTIGATE,
+                                  .findings = fs,
+                                  .n_findings = 1,
+                                  .n_uses = 3,
+                                  .suspicious_uses = 1};
     struct kt_hunt_judgement j;
     kt_hunt_judge(&ev, &j);
     assert_int_equal(j.verdict, KT_HUNT_YES);
@@ -69,15 +77,15 @@ static void test_investigate_or_suspicious_use_is_likely(void **state)
 {
     (void)state;
     struct kt_finding a = finding("new_asn", KT_SEV_MEDIUM, "first use from AS64511");
-    const struct kt_finding *fs[] = { &a };
-    struct kt_hunt_evidence ev = { .scan_verdict = KT_VERDICT_INVESTIGATE, .findings = fs,
-                                   .n_findings = 1, .n_uses = 40 };
+    const struct kt_finding *fs[] = {&a};
+    struct kt_hunt_evidence ev = {
+        .scan_verdict = KT_VERDICT_INVESTIGATE, .findings = fs, .n_findings = 1, .n_uses = 40};
     struct kt_hunt_judgement j;
     kt_hunt_judge(&ev, &j);
     assert_int_equal(j.verdict, KT_HUNT_LIKELY);
     assert_true(has_reason(&j, "new_asn: first use from AS64511"));
-    struct kt_hunt_evidence ev2 = { .scan_verdict = KT_VERDICT_OK, .n_uses = 40,
-                                    .suspicious_uses = 1 };
+    struct kt_hunt_evidence ev2 = {
+        .scan_verdict = KT_VERDICT_OK, .n_uses = 40, .suspicious_uses = 1};
     kt_hunt_judge(&ev2, &j);
     assert_int_equal(j.verdict, KT_HUNT_LIKELY);
 }
@@ -85,8 +93,8 @@ static void test_investigate_or_suspicious_use_is_likely(void **state)
 static void test_created_key_inherits(void **state)
 {
     (void)state;
-    struct kt_hunt_evidence ev = { .scan_verdict = KT_VERDICT_OK, .n_uses = 8,
-                                   .how = KT_HUNT_CREATED, .parent = KT_HUNT_YES };
+    struct kt_hunt_evidence ev = {
+        .scan_verdict = KT_VERDICT_OK, .n_uses = 8, .how = KT_HUNT_CREATED, .parent = KT_HUNT_YES};
     snprintf(ev.parent_op, sizeof(ev.parent_op), "iam:CreateAccessKey");
     struct kt_hunt_judgement j;
     kt_hunt_judge(&ev, &j);
@@ -107,7 +115,7 @@ static void test_created_key_inherits(void **state)
 static void test_nothing_is_no_evidence_with_a_reason(void **state)
 {
     (void)state;
-    struct kt_hunt_evidence ev = { .scan_verdict = KT_VERDICT_OK, .n_uses = 1200 };
+    struct kt_hunt_evidence ev = {.scan_verdict = KT_VERDICT_OK, .n_uses = 1200};
     struct kt_hunt_judgement j;
     kt_hunt_judge(&ev, &j);
     assert_int_equal(j.verdict, KT_HUNT_NO_EVIDENCE);
@@ -127,10 +135,10 @@ static void test_new_sources_after_a_given_leak(void **state)
     d.before.uses = 900;
     d.after.uses = 30;
     d.novel_uses = 12;
-    struct kt_hunt_novel client = { .id = 7, .first_use = 901, .uses = 12 };
+    struct kt_hunt_novel client = {.id = 7, .first_use = 901, .uses = 12};
     d.clients = &client;
     d.n_clients = 1;
-    struct kt_hunt_evidence ev = { .scan_verdict = KT_VERDICT_OK, .n_uses = 930, .diff = &d };
+    struct kt_hunt_evidence ev = {.scan_verdict = KT_VERDICT_OK, .n_uses = 930, .diff = &d};
     struct kt_hunt_judgement j;
     kt_hunt_judge(&ev, &j);
     assert_int_equal(j.verdict, KT_HUNT_LIKELY);
@@ -145,9 +153,9 @@ static void test_new_sources_after_a_given_leak(void **state)
 static void test_strong_change_point_is_likely(void **state)
 {
     (void)state;
-    struct kt_hunt_changepoint cp = { .at = 400, .time_ms = 1000, .score = 9,
-                                      .confidence = KT_HUNT_CONF_HIGH };
-    struct kt_hunt_evidence ev = { .scan_verdict = KT_VERDICT_OK, .n_uses = 500, .cp = &cp };
+    struct kt_hunt_changepoint cp = {
+        .at = 400, .time_ms = 1000, .score = 9, .confidence = KT_HUNT_CONF_HIGH};
+    struct kt_hunt_evidence ev = {.scan_verdict = KT_VERDICT_OK, .n_uses = 500, .cp = &cp};
     struct kt_hunt_judgement j;
     kt_hunt_judge(&ev, &j);
     assert_int_equal(j.verdict, KT_HUNT_LIKELY);
@@ -161,7 +169,7 @@ static void test_leak_time_precedence(void **state)
 {
     (void)state;
     enum kt_hunt_leak_source src;
-    struct kt_hunt_changepoint cp = { .time_ms = 5000, .confidence = KT_HUNT_CONF_MEDIUM };
+    struct kt_hunt_changepoint cp = {.time_ms = 5000, .confidence = KT_HUNT_CONF_MEDIUM};
     assert_int_equal(kt_hunt_leak_time(1000, KT_HUNT_CREATED, 2000, &cp, true, 100, &src), 1000);
     assert_int_equal(src, KT_HUNT_LEAK_GIVEN);
     assert_int_equal(kt_hunt_leak_time(KT_TIME_NONE, KT_HUNT_CREATED, 2000, &cp, true, 100, &src),
@@ -170,14 +178,13 @@ static void test_leak_time_precedence(void **state)
     assert_int_equal(kt_hunt_leak_time(KT_TIME_NONE, KT_HUNT_GIVEN, 2000, &cp, true, 100, &src),
                      5000);
     assert_int_equal(src, KT_HUNT_LEAK_CHANGEPOINT);
-    assert_int_equal(kt_hunt_leak_time(KT_TIME_NONE, KT_HUNT_GIVEN, KT_TIME_NONE, NULL, true, 100,
-                                       &src),
-                     100);
+    assert_int_equal(
+        kt_hunt_leak_time(KT_TIME_NONE, KT_HUNT_GIVEN, KT_TIME_NONE, NULL, true, 100, &src), 100);
     assert_int_equal(src, KT_HUNT_LEAK_FIRST_USE);
     assert_string_equal(kt_hunt_leak_source_name(src), "first use");
-    assert_int_equal(kt_hunt_leak_time(KT_TIME_NONE, KT_HUNT_GIVEN, KT_TIME_NONE, NULL, false,
-                                       100, &src),
-                     KT_TIME_NONE);
+    assert_int_equal(
+        kt_hunt_leak_time(KT_TIME_NONE, KT_HUNT_GIVEN, KT_TIME_NONE, NULL, false, 100, &src),
+        KT_TIME_NONE);
     assert_int_equal(src, KT_HUNT_LEAK_NONE);
 }
 
