@@ -3,7 +3,9 @@
  *
  * Reads the keys (hunt_keys.h), then the logs once through the pipeline with a prefilter of
  * the keys' needles; every event of a hunted key goes to the detection engine and is recorded
- * (hunt.h). Keys the other party created or minted join the hunt as they appear. At the end
+ * (hunt.h). Keys the other party created or minted join the hunt as they appear; when the
+ * prefilter may have skipped some of their uses before they joined, the pass runs again with
+ * every key known (a second pass per generation of the chain, in practice one). At the end
  * the model (hunt_model.h) is built once, and the summary on stdout and every --report are
  * written from it. Exit status: 1 when some key was used by someone else, 16 when one likely
  * was, with the input bits of every command.
@@ -189,30 +191,62 @@ int kt_cmd_hunt(struct kt_cli *cli)
         goto out;
     }
     cli->prefilter = nd;
-    pl = kt_cli_pipeline(cli, &code);
-    if (pl == NULL) {
-        goto out;
-    }
-    struct kt_engine_opts eo = {.max_keys = 0};
+    struct kt_engine_opts eo = { .max_keys = 0 };
     kt_scan_inputs_engine_opts(in, &eo);
-    struct kt_err err;
-    kt_err_clear(&err);
-    if (kt_engine_new(&engine, &eo, &err) != KT_OK) {
-        kt_cli_error("%s", err.msg);
-        code = KT_EXIT_FATAL;
-        goto out;
-    }
-    struct kt_observer obs = {.geo = eo.geo, .ip_list = eo.ip_list, .cfg = eo.cfg};
-    h->engine = engine;
-    h->observer = obs;
-    struct hunt_ctx hc = {.h = h, .from_ms = KT_TIME_NONE, .to_ms = KT_TIME_NONE};
+    struct kt_observer obs = { .geo = eo.geo, .ip_list = eo.ip_list, .cfg = eo.cfg };
     char geo_desc[300] = "";
     if (cli->geo_csv != NULL) {
         char name[256];
         kt_redact_name(kt_str_cstr(cli->geo_csv), name, sizeof(name));
         snprintf(geo_desc, sizeof(geo_desc), "%s (CSV)", name);
     }
-    enum kt_rc rc = kt_pipeline_run(pl, cli->paths, cli->n_paths, on_event, &hc, &err);
+    struct kt_err err;
+    kt_err_clear(&err);
+    struct hunt_ctx hc;
+    enum kt_rc rc = KT_OK;
+    bool rereadable = true;
+    for (size_t i = 0; i < cli->n_paths; i++) {
+        rereadable &= strcmp(cli->paths[i], "-") != 0;
+    }
+    /* A key found during the pass (created, minted) joins the needles then: records skipped
+     * before that, by a prefilter that searched for the keys known so far, may hold its uses.
+     * So the pass runs again, with every key known from the start, until no key joins. */
+    for (size_t pass = 0; pass <= KT_HUNT_MAX_KEYS; pass++) {
+        kt_pipeline_free(pl);
+        kt_engine_free(engine);
+        engine = NULL;
+        pl = kt_cli_pipeline(cli, &code);
+        if (pl == NULL) {
+            goto out;
+        }
+        if (kt_engine_new(&engine, &eo, &err) != KT_OK) {
+            kt_cli_error("%s", err.msg);
+            code = KT_EXIT_FATAL;
+            goto out;
+        }
+        kt_hunt_reset_uses(h);
+        h->engine = engine;
+        h->observer = obs;
+        hc = (struct hunt_ctx){ .h = h, .from_ms = KT_TIME_NONE, .to_ms = KT_TIME_NONE };
+        size_t keys_before = h->n_keys;
+        uint32_t gen = kt_needles_generation(nd);
+        rc = kt_pipeline_run(pl, cli->paths, cli->n_paths, on_event, &hc, &err);
+        bool grew = h->n_keys > keys_before && kt_needles_generation(nd) != gen;
+        if (rc != KT_OK || !grew || kt_needles_passes_all(nd)) {
+            break;
+        }
+        if (!rereadable) {
+            kt_cli_error("hunt: %zu key%s joined the hunt while reading standard input, which "
+                         "cannot be read again: uses of them the prefilter skipped are missing",
+                         h->n_keys - keys_before, h->n_keys - keys_before == 1 ? "" : "s");
+            break;
+        }
+        if (!cli->quiet) {
+            fprintf(stderr, "keytrail: hunt: %zu key%s joined the hunt; reading again for "
+                            "their uses the prefilter skipped\n",
+                    h->n_keys - keys_before, h->n_keys - keys_before == 1 ? "" : "s");
+        }
+    }
     enum kt_hunt_verdict worst = KT_HUNT_NO_EVIDENCE;
     if (rc == KT_OK) {
         struct kt_hunt_model_opts mo = {

@@ -130,6 +130,25 @@ void kt_hunt_fini(struct kt_hunt *h)
     h->n_keys = 0;
 }
 
+void kt_hunt_reset_uses(struct kt_hunt *h)
+{
+    for (size_t i = 0; i < h->n_keys; i++) {
+        struct kt_hunt_key *k = &h->keys[i];
+        free(k->uses);
+        free(k->refs);
+        free(k->notes);
+        k->uses = NULL;
+        k->refs = NULL;
+        k->notes = NULL;
+        k->n_uses = k->cap_uses = k->n_notes = 0;
+        k->total = 0;
+        k->n_ids = 0;
+        k->first_susp = SIZE_MAX;
+        k->susp_detector[0] = k->susp_reason[0] = '\0';
+    }
+    h->keys_refused = 0;
+}
+
 static bool same_target(const struct kt_hunt_target *a, const struct kt_hunt_target *b)
 {
     return kt_keyid_eq(&a->key, &b->key) && a->by_issuer == b->by_issuer;

@@ -133,6 +133,10 @@ void kt_hunt_init(struct kt_hunt *h, struct kt_engine *engine, const struct kt_o
                   struct kt_needles *needles);
 void kt_hunt_fini(struct kt_hunt *h);
 
+/* Forgets every use read (keys, links and identities stay): before a pass over the logs is
+ * run again with the keys the last one found. */
+void kt_hunt_reset_uses(struct kt_hunt *h);
+
 /* Adds a key given by the responder. False when the table is full or it is there already. */
 bool kt_hunt_add_target(struct kt_hunt *h, const struct kt_hunt_target *t);
 
