@@ -191,9 +191,9 @@ int kt_cmd_hunt(struct kt_cli *cli)
         goto out;
     }
     cli->prefilter = nd;
-    struct kt_engine_opts eo = { .max_keys = 0 };
+    struct kt_engine_opts eo = {.max_keys = 0};
     kt_scan_inputs_engine_opts(in, &eo);
-    struct kt_observer obs = { .geo = eo.geo, .ip_list = eo.ip_list, .cfg = eo.cfg };
+    struct kt_observer obs = {.geo = eo.geo, .ip_list = eo.ip_list, .cfg = eo.cfg};
     char geo_desc[300] = "";
     if (cli->geo_csv != NULL) {
         char name[256];
@@ -227,7 +227,7 @@ int kt_cmd_hunt(struct kt_cli *cli)
         kt_hunt_reset_uses(h);
         h->engine = engine;
         h->observer = obs;
-        hc = (struct hunt_ctx){ .h = h, .from_ms = KT_TIME_NONE, .to_ms = KT_TIME_NONE };
+        hc = (struct hunt_ctx){.h = h, .from_ms = KT_TIME_NONE, .to_ms = KT_TIME_NONE};
         size_t keys_before = h->n_keys;
         uint32_t gen = kt_needles_generation(nd);
         rc = kt_pipeline_run(pl, cli->paths, cli->n_paths, on_event, &hc, &err);
@@ -242,8 +242,9 @@ int kt_cmd_hunt(struct kt_cli *cli)
             break;
         }
         if (!cli->quiet) {
-            fprintf(stderr, "keytrail: hunt: %zu key%s joined the hunt; reading again for "
-                            "their uses the prefilter skipped\n",
+            fprintf(stderr,
+                    "keytrail: hunt: %zu key%s joined the hunt; reading again for "
+                    "their uses the prefilter skipped\n",
                     h->n_keys - keys_before, h->n_keys - keys_before == 1 ? "" : "s");
         }
     }

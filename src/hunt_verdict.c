@@ -121,13 +121,15 @@ int64_t kt_hunt_leak_time(int64_t leaked_ms, enum kt_hunt_how how, int64_t found
                           const struct kt_hunt_changepoint *cp, bool first_use_suspicious,
                           int64_t first_ms, enum kt_hunt_leak_source *source)
 {
-    if (leaked_ms != KT_TIME_NONE) {
-        *source = KT_HUNT_LEAK_GIVEN;
-        return leaked_ms;
-    }
+    /* --leaked-at names the responder's keys; a key the other party made was theirs from its
+     * creation on. */
     if (how != KT_HUNT_GIVEN && found_ms != KT_TIME_NONE) {
         *source = KT_HUNT_LEAK_CREATED;
         return found_ms;
+    }
+    if (leaked_ms != KT_TIME_NONE) {
+        *source = KT_HUNT_LEAK_GIVEN;
+        return leaked_ms;
     }
     if (cp != NULL) {
         *source = KT_HUNT_LEAK_CHANGEPOINT;

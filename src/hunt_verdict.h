@@ -66,7 +66,8 @@ struct kt_hunt_judgement {
 void kt_hunt_judge(const struct kt_hunt_evidence *ev, struct kt_hunt_judgement *out);
 
 /*
- * The leak time of a key: leaked_ms when given, else for a created key its creation, else the
+ * The leak time of a key: for a created or minted key its creation, else leaked_ms when given
+ * (--leaked-at names the responder's keys), else the
  * strongest change point, else its first use when that was suspicious; KT_TIME_NONE and
  * KT_HUNT_LEAK_NONE when none. first_ms: its first use (KT_TIME_NONE: none).
  */

@@ -3,7 +3,7 @@
  * investigate or a suspicious use is likely, a key created by a key used by someone else
  * inherits the verdict with a reason naming the call, a given leak time with new sources after
  * it is likely, and a key with nothing against it is "no evidence" with a reason all the same.
- * Then the leak time's precedence: given, created, change point, suspicious first use.
+ * Then the leak time's precedence: created, given, change point, suspicious first use.
  */
 #include "testutil.h"
 
@@ -170,11 +170,11 @@ static void test_leak_time_precedence(void **state)
     (void)state;
     enum kt_hunt_leak_source src;
     struct kt_hunt_changepoint cp = {.time_ms = 5000, .confidence = KT_HUNT_CONF_MEDIUM};
-    assert_int_equal(kt_hunt_leak_time(1000, KT_HUNT_CREATED, 2000, &cp, true, 100, &src), 1000);
-    assert_int_equal(src, KT_HUNT_LEAK_GIVEN);
-    assert_int_equal(kt_hunt_leak_time(KT_TIME_NONE, KT_HUNT_CREATED, 2000, &cp, true, 100, &src),
-                     2000);
+    /* A created key is the other party's from its creation, whatever --leaked-at says. */
+    assert_int_equal(kt_hunt_leak_time(1000, KT_HUNT_CREATED, 2000, &cp, true, 100, &src), 2000);
     assert_int_equal(src, KT_HUNT_LEAK_CREATED);
+    assert_int_equal(kt_hunt_leak_time(1000, KT_HUNT_GIVEN, 2000, &cp, true, 100, &src), 1000);
+    assert_int_equal(src, KT_HUNT_LEAK_GIVEN);
     assert_int_equal(kt_hunt_leak_time(KT_TIME_NONE, KT_HUNT_GIVEN, 2000, &cp, true, 100, &src),
                      5000);
     assert_int_equal(src, KT_HUNT_LEAK_CHANGEPOINT);
