@@ -79,7 +79,7 @@ bool kt_hunt_str_put(struct kt_hunt_strtab *t, uint64_t id, struct kt_str text)
     if ((t->n + 1) * 2 > t->cap && !grow(t)) {
         return false;
     }
-    char buf[512];
+    char buf[256];
     kt_redact_name(text, buf, sizeof(buf));
     char *copy = strdup(buf);
     if (copy == NULL) {
@@ -147,6 +147,7 @@ void kt_hunt_reset_uses(struct kt_hunt *h)
         k->susp_detector[0] = k->susp_reason[0] = '\0';
     }
     h->keys_refused = 0;
+    h->uses_kept = 0;
 }
 
 static bool same_target(const struct kt_hunt_target *a, const struct kt_hunt_target *b)
@@ -428,8 +429,8 @@ static enum kt_rc record_use(struct kt_hunt *h, size_t ki, const struct kt_cred 
     k->total++;
     int created = kt_hunt_chain_follow(h, ki, ev);
     k = &h->keys[ki];
-    if (k->n_uses >= KT_HUNT_MAX_USES) {
-        return KT_OK;
+    if (k->n_uses >= KT_HUNT_MAX_USES || h->uses_kept >= KT_HUNT_USES_TOTAL) {
+        return KT_OK; /* counted in total, not kept */
     }
     if (!reserve(k)) {
         return KT_ENOMEM;
@@ -459,6 +460,7 @@ static enum kt_rc record_use(struct kt_hunt *h, size_t ki, const struct kt_cred 
         kt_str_copy(k->susp_reason, sizeof(k->susp_reason), kt_str_cstr(raised->reason));
     }
     k->n_uses++;
+    h->uses_kept++;
     return KT_OK;
 }
 

@@ -11,8 +11,8 @@
  * Each event of a hunted key is observed once, judged by the detection engine as scan would,
  * and recorded as a struct kt_hunt_use (hunt_use.h) with its provenance; the text of the
  * identifiers goes to the hunt's string tables (redacted on entry). Memory: at most
- * KT_HUNT_MAX_KEYS keys, KT_HUNT_MAX_USES uses each (later ones are counted, not kept), and
- * KT_HUNT_STR_MAX strings a table.
+ * KT_HUNT_MAX_KEYS keys, KT_HUNT_MAX_USES uses each and KT_HUNT_USES_TOTAL in all (later ones
+ * are counted, not kept), and KT_HUNT_STR_MAX strings of at most 255 bytes a table.
  */
 #ifndef KEYTRAIL_HUNT_H
 #define KEYTRAIL_HUNT_H
@@ -29,7 +29,8 @@
 #define KT_HUNT_MAX_KEYS 128
 #define KT_HUNT_MAX_USES 200000
 #define KT_HUNT_ENGINE_IDS 8 /* engine key ids one hunted key covers (an issuer's principals) */
-#define KT_HUNT_STR_MAX 65536
+#define KT_HUNT_USES_TOTAL 2000000 /* uses kept over all keys (about 200 MB) */
+#define KT_HUNT_STR_MAX 16384
 #define KT_HUNT_GRANT_MAX 512
 
 /* One key to hunt, as the responder gave it (hunt_keys.c). Holds no secret bytes. */
@@ -122,6 +123,7 @@ struct kt_hunt {
     struct kt_hunt_link links[KT_HUNT_MAX_KEYS];
     size_t n_links;
     uint64_t keys_refused; /* created keys not hunted: the table was full */
+    size_t uses_kept;      /* over all keys, at most KT_HUNT_USES_TOTAL */
     struct kt_hunt_strtab ips, nets, clients, ops, endpoints, files, errors, asorgs, cities;
     struct kt_engine *engine; /* borrowed */
     struct kt_observer observer;

@@ -142,7 +142,7 @@ static void print_key(FILE *out, struct json_object *k)
             struct json_object *u = json_object_array_get_idx(ops, o);
             const char *err = jget(u, "error");
             const char *created = jget(u, "created_hint");
-            fprintf(out, "    %s  %-15s %s%s%s%s%s\n", or_dash(jget(u, "time")),
+            fprintf(out, "    %-20s  %-15s %s%s%s%s%s\n", or_dash(jget(u, "time")),
                     or_dash(jget(u, "ip")), or_dash(jget(u, "operation")), err ? "  " : "",
                     err ? err : "", created ? "  -> created " : "", created ? created : "");
         }
