@@ -193,8 +193,9 @@ static const struct kt_command commands[] = {
       "Tokens are best given with --key-file or --key - (standard input); they are never\n"
       "printed. A summary goes to standard output, the incident report to --report\n"
       "(.json, .md or .html).\n"
-      "Exit status: 1 when some key was used by someone else (yes), 16 when one likely was,\n"
-      "0 when no key shows evidence; combined with 4 and 32 as for every command.",
+      "Exit status: 1 when some key was used by someone else (yes), 16 when some key likely\n"
+      "was (both may be set), 0 when no key shows evidence; combined with 4 and 32 as for\n"
+      "every command.",
       1, kt_cmd_hunt },
     { "state", C_STATE, "show|merge|forget ...",
       "look into, combine or edit state files (scan --state)",

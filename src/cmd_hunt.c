@@ -155,6 +155,27 @@ static bool write_reports(struct kt_cli *cli, struct json_object *doc)
     return ok;
 }
 
+/* The verdict bits of the exit status, as scan sets rotate and investigate: 1 when some key
+ * was used by someone else, 16 when some key likely was (both may be set). */
+static int verdict_bits(struct json_object *doc)
+{
+    int bits = 0;
+    struct json_object *keys;
+    if (!json_object_object_get_ex(doc, "keys", &keys)) {
+        return 0;
+    }
+    for (size_t i = 0; i < json_object_array_length(keys); i++) {
+        struct json_object *v;
+        if (json_object_object_get_ex(json_object_array_get_idx(keys, i), "verdict", &v)) {
+            const char *s = json_object_get_string(v);
+            bits |= strcmp(s, "yes") == 0      ? KT_EXIT_FINDINGS
+                    : strcmp(s, "likely") == 0 ? KT_EXIT_INVESTIGATE
+                                               : 0;
+        }
+    }
+    return bits;
+}
+
 int kt_cmd_hunt(struct kt_cli *cli)
 {
     int code = KT_EXIT_USAGE;
@@ -269,9 +290,8 @@ int kt_cmd_hunt(struct kt_cli *cli)
         if (!write_reports(cli, doc)) {
             code |= KT_EXIT_FATAL;
         }
-        code |= worst == KT_HUNT_YES      ? KT_EXIT_FINDINGS
-                : worst == KT_HUNT_LIKELY ? KT_EXIT_INVESTIGATE
-                                          : 0;
+        (void)worst;
+        code |= verdict_bits(doc);
     }
 out:
     json_object_put(doc);

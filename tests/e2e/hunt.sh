@@ -77,6 +77,11 @@ run ct hunt --key kt1-e67af113cf3af606a429d356 "${GEO[@]}" "$CT"
 expect_rc ct 1
 expect_grep ct.out "$CREATED .*used by someone else: YES"
 
+# A JWT issuer whose tokens were likely used by someone else (16) hunted with the AWS key (1).
+run both_bits hunt --key "$LEAKED" --jwt-iss https://auth.acme.example/ "${GEO[@]}" "$CT" "$KT_SAMPLES/kong"
+expect_rc both_bits 17
+expect_grep both_bits.out "jwt iss=https://auth.acme.example/ .*used by someone else: LIKELY"
+
 # A key used as usual: no evidence, 0. A key id nowhere in the logs: no evidence, 0.
 run calm hunt --key AKIARTX3GSDSWPHAS52O "${GEO[@]}" "$CT"
 expect_rc calm 0
