@@ -58,6 +58,10 @@ enum opt_id {
     OPT_FORGET_AFTER,
     OPT_CHECKPOINT,
     OPT_FROM_END,
+    OPT_KEY_FILE,
+    OPT_LEAKED_AT,
+    OPT_ROTATED_AT,
+    OPT_GEO,
 };
 
 /* Which commands take an option. */
@@ -68,10 +72,12 @@ enum opt_id {
 #define C_SCAN (1u << 4)
 #define C_STATE (1u << 5)
 #define C_WATCH (1u << 6)
-#define C_READERS (C_EVENTS | C_KEYS | C_SCAN)
+#define C_HUNT (1u << 7)
+#define C_READERS (C_EVENTS | C_KEYS | C_SCAN | C_HUNT)
 #define C_INPUT (C_READERS | C_WATCH) /* options of the records read, batch or live */
 #define C_ALL (C_INPUT | C_FINGERPRINT | C_MKGEO | C_STATE)
 #define C_DETECT (C_SCAN | C_WATCH)
+#define C_JUDGE (C_DETECT | C_HUNT) /* the inputs of detection */
 
 struct opt {
     enum opt_id id;
@@ -85,14 +91,29 @@ struct opt {
 static const struct opt options[] = {
     { OPT_ALERTS, "alerts", 'a', "FILE", C_DETECT,
       "write alerts (one JSON object per line) to FILE instead of standard output" },
-    { OPT_REPORT, "report", 'r', "FILE", C_DETECT,
+    { OPT_KEY, "key", 0, "TOKEN|KEYID", C_HUNT,
+      "the key to hunt: a token, an AWS access key id, a GitHub hashed_token or a key id "
+      "(kt1-...); - reads keys from standard input, one a line (repeatable)" },
+    { OPT_KEY_FILE, "key-file", 0, "FILE", C_HUNT,
+      "read keys to hunt from FILE, one a line (# comments), so tokens stay out of shell "
+      "history and process lists" },
+    { OPT_JWT_ISS, "jwt-iss", 0, "ISS", C_HUNT, "hunt the JWTs of this issuer (repeatable)" },
+    { OPT_LEAKED_AT, "leaked-at", 0, "TIME", C_HUNT,
+      "when the key leaked (2026-11-02T14:00Z): its use before is the owner's baseline "
+      "(default: the strongest change point)" },
+    { OPT_ROTATED_AT, "rotated-at", 0, "TIME", C_HUNT,
+      "when the key was rotated: every use at or after it is flagged" },
+    { OPT_GEO, "geo", 0, "NETWORKS.csv", C_HUNT,
+      "locate addresses with a CSV of networks (the layout of `keytrail mkgeo`) instead of "
+      "MaxMind databases" },
+    { OPT_REPORT, "report", 'r', "FILE", C_JUDGE,
       "write a report to FILE: .json, .md or .html (repeatable)" },
-    { OPT_GEOIP, "geoip", 0, "FILE", C_DETECT,
+    { OPT_GEOIP, "geoip", 0, "FILE", C_JUDGE,
       "City or Country database (MaxMind or DB-IP/ip-location-db layout); default: search "
       "$KEYTRAIL_GEOIP, /usr/share/GeoIP, /var/lib/GeoIP" },
-    { OPT_ASN, "asn", 0, "FILE", C_DETECT, "ASN database (GeoLite2-ASN layout); default: search" },
-    { OPT_CONFIG, "config", 'c', "FILE", C_DETECT, "detection settings (JSON, see README)" },
-    { OPT_IP_LIST, "ip-list", 0, "FILE", C_DETECT,
+    { OPT_ASN, "asn", 0, "FILE", C_JUDGE, "ASN database (GeoLite2-ASN layout); default: search" },
+    { OPT_CONFIG, "config", 'c', "FILE", C_JUDGE, "detection settings (JSON, see README)" },
+    { OPT_IP_LIST, "ip-list", 0, "FILE", C_JUDGE,
       "addresses and networks to flag (one CIDR per line, optional label): Tor exits, known bad" },
     { OPT_LEAKED, "leaked", 0, "FILE", C_DETECT,
       "keys known to be leaked: one key id or token per line, optional leak time" },
@@ -114,7 +135,7 @@ static const struct opt options[] = {
     { OPT_FORGET_AFTER, "forget-after", 0, "DAYS", C_DETECT,
       "with --state: drop keys unused for DAYS days of log time (default 400; 0: never; "
       "config retention.key_days)" },
-    { OPT_LIST_DETECTORS, "list-detectors", 0, NULL, C_DETECT,
+    { OPT_LIST_DETECTORS, "list-detectors", 0, NULL, C_JUDGE,
       "list the detectors and their knobs, and exit" },
     { OPT_FORMAT, "format", 'f', "NAME", C_INPUT,
       "read every input as NAME instead of detecting it per file (see --list-formats)" },
@@ -168,6 +189,18 @@ static const struct kt_command commands[] = {
       "Exit status: 1 when a key must be rotated, 16 when one is to be investigated (may be\n"
       "combined with 4 and 32), else as for every command.",
       1, kt_cmd_scan },
+    { "hunt", C_HUNT, "--key TOKEN|KEYID [--key ...] [options] PATH...",
+      "was this leaked key used, by whom, and what breaks when it is rotated",
+      "Reads the logs once for the given keys: every use of each, its use before the leak\n"
+      "against its use after, the other party's addresses, agents and operations, the keys\n"
+      "it created or minted (hunted in turn), and a verdict: yes, likely or no evidence.\n"
+      "Tokens are best given with --key-file or --key - (standard input); they are never\n"
+      "printed. A summary goes to standard output, the incident report to --report\n"
+      "(.json, .md or .html).\n"
+      "Exit status: 1 when some key was used by someone else (yes), 16 when some key likely\n"
+      "was (both may be set), 0 when no key shows evidence; combined with 4 and 32 as for\n"
+      "every command.",
+      1, kt_cmd_hunt },
     { "state", C_STATE, "show|merge|forget ...",
       "look into, combine or edit state files (scan --state)",
       "  keytrail state show FILE [--json]      keys, sizes, time covered, inputs read\n"
@@ -329,14 +362,20 @@ static bool parse_size(const char *s, size_t *out)
     return true;
 }
 
-static const struct opt *find_long(const char *name, size_t len)
+/* An option may have one row per meaning (--key of events and of hunt): the row of the
+ * command first, else any row of that name (to say it is not the command's). */
+static const struct opt *find_long(const char *name, size_t len, unsigned bit)
 {
+    const struct opt *any = NULL;
     for (size_t i = 0; i < KT_ARRAY_LEN(options); i++) {
         if (strlen(options[i].name) == len && memcmp(options[i].name, name, len) == 0) {
-            return &options[i];
+            if (options[i].commands & bit) {
+                return &options[i];
+            }
+            any = any != NULL ? any : &options[i];
         }
     }
-    return NULL;
+    return any;
 }
 
 static const struct opt *find_short(char c)
@@ -444,7 +483,30 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
     case OPT_JSON: cli->json = true; return -1;
     case OPT_KEYED: cli->keyed = true; return -1;
     case OPT_HASHED_TOKEN: cli->hashed_token = true; return -1;
-    case OPT_JWT_ISS: cli->jwt_iss = arg; return -1;
+    case OPT_JWT_ISS:
+        if (cli->cmd->bit == C_HUNT) {
+            if (cli->n_hunt_iss == KT_CLI_MAX_KEYS) {
+                kt_cli_error("--jwt-iss: at most %d issuers", KT_CLI_MAX_KEYS);
+                return KT_EXIT_USAGE;
+            }
+            cli->hunt_iss[cli->n_hunt_iss++] = arg;
+            return -1;
+        }
+        cli->jwt_iss = arg;
+        return -1;
+    case OPT_KEY_FILE: cli->key_file = arg; return -1;
+    case OPT_GEO: cli->geo_csv = arg; return -1;
+    case OPT_LEAKED_AT:
+    case OPT_ROTATED_AT: {
+        int64_t *t = o->id == OPT_LEAKED_AT ? &cli->leaked_at_ms : &cli->rotated_at_ms;
+        if (!kt_time_parse_arg(arg, t)) {
+            kt_cli_error("--%s: expected a time like 2026-11-02 or 2026-11-02T14:00:00Z, got "
+                         "'%s'",
+                         o->name, arg);
+            return KT_EXIT_USAGE;
+        }
+        return -1;
+    }
     case OPT_JWT_SECRET: cli->jwt_secret_path = arg; return -1;
     case OPT_ALERTS: cli->alerts_path = arg; return -1;
     case OPT_CHECKPOINT: cli->checkpoint = arg; return -1;
@@ -502,6 +564,15 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
         cli->schema = arg;
         return -1;
     case OPT_KEY:
+        if (cli->cmd->bit == C_HUNT) {
+            /* Kept as typed (argv memory, wiped once read): hunt_keys.c reads it. */
+            if (cli->n_hunt_keys == KT_CLI_MAX_KEYS) {
+                kt_cli_error("--key: at most %d keys", KT_CLI_MAX_KEYS);
+                return KT_EXIT_USAGE;
+            }
+            cli->hunt_keys[cli->n_hunt_keys++] = (char *)arg;
+            return -1;
+        }
         if (cli->n_key_filter == KT_CLI_MAX_KEYS) {
             kt_cli_error("--key: at most %d keys", KT_CLI_MAX_KEYS);
             return KT_EXIT_USAGE;
@@ -539,7 +610,7 @@ static int parse_args(struct kt_cli *cli, int argc, char **argv)
             const char *name = a + 2;
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            o = find_long(name, len);
+            o = find_long(name, len, bit);
             inline_arg = eq ? eq + 1 : NULL;
         } else {
             o = a[2] == '\0' ? find_short(a[1]) : NULL;
@@ -613,6 +684,7 @@ int kt_cli_main(int argc, char **argv)
     cli->paths = paths;
     cli->max_keys = KT_CLI_DEFAULT_MAX_KEYS;
     cli->since_ms = cli->until_ms = KT_TIME_NONE;
+    cli->leaked_at_ms = cli->rotated_at_ms = KT_TIME_NONE;
     cli->forget_after_days = -1;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

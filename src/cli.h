@@ -16,11 +16,11 @@
 /*
  * Exit statuses, a bit set a script can test (documented in README):
  *   0  success, every input read cleanly
- *   1  scan: a key to rotate
+ *   1  scan: a key to rotate; hunt: a key used by someone else
  *   2  usage error (bad option or argument, an output that cannot be written); nothing read
  *   4  some input was damaged or unreadable; results cover what could be read
  *   8  fatal error: output could not be written, out of memory
- *  16  scan: a key to investigate
+ *  16  scan: a key to investigate; hunt: a key likely used by someone else
  *  32  nothing usable was read: no record of a known format (no file, unknown formats only,
  *      every record malformed, an empty directory)
  * 1, 4, 16 and 32 can combine (5, 21, 36...).
@@ -82,6 +82,15 @@ struct kt_cli {
     bool reprocess;     /* read inputs the ledger says were read */
     int64_t since_ms, until_ms; /* event time filter; KT_TIME_NONE: none */
     long forget_after_days;     /* -1: the config's retention.key_days */
+    /* hunt */
+    char *hunt_keys[KT_CLI_MAX_KEYS]; /* --key as typed (argv: wiped once read) */
+    size_t n_hunt_keys;
+    const char *hunt_iss[KT_CLI_MAX_KEYS]; /* --jwt-iss */
+    size_t n_hunt_iss;
+    const char *key_file;                 /* --key-file */
+    const char *geo_csv;                  /* --geo NETWORKS.csv */
+    int64_t leaked_at_ms, rotated_at_ms;  /* KT_TIME_NONE: not given */
+    const struct kt_needles *prefilter;   /* kt_cli_pipeline's opts.prefilter (hunt) */
     /* watch */
     const char *checkpoint; /* --checkpoint DURATION, NULL: 60 s */
     bool from_end;          /* --from-end */
@@ -131,5 +140,6 @@ int kt_cmd_mkgeo(struct kt_cli *cli);
 int kt_cmd_scan(struct kt_cli *cli);
 int kt_cmd_state(struct kt_cli *cli);
 int kt_cmd_watch(struct kt_cli *cli);
+int kt_cmd_hunt(struct kt_cli *cli);
 
 #endif

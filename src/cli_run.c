@@ -101,6 +101,7 @@ struct kt_pipeline *kt_cli_pipeline(struct kt_cli *cli, int *exit_code)
     opts.max_record = cli->max_record;
     opts.source.inflate = cli->inflate;
     opts.threads = cli->threads;
+    opts.prefilter = cli->prefilter;
     opts.warn = on_warning;
     opts.warn_ctx = cli;
     if (cli->progress) {
