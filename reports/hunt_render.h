@@ -39,7 +39,7 @@ enum kt_rc kt_hunt_render(struct json_object *doc, enum kt_hunt_format fmt, FILE
 /*
  * Adds the family's rotation guidance to a key's object as "guidance": where to rotate, the
  * steps, what to check next (see the fixture). The hunt calls it for every key it reports.
- * KT_OK or KT_ENOMEM.
+ * Replaces an existing "guidance". KT_OK, KT_ENOMEM, or KT_EINVAL when key is not an object.
  */
 enum kt_rc kt_hunt_guidance_add(struct json_object *key, enum kt_family fam);
 
