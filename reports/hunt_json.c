@@ -4,7 +4,8 @@
  *
  * Written by walking the json-c tree rather than with json-c's own printer because the model
  * holds text from the logs: here every string comes out as valid JSON and valid UTF-8
- * (control characters as \u00XX, invalid UTF-8 as \ufffd), whatever bytes it held. Nesting
+ * (C0, DEL and C1 control characters as \u00XX, invalid UTF-8 as \ufffd), whatever bytes
+ * it held. Nesting
  * deeper than WALK_DEPTH (never in a model the hunt builds) is written as null.
  */
 #include <inttypes.h>
@@ -40,6 +41,9 @@ static void json_string(FILE *out, const char *s, size_t n)
         } else if (c == '\t') {
             fputs("\\t", out);
             p++;
+        } else if (c == '\r') {
+            fputs("\\r", out);
+            p++;
         } else if (c < 0x80) {
             fprintf(out, "\\u%04x", c); /* other C0 controls and DEL */
             p++;
@@ -48,6 +52,9 @@ static void json_string(FILE *out, const char *s, size_t n)
             if (len == 0) {
                 fputs("\\ufffd", out);
                 p++;
+            } else if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+                fprintf(out, "\\u%04x", p[1]); /* C1 controls */
+                p += 2;
             } else {
                 fwrite(p, 1, len, out);
                 p += len;

@@ -2,10 +2,11 @@
  * The hunt report as Markdown (.md, .markdown), for a ticket, a pull request or a wiki page.
  *
  * Same order as the HTML report: header, the keys hunted, the credential chain, then one
- * section per key (hunt_markdown_key.c). The timeline is a text chart in a fenced block, one
- * column per bucket: a row of block characters for uses before the leak, one for after it,
- * and a row of letters marking the leak (L), the first suspicious use (S) and the rotation
- * (R). Only generated characters go inside the fence; every model string is written with
+ * section per key (hunt_markdown_key.c). The timeline is a text chart in a fenced block,
+ * one column per bucket: rows of block characters for uses before the leak, after it and the
+ * suspicious ones, and a row of letters marking the leak (L), the first suspicious use (S) and
+ * the rotation (R); where two share a column the first wins, and the legend below lists every
+ * mark. Only generated characters go inside the fence; every model string is written with
  * kt_esc_md outside it.
  */
 #include <inttypes.h>
@@ -99,7 +100,9 @@ void kt_hunt_md_timeline(FILE *out, struct json_object *timeline)
                     : t >= end_ms   ? s->n - 1
                                     : (size_t)((t - s->start_ms) / s->bucket_ms);
         char letter = kt_hm_mark_letter(kt_hm_str(m, "what"));
-        marks[at] = marks[at] == '.' || marks[at] == letter ? letter : '*';
+        if (marks[at] == '.') {
+            marks[at] = letter; /* the first mark of a column wins; the legend has all */
+        }
     }
     char from[KT_TIME_STRLEN], to[KT_TIME_STRLEN];
     kt_time_format(s->start_ms, from);
