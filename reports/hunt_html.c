@@ -73,7 +73,9 @@ static const char *kind_class(enum kt_hm_kind k)
 {
     switch (k) {
     case KT_HM_NUM: return "n";
-    case KT_HM_TIME: return "t";
+    case KT_HM_TIME:
+    case KT_HM_WORD:
+    case KT_HM_ASN: return "t";
     default: return "w";
     }
 }

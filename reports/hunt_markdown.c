@@ -26,9 +26,9 @@ void kt_hunt_md_table(FILE *out, const struct kt_hm_table *tbl, struct json_obje
         fputs("\n\n", out);
         return;
     }
-    fputs("| ", out);
+    fputs("|", out);
     for (size_t c = 0; c < tbl->n_cols; c++) {
-        fprintf(out, "%s | ", tbl->cols[c].head);
+        fprintf(out, " %s |", tbl->cols[c].head);
     }
     fputs("\n|", out);
     for (size_t c = 0; c < tbl->n_cols; c++) {

@@ -136,7 +136,7 @@ static void compare(FILE *out, struct json_object *k)
         {"operations", "operations", true}, {"first", "first", false},
         {"last", "last", false},
     };
-    fputs("#### Before and after the leak\n\n|  | before | after |\n| :-- | :-- | :-- |\n", out);
+    fputs("### Before and after the leak\n\n|  | before | after |\n| :-- | :-- | :-- |\n", out);
     for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
         fprintf(out, "| %s |", rows[r].head);
         for (int s = 0; s < 2; s++) {
@@ -155,7 +155,7 @@ static void compare(FILE *out, struct json_object *k)
         {"ips", "Addresses"},   {"networks", "Networks"},     {"countries", "Countries"},
         {"agents", "Agents"},   {"operations", "Operations"},
     };
-    fputs("\n#### Only after the leak\n\n", out);
+    fputs("\n### Only after the leak\n\n", out);
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         fact_list(out, "", kinds[i][1], kt_hm_arr(only, kinds[i][0]));
     }
@@ -165,7 +165,7 @@ static void compare(FILE *out, struct json_object *k)
 static void plan(FILE *out, struct json_object *k)
 {
     struct json_object *p = kt_hm_get(k, "plan");
-    fputs("#### Rotation plan\n\n**Consumers: update each before the old key is "
+    fputs("### Rotation plan\n\n**Consumers: update each before the old key is "
           "deactivated**\n\n",
           out);
     kt_hunt_md_table(out, &kt_hm_clients, kt_hm_arr(p, "consumers"),
@@ -182,7 +182,7 @@ static void plan(FILE *out, struct json_object *k)
 static void guidance(FILE *out, struct json_object *k)
 {
     struct json_object *g = kt_hm_get(k, "guidance");
-    fputs("#### Rotation guidance\n\n**Where:** ", out);
+    fputs("### Rotation guidance\n\n**Where:** ", out);
     put(out, g, "where", "-");
     fputs("\n\n**Steps**\n\n", out);
     items(out, "", true, kt_hm_arr(g, "steps"), "none");
@@ -217,22 +217,22 @@ void kt_hunt_md_key(FILE *out, struct json_object *k, size_t rank)
     }
     fputs(")\n\n", out);
     verdict_box(out, k);
-    fputs("#### Timeline\n\n", out);
+    fputs("### Timeline\n\n", out);
     kt_hunt_md_timeline(out, kt_hm_get(k, "timeline"));
     compare(out, k);
-    fputs("#### Sources\n\n", out);
+    fputs("### Sources\n\n", out);
     kt_hunt_md_table(out, &kt_hm_sources, kt_hm_arr(k, "sources"), "No sources listed.");
-    fputs("#### Operations in order (the other party's in bold)\n\n", out);
+    fputs("### Operations in order (the other party's in bold)\n\n", out);
     kt_hunt_md_table(out, &kt_hm_operations, kt_hm_arr(k, "operations"),
                      "No operations listed.");
-    fputs("#### Findings\n\n", out);
+    fputs("### Findings\n\n", out);
     kt_hunt_md_table(out, &kt_hm_findings, kt_hm_arr(k, "findings"), "No findings.");
-    fputs("#### Change points\n\n", out);
+    fputs("### Change points\n\n", out);
     kt_hunt_md_table(out, &kt_hm_changepoints, kt_hm_arr(k, "changepoints"),
                      "None searched for or found (a leak time was given or the key's history "
                      "starts with the other party).");
     plan(out, k);
-    fputs("#### Uses\n\n", out);
+    fputs("### Uses\n\n", out);
     if (truncated != NULL && json_object_is_type(truncated, json_type_boolean) &&
         json_object_get_boolean(truncated)) {
         fputs("The hunt listed only the first ", out);

@@ -68,6 +68,7 @@ enum kt_hm_kind {
     KT_HM_TIME,     /* a time, kept on one line */
     KT_HM_LIST,     /* an array member as an inline list */
     KT_HM_ASN,      /* an AS number as "AS64511" */
+    KT_HM_WORD,     /* a short scalar (country, side, party) kept on one line */
 };
 
 struct kt_hm_col {

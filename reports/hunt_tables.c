@@ -106,22 +106,22 @@ static void cell_link_to(FILE *out, kt_esc_fn esc, struct json_object *row)
     const struct kt_hm_table name = {css, cols, sizeof(cols) / sizeof(cols[0])}
 
 static const struct kt_hm_col sources_cols[] = {
-    {"address", "ip", KT_HM_TEXT, NULL},
+    {"address", "ip", KT_HM_WORD, NULL},
     {"place", NULL, KT_HM_TEXT, cell_place},
     {"ASN", "asn", KT_HM_ASN, NULL},
     {"network", "as_org", KT_HM_TEXT, NULL},
-    {"hosting", "hosting", KT_HM_TEXT, NULL},
+    {"hosting", "hosting", KT_HM_WORD, NULL},
     {"uses", "uses", KT_HM_NUM, NULL},
     {"failed", "failed", KT_HM_NUM, NULL},
     {"first", "first", KT_HM_TIME, NULL},
     {"last", "last", KT_HM_TIME, NULL},
-    {"party", "party", KT_HM_TEXT, NULL},
+    {"party", "party", KT_HM_WORD, NULL},
 };
 TABLE(kt_hm_sources, "sources", sources_cols);
 
 static const struct kt_hm_col operations_cols[] = {
     {"time", "time", KT_HM_TIME, NULL},
-    {"address", "ip", KT_HM_TEXT, NULL},
+    {"address", "ip", KT_HM_WORD, NULL},
     {"operation", "operation", KT_HM_TEXT, NULL},
     {"resource", "resource", KT_HM_TEXT, NULL},
     {"outcome", NULL, KT_HM_TEXT, cell_outcome},
@@ -130,7 +130,7 @@ static const struct kt_hm_col operations_cols[] = {
 TABLE(kt_hm_operations, "ops", operations_cols);
 
 static const struct kt_hm_col findings_cols[] = {
-    {"severity", "severity", KT_HM_TEXT, NULL},
+    {"severity", "severity", KT_HM_WORD, NULL},
     {"detector", "detector", KT_HM_TEXT, NULL},
     {"time", "time", KT_HM_TIME, NULL},
     {"reason", "reason", KT_HM_TEXT, NULL},
@@ -139,7 +139,7 @@ TABLE(kt_hm_findings, "findings", findings_cols);
 
 static const struct kt_hm_col changepoints_cols[] = {
     {"time", "time", KT_HM_TIME, NULL},
-    {"confidence", "confidence", KT_HM_TEXT, NULL},
+    {"confidence", "confidence", KT_HM_WORD, NULL},
     {"score", "score", KT_HM_NUM, NULL},
     {"what changed", NULL, KT_HM_TEXT, cell_signals},
 };
@@ -147,7 +147,7 @@ TABLE(kt_hm_changepoints, "changepoints", changepoints_cols);
 
 static const struct kt_hm_col clients_cols[] = {
     {"network", "network", KT_HM_TEXT, NULL},
-    {"country", "country", KT_HM_TEXT, NULL},
+    {"country", "country", KT_HM_WORD, NULL},
     {"addresses", "ips", KT_HM_LIST, NULL},
     {"agent", "agent", KT_HM_TEXT, NULL},
     {"operations", "operations", KT_HM_LIST, NULL},
@@ -162,26 +162,26 @@ TABLE(kt_hm_clients, "clients", clients_cols);
 
 static const struct kt_hm_col late_cols[] = {
     {"time", "time", KT_HM_TIME, NULL},
-    {"address", "ip", KT_HM_TEXT, NULL},
+    {"address", "ip", KT_HM_WORD, NULL},
     {"network", "network", KT_HM_TEXT, NULL},
     {"agent", "agent", KT_HM_TEXT, NULL},
     {"operation", "operation", KT_HM_TEXT, NULL},
     {"outcome", NULL, KT_HM_TEXT, cell_outcome},
-    {"resembles", "resembles", KT_HM_TEXT, NULL},
+    {"resembles", "resembles", KT_HM_WORD, NULL},
 };
 TABLE(kt_hm_late, "late", late_cols);
 
 static const struct kt_hm_col uses_cols[] = {
     {"time", "time", KT_HM_TIME, NULL},
-    {"side", "side", KT_HM_TEXT, NULL},
-    {"address", "ip", KT_HM_TEXT, NULL},
-    {"country", "country", KT_HM_TEXT, NULL},
+    {"side", "side", KT_HM_WORD, NULL},
+    {"address", "ip", KT_HM_WORD, NULL},
+    {"country", "country", KT_HM_WORD, NULL},
     {"ASN", "asn", KT_HM_ASN, NULL},
     {"agent", "agent", KT_HM_TEXT, NULL},
     {"operation", "operation", KT_HM_TEXT, NULL},
     {"resource", "resource", KT_HM_TEXT, NULL},
     {"outcome", NULL, KT_HM_TEXT, cell_outcome},
-    {"suspicious", "suspicious", KT_HM_TEXT, NULL},
+    {"suspicious", "suspicious", KT_HM_WORD, NULL},
     {"read from", NULL, KT_HM_TEXT, cell_where},
 };
 TABLE(kt_hm_uses, "uses", uses_cols);
@@ -198,7 +198,7 @@ static const struct kt_hm_col chain_cols[] = {
     {"how", "how", KT_HM_TEXT, NULL},
     {"to", NULL, KT_HM_TEXT, cell_link_to},
     {"time", "time", KT_HM_TIME, NULL},
-    {"address", "ip", KT_HM_TEXT, NULL},
+    {"address", "ip", KT_HM_WORD, NULL},
 };
 TABLE(kt_hm_chain, "chain", chain_cols);
 

@@ -162,10 +162,10 @@ static void test_markdown_fixture(void **state)
         "sts:GetCallerIdentity (recon\\_burst)",
         "> **Next steps**",
         "> 1. Deactivate access key AKIARTX3GSDSQOUP4RD6 and the key it created",
-        "#### Timeline",
+        "### Timeline",
     };
     assert_in_order(md, "## 1. AKIARTX3GSDSQOUP4RD6 — yes", box, sizeof(box) / sizeof(box[0]));
-    assert_in_order(md, "#### Operations in order", ops_in_order,
+    assert_in_order(md, "### Operations in order", ops_in_order,
                     sizeof(ops_in_order) / sizeof(ops_in_order[0]));
     /* Sources with geolocation and ASN. */
     assert_has(md, "| **203.0.113.220** | RO, Bucharest | AS64511 | Example VPS Hosting SRL | yes"
@@ -194,7 +194,7 @@ static void test_markdown_fixture(void **state)
         "| **2026-11-03T11:40:00Z** |",
         "Bad credentials (401) | other party |",
         "The hunt listed only the first 4 of 156 uses.",
-        "#### Rotation guidance",
+        "### Rotation guidance",
         "**Where:** github.com: Settings",
     };
     assert_in_order(md, "## 3.", plan, sizeof(plan) / sizeof(plan[0]));
@@ -229,8 +229,8 @@ static void test_html_fixture(void **state)
         "<g class=\"mk mk-leak\">", "<g class=\"mk mk-sus\">", "<g class=\"mk mk-rot\">",
         "</svg>",
         "<table class=\"sources\">",
-        "<tr class=\"op\"><td class=\"w\">203.0.113.220</td><td class=\"w\">RO, Bucharest</td>"
-        "<td class=\"w\">AS64511</td>",
+        "<tr class=\"op\"><td class=\"t\">203.0.113.220</td><td class=\"w\">RO, Bucharest</td>"
+        "<td class=\"t\">AS64511</td>",
     };
     assert_in_order(h, "<main>", box, sizeof(box) / sizeof(box[0]));
     assert_in_order(h, "<table class=\"ops\">", ops_in_order,
