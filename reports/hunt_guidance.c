@@ -23,7 +23,8 @@ struct guide {
 };
 
 static const struct guide guides[] = {
-    {KT_FAM_AWS, "asia",
+    {KT_FAM_AWS,
+     "asia",
      "Temporary credentials cannot be deactivated by themselves: act on the role or user that "
      "issued them (IAM console, Roles, the role, Revoke active sessions)",
      {"Find where the session came from: the AssumeRole, GetSessionToken or instance-profile "
@@ -40,7 +41,8 @@ static const struct guide guides[] = {
       "GuardDuty findings of the InstanceCredentialExfiltration kind for instance-role "
       "credentials, and whether the instance requires IMDSv2",
       "Roles this session assumed in turn, and resources created in every region"}},
-    {KT_FAM_AWS, NULL,
+    {KT_FAM_AWS,
+     NULL,
      "IAM console (Users, the user, Security credentials) or `aws iam update-access-key "
      "--access-key-id ID --status Inactive --user-name USER`",
      {"Create a second access key for the user (`aws iam create-access-key`; a user may hold "
@@ -62,7 +64,8 @@ static const struct guide guides[] = {
       "reach",
       "Whether AWS already attached its AWSCompromisedKeyQuarantine policy to the user, and any "
       "AWS Support case about the exposure"}},
-    {KT_FAM_GITHUB, NULL,
+    {KT_FAM_GITHUB,
+     NULL,
      "github.com: Settings, Developer settings, Personal access tokens (organization owners: "
      "the organization's Personal access tokens settings; OAuth and GitHub App tokens: Settings, "
      "Applications)",
@@ -77,7 +80,8 @@ static const struct guide guides[] = {
       "Repositories the token could write: new deploy keys, webhooks, collaborators, Actions "
       "secrets and workflow changes, pushed branches and tags, releases",
       "The account's security log: new SSH or GPG keys, tokens and authorized OAuth apps"}},
-    {KT_FAM_GITLAB, NULL,
+    {KT_FAM_GITLAB,
+     NULL,
      "GitLab: User settings, Access tokens (project and group tokens under the project's or "
      "group's Settings, Access tokens), or the API: `POST /personal_access_tokens/:id/rotate`",
      {"Rotate the token (UI or rotate API): the old token is revoked at once and a new one with "
@@ -90,7 +94,8 @@ static const struct guide guides[] = {
       "New members, deploy keys, webhooks, CI/CD variables, pipeline schedules and "
       "protected-branch changes",
       "Commits pushed and pipelines run since the leak"}},
-    {KT_FAM_STRIPE, NULL,
+    {KT_FAM_STRIPE,
+     NULL,
      "Stripe Dashboard: Developers, API keys, the key's menu, Roll key (restricted keys can also "
      "be deleted)",
      {"Roll the key and choose when the old one expires: now if the other party is active, "
@@ -101,7 +106,8 @@ static const struct guide guides[] = {
       "Refunds, payouts, changes to payout bank accounts, new connected accounts, and customer "
       "or card data listed",
       "Webhook endpoints added or changed"}},
-    {KT_FAM_SLACK, NULL,
+    {KT_FAM_SLACK,
+     NULL,
      "api.slack.com/apps: the app, OAuth & Permissions, Revoke tokens; or call `auth.revoke` "
      "with the token",
      {"Revoke the token (`auth.revoke`, or Revoke tokens on the app's OAuth & Permissions page)",
@@ -113,7 +119,8 @@ static const struct guide guides[] = {
       "Messages posted (phishing to your own users), channels joined, files downloaded, apps "
       "and webhooks installed",
       "Conversations the token could read: what it exposed"}},
-    {KT_FAM_GOOGLE, NULL,
+    {KT_FAM_GOOGLE,
+     NULL,
      "Google Cloud console: APIs & Services, Credentials, the API key (or `gcloud services "
      "api-keys`)",
      {"Create a new key with application restrictions (referrers, addresses or apps) and API "
@@ -123,7 +130,8 @@ static const struct guide guides[] = {
      {"APIs & Services metrics per credential, and billing, for traffic and charges since the "
       "leak (Maps and Gemini APIs are common targets)",
       "The other API keys and service account keys of the project: created or changed"}},
-    {KT_FAM_OPENAI, NULL,
+    {KT_FAM_OPENAI,
+     NULL,
      "OpenAI platform: the project's API keys page (organization owners see every key)",
      {"Create a new project key with only the permissions it needs and update every consumer",
       "Revoke the leaked key: it stops working at once, there is no overlap",
@@ -131,7 +139,8 @@ static const struct guide guides[] = {
      {"Usage per project and per key: spend and models since the leak",
       "Files, assistants, vector stores, batches and fine-tuning jobs created in the project",
       "Members, invitations and API keys added to the organization"}},
-    {KT_FAM_NPM, NULL,
+    {KT_FAM_NPM,
+     NULL,
      "npmjs.com: Access Tokens, or `npm token list` and `npm token revoke ID`",
      {"Revoke the token (`npm token revoke`)",
       "Create a granular access token limited to the packages it publishes, with an expiry; in "
@@ -141,7 +150,8 @@ static const struct guide guides[] = {
      {"Versions published since the leak of every package the token could publish (`npm view "
       "PKG time`), and their contents; deprecate or unpublish malicious ones",
       "Maintainers added to the packages, and new tokens on the account"}},
-    {KT_FAM_SENDGRID, NULL,
+    {KT_FAM_SENDGRID,
+     NULL,
      "SendGrid: Settings, API Keys (a key cannot be rotated in place: create a new one, delete "
      "the old)",
      {"Create a new key with restricted access (Mail Send only for most senders) and update "
@@ -150,7 +160,8 @@ static const struct guide guides[] = {
      {"Email Activity for mail sent since the leak: phishing or spam sent as your domain",
       "Sender identities, authenticated domains, subusers, teammates and API keys added",
       "Bounce, spam report and block rates: the damage to your sending reputation"}},
-    {KT_FAM_TWILIO, NULL,
+    {KT_FAM_TWILIO,
+     NULL,
      "Twilio Console: Account, API keys & tokens (API keys SK...; the account's Auth Token is "
      "rotated there too)",
      {"For an API key: create a new key, update every consumer, then delete the old key",
@@ -160,7 +171,8 @@ static const struct guide guides[] = {
      {"Call and message logs for toll fraud and SMS pumping to premium destinations",
       "Usage and billing, and the voice and SMS geographic permissions",
       "Phone numbers, subaccounts, API keys and TwiML apps added"}},
-    {KT_FAM_JWT, NULL,
+    {KT_FAM_JWT,
+     NULL,
      "The identity provider or service named by the token's issuer (iss): its sessions, "
      "client secrets and signing keys",
      {"Revoke the subject's sessions and refresh tokens at the issuer; a signed token itself "
@@ -172,7 +184,8 @@ static const struct guide guides[] = {
      {"The issuer's sign-in and token logs for the subject and client",
       "Tokens of the same issuer used from new places (`keytrail hunt --jwt-iss ISS`)",
       "The leaked tokens' exp: when they stop working by themselves"}},
-    {KT_FAM_BASIC, NULL,
+    {KT_FAM_BASIC,
+     NULL,
      "The service that holds the account named in the hint (for htpasswd files: "
      "`htpasswd FILE USER`)",
      {"Change the account's password and update every consumer in the rotation plan",
@@ -182,7 +195,8 @@ static const struct guide guides[] = {
      {"The service's logs for the account from new addresses",
       "Other services where the same password may be in use (credential stuffing)",
       "Changes the account made since the leak"}},
-    {KT_FAM_ANTHROPIC, NULL,
+    {KT_FAM_ANTHROPIC,
+     NULL,
      "Claude Console (console.anthropic.com): Settings, API keys; the Admin API can also set a "
      "key inactive",
      {"Create a new key in the same workspace and update every consumer in the rotation plan",
@@ -192,7 +206,8 @@ static const struct guide guides[] = {
      {"Usage and cost per key and workspace since the leak",
       "Files and message batches created in the workspace",
       "Members and API keys added to the organization"}},
-    {KT_FAM_GENERIC, NULL,
+    {KT_FAM_GENERIC,
+     NULL,
      "The provider that issued the token: its API keys or access tokens page",
      {"Identify the service: the hosts and endpoints the token was sent to (use list, rotation "
       "plan)",
@@ -201,7 +216,8 @@ static const struct guide guides[] = {
       "If the provider cannot revoke it, block the token at your gateway or proxy until it can"},
      {"The provider's own audit or usage logs for the token",
       "What the endpoints it called can change or read"}},
-    {KT_FAM_NONE, NULL,
+    {KT_FAM_NONE,
+     NULL,
      "The system that issued the credential",
      {"Identify the service from the hosts and endpoints the credential was sent to",
       "Issue a new credential, update every consumer in the rotation plan, then revoke the old "
@@ -227,8 +243,7 @@ static const struct guide *guide_for(enum kt_family fam, const char *kind)
     return any != NULL ? any : guide_for(KT_FAM_GENERIC, NULL);
 }
 
-static enum kt_rc add_strings(struct json_object *obj, const char *name,
-                              const char *const *list)
+static enum kt_rc add_strings(struct json_object *obj, const char *name, const char *const *list)
 {
     struct json_object *arr = json_object_new_array();
     if (arr == NULL) {
@@ -257,10 +272,10 @@ enum kt_rc kt_hunt_guidance_add(struct json_object *key, enum kt_family fam)
     if (key == NULL || !json_object_is_type(key, json_type_object)) {
         return KT_EINVAL;
     }
-    const char *kind_name = json_object_object_get_ex(key, "kind", &kind) &&
-                                    json_object_is_type(kind, json_type_string)
-                                ? json_object_get_string(kind)
-                                : NULL;
+    const char *kind_name =
+        json_object_object_get_ex(key, "kind", &kind) && json_object_is_type(kind, json_type_string)
+            ? json_object_get_string(kind)
+            : NULL;
     const struct guide *row = guide_for(fam, kind_name);
     g = json_object_new_object();
     where = json_object_new_string(row->where);

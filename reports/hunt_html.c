@@ -109,8 +109,7 @@ void kt_hunt_html_table(FILE *out, const struct kt_hm_table *tbl, struct json_ob
     }
     fputs("</tbody></table>\n", out);
     if (n > shown) {
-        fprintf(out, "<p class=\"none\">%zu more rows are in the JSON report.</p>\n",
-                n - shown);
+        fprintf(out, "<p class=\"none\">%zu more rows are in the JSON report.</p>\n", n - shown);
     }
 }
 

@@ -58,8 +58,10 @@ static void verdict_box(FILE *out, struct json_object *k, const char *vc)
     struct json_object *uses = kt_hm_get(k, "uses");
     int64_t v;
 
-    fprintf(out, "<div class=\"verdict v-%s\">\n<p class=\"vl\">Used by someone else: "
-                 "<span class=\"badge v-%s\">", vc, vc);
+    fprintf(out,
+            "<div class=\"verdict v-%s\">\n<p class=\"vl\">Used by someone else: "
+            "<span class=\"badge v-%s\">",
+            vc, vc);
     put(out, k, "verdict", "unknown");
     fputs("</span> · risk <b>", out);
     put(out, k, "risk", "-");
@@ -135,10 +137,14 @@ static void compare(FILE *out, struct json_object *k)
         const char *head, *member;
         bool list;
     } rows[] = {
-        {"uses", "uses", false},         {"failed", "failed", false},
-        {"addresses", "ips", false},     {"networks", "networks", true},
-        {"countries", "countries", true}, {"agents", "agents", true},
-        {"operations", "operations", true}, {"first", "first", false},
+        {"uses", "uses", false},
+        {"failed", "failed", false},
+        {"addresses", "ips", false},
+        {"networks", "networks", true},
+        {"countries", "countries", true},
+        {"agents", "agents", true},
+        {"operations", "operations", true},
+        {"first", "first", false},
         {"last", "last", false},
     };
     fputs("<h3>Before and after the leak</h3>\n<table class=\"compare\"><thead><tr><th></th>"
@@ -161,8 +167,8 @@ static void compare(FILE *out, struct json_object *k)
 
     struct json_object *only = kt_hm_get(k, "only_after");
     static const char *const kinds[][2] = {
-        {"ips", "Addresses"},   {"networks", "Networks"},     {"countries", "Countries"},
-        {"agents", "Agents"},   {"operations", "Operations"},
+        {"ips", "Addresses"}, {"networks", "Networks"},     {"countries", "Countries"},
+        {"agents", "Agents"}, {"operations", "Operations"},
     };
     fputs("<h3>Only after the leak</h3>\n<dl class=\"facts\">", out);
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -240,8 +246,7 @@ void kt_hunt_html_key(FILE *out, struct json_object *k, size_t rank)
     fputs("<h3>Sources</h3>\n", out);
     kt_hunt_html_table(out, &kt_hm_sources, kt_hm_arr(k, "sources"), "No sources listed.");
     fputs("<h3>Operations in order (the other party's marked)</h3>\n", out);
-    kt_hunt_html_table(out, &kt_hm_operations, kt_hm_arr(k, "operations"),
-                       "No operations listed.");
+    kt_hunt_html_table(out, &kt_hm_operations, kt_hm_arr(k, "operations"), "No operations listed.");
     fputs("<h3>Findings</h3>\n", out);
     kt_hunt_html_table(out, &kt_hm_findings, kt_hm_arr(k, "findings"), "No findings.");
     fputs("<h3>Change points</h3>\n", out);

@@ -75,8 +75,9 @@ void kt_hunt_md_timeline(FILE *out, struct json_object *timeline)
     struct kt_hm_series *s = malloc(sizeof(*s));
     char *marks = NULL;
     if (s == NULL || !kt_hm_series_read(timeline, s)) {
-        fputs(s == NULL ? "Timeline left out (out of memory).\n\n" : "No timeline in the "
-                                                                     "model.\n\n",
+        fputs(s == NULL ? "Timeline left out (out of memory).\n\n"
+                        : "No timeline in the "
+                          "model.\n\n",
               out);
         free(s);
         return;

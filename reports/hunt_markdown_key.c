@@ -130,10 +130,14 @@ static void compare(FILE *out, struct json_object *k)
         const char *head, *member;
         bool list;
     } rows[] = {
-        {"uses", "uses", false},         {"failed", "failed", false},
-        {"addresses", "ips", false},     {"networks", "networks", true},
-        {"countries", "countries", true}, {"agents", "agents", true},
-        {"operations", "operations", true}, {"first", "first", false},
+        {"uses", "uses", false},
+        {"failed", "failed", false},
+        {"addresses", "ips", false},
+        {"networks", "networks", true},
+        {"countries", "countries", true},
+        {"agents", "agents", true},
+        {"operations", "operations", true},
+        {"first", "first", false},
         {"last", "last", false},
     };
     fputs("### Before and after the leak\n\n|  | before | after |\n| :-- | :-- | :-- |\n", out);
@@ -152,8 +156,8 @@ static void compare(FILE *out, struct json_object *k)
     }
     struct json_object *only = kt_hm_get(k, "only_after");
     static const char *const kinds[][2] = {
-        {"ips", "Addresses"},   {"networks", "Networks"},     {"countries", "Countries"},
-        {"agents", "Agents"},   {"operations", "Operations"},
+        {"ips", "Addresses"}, {"networks", "Networks"},     {"countries", "Countries"},
+        {"agents", "Agents"}, {"operations", "Operations"},
     };
     fputs("\n### Only after the leak\n\n", out);
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -223,8 +227,7 @@ void kt_hunt_md_key(FILE *out, struct json_object *k, size_t rank)
     fputs("### Sources\n\n", out);
     kt_hunt_md_table(out, &kt_hm_sources, kt_hm_arr(k, "sources"), "No sources listed.");
     fputs("### Operations in order (the other party's in bold)\n\n", out);
-    kt_hunt_md_table(out, &kt_hm_operations, kt_hm_arr(k, "operations"),
-                     "No operations listed.");
+    kt_hunt_md_table(out, &kt_hm_operations, kt_hm_arr(k, "operations"), "No operations listed.");
     fputs("### Findings\n\n", out);
     kt_hunt_md_table(out, &kt_hm_findings, kt_hm_arr(k, "findings"), "No findings.");
     fputs("### Change points\n\n", out);

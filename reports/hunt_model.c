@@ -22,8 +22,7 @@ struct json_object *kt_hm_get(struct json_object *o, const char *name)
 const char *kt_hm_str(struct json_object *o, const char *name)
 {
     struct json_object *v = kt_hm_get(o, name);
-    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-                                                                  : NULL;
+    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
 bool kt_hm_int(struct json_object *o, const char *name, int64_t *v)
@@ -45,9 +44,8 @@ struct json_object *kt_hm_arr(struct json_object *o, const char *name)
 
 size_t kt_hm_len(struct json_object *arr)
 {
-    return arr != NULL && json_object_is_type(arr, json_type_array)
-               ? json_object_array_length(arr)
-               : 0;
+    return arr != NULL && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr)
+                                                                    : 0;
 }
 
 struct json_object *kt_hm_at(struct json_object *arr, size_t i)
@@ -90,18 +88,13 @@ bool kt_hm_put(FILE *out, kt_esc_fn esc, struct json_object *v, const char *none
         put_capped(out, esc, json_object_get_string(v), n);
         return true;
     }
-    case json_type_int:
-        fprintf(out, "%" PRId64, json_object_get_int64(v));
-        return true;
+    case json_type_int: fprintf(out, "%" PRId64, json_object_get_int64(v)); return true;
     case json_type_double:
         kt_rep_number(json_object_get_double(v), num);
         fputs(num, out);
         return true;
-    case json_type_boolean:
-        fputs(json_object_get_boolean(v) ? "yes" : "no", out);
-        return true;
-    default:
-        break;
+    case json_type_boolean: fputs(json_object_get_boolean(v) ? "yes" : "no", out); return true;
+    default: break;
     }
     fputs(none, out);
     return false;
@@ -118,9 +111,8 @@ void kt_hm_put_list(FILE *out, kt_esc_fn esc, struct json_object *arr, const cha
     size_t n = kt_hm_len(arr), shown = 0;
     for (size_t i = 0; i < n && shown < KT_HM_LIST_MAX; i++) {
         struct json_object *it = kt_hm_at(arr, i);
-        struct json_object *name = json_object_is_type(it, json_type_object)
-                                       ? kt_hm_get(it, "name")
-                                       : it;
+        struct json_object *name =
+            json_object_is_type(it, json_type_object) ? kt_hm_get(it, "name") : it;
         if (name == NULL || json_object_is_type(name, json_type_object) ||
             json_object_is_type(name, json_type_array)) {
             continue;
@@ -244,5 +236,8 @@ const char *kt_hm_mark_class(const char *what)
 char kt_hm_mark_letter(const char *what)
 {
     const char *c = kt_hm_mark_class(what);
-    return strcmp(c, "leak") == 0 ? 'L' : strcmp(c, "sus") == 0 ? 'S' : strcmp(c, "rot") == 0 ? 'R' : '*';
+    return strcmp(c, "leak") == 0  ? 'L'
+           : strcmp(c, "sus") == 0 ? 'S'
+           : strcmp(c, "rot") == 0 ? 'R'
+                                   : '*';
 }

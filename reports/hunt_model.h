@@ -85,15 +85,15 @@ struct kt_hm_table {
     size_t n_cols;
 };
 
-extern const struct kt_hm_table kt_hm_sources;     /* key.sources */
-extern const struct kt_hm_table kt_hm_operations;  /* key.operations */
-extern const struct kt_hm_table kt_hm_findings;    /* key.findings */
+extern const struct kt_hm_table kt_hm_sources;      /* key.sources */
+extern const struct kt_hm_table kt_hm_operations;   /* key.operations */
+extern const struct kt_hm_table kt_hm_findings;     /* key.findings */
 extern const struct kt_hm_table kt_hm_changepoints; /* key.changepoints */
-extern const struct kt_hm_table kt_hm_clients;     /* key.plan.consumers, other_party, unsure */
-extern const struct kt_hm_table kt_hm_late;        /* key.after_rotation */
-extern const struct kt_hm_table kt_hm_uses;        /* key.use_list */
-extern const struct kt_hm_table kt_hm_novel;       /* key.only_after.* */
-extern const struct kt_hm_table kt_hm_chain;       /* chain */
+extern const struct kt_hm_table kt_hm_clients;      /* key.plan.consumers, other_party, unsure */
+extern const struct kt_hm_table kt_hm_late;         /* key.after_rotation */
+extern const struct kt_hm_table kt_hm_uses;         /* key.use_list */
+extern const struct kt_hm_table kt_hm_novel;        /* key.only_after.* */
+extern const struct kt_hm_table kt_hm_chain;        /* chain */
 
 /* Writes the cell of column c for row ("-" when its member is absent). */
 void kt_hm_cell(FILE *out, kt_esc_fn esc, const struct kt_hm_col *c, struct json_object *row);

@@ -14,9 +14,8 @@ static const struct {
     const char *ext;
     enum kt_hunt_format fmt;
 } extensions[] = {
-    {".json", KT_HUNT_FMT_JSON}, {".md", KT_HUNT_FMT_MARKDOWN},
-    {".markdown", KT_HUNT_FMT_MARKDOWN}, {".html", KT_HUNT_FMT_HTML},
-    {".htm", KT_HUNT_FMT_HTML},
+    {".json", KT_HUNT_FMT_JSON}, {".md", KT_HUNT_FMT_MARKDOWN}, {".markdown", KT_HUNT_FMT_MARKDOWN},
+    {".html", KT_HUNT_FMT_HTML}, {".htm", KT_HUNT_FMT_HTML},
 };
 
 bool kt_hunt_format_for_path(const char *path, enum kt_hunt_format *out)

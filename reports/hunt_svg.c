@@ -24,7 +24,7 @@
 #define PLOT_W 720 /* target plot width */
 #define LEFT 48    /* room for the y labels */
 #define RIGHT 16
-#define ROW 12     /* one mark label row */
+#define ROW 12 /* one mark label row */
 #define ROWS 3
 #define TOP (ROWS * ROW + 6)
 #define PLOT_H 120
@@ -127,21 +127,23 @@ static size_t marks(FILE *out, struct json_object *timeline, const struct kt_hm_
         const char *cls = kt_hm_mark_class(kt_hm_str(m, "what"));
         bool early = t < s->start_ms, late = t >= end_ms;
         /* Position within the window in SVG units, to the bucket's fraction. */
-        long double frac = early ? 0 : late ? (long double)s->n
-                                            : (long double)(t - s->start_ms) / s->bucket_ms;
+        long double frac = early  ? 0
+                           : late ? (long double)s->n
+                                  : (long double)(t - s->start_ms) / s->bucket_ms;
         unsigned x = LEFT + (unsigned)(frac * step);
         unsigned row = (unsigned)(drawn % ROWS);
         unsigned y = ROW * (row + 1) - 2;
         bool right = x > width / 2;
         char when[KT_TIME_STRLEN];
         kt_time_format(t, when);
-        fprintf(out, "<g class=\"mk mk-%s\"><path d=\"M%u %uV%d\"/>", cls, x, y + 3,
-                TOP + PLOT_H);
+        fprintf(out, "<g class=\"mk mk-%s\"><path d=\"M%u %uV%d\"/>", cls, x, y + 3, TOP + PLOT_H);
         fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"%s\">", right ? x - 3 : x + 3, y,
                 right ? "end" : "start");
         kt_hm_put_m(out, kt_esc_html, m, "what", "mark");
         fprintf(out, " %.5s%s</text><title>", when + 11,
-                early ? " (before the window)" : late ? " (after the window)" : "");
+                early  ? " (before the window)"
+                : late ? " (after the window)"
+                       : "");
         kt_hm_put_m(out, kt_esc_html, m, "what", "mark");
         fprintf(out, " at %s</title></g>", when);
         drawn++;
@@ -187,7 +189,6 @@ void kt_hunt_svg_timeline(FILE *out, struct json_object *timeline)
             "</figcaption></figure>\n",
             s->unit, from, to, s->total, s->unit, s->peak,
             s->cut ? ", cut to the first two weeks" : "",
-            n_marks > 0 ? "; lines mark the leak, the first suspicious use and the rotation"
-                        : "");
+            n_marks > 0 ? "; lines mark the leak, the first suspicious use and the rotation" : "");
     free(s);
 }

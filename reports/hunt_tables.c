@@ -102,30 +102,22 @@ static void cell_link_to(FILE *out, kt_esc_fn esc, struct json_object *row)
     cell_link_key(out, esc, row, "to");
 }
 
-#define TABLE(name, css, cols)                                                                 \
+#define TABLE(name, css, cols)                                                                     \
     const struct kt_hm_table name = {css, cols, sizeof(cols) / sizeof(cols[0])}
 
 static const struct kt_hm_col sources_cols[] = {
-    {"address", "ip", KT_HM_WORD, NULL},
-    {"place", NULL, KT_HM_TEXT, cell_place},
-    {"ASN", "asn", KT_HM_ASN, NULL},
-    {"network", "as_org", KT_HM_TEXT, NULL},
-    {"hosting", "hosting", KT_HM_WORD, NULL},
-    {"uses", "uses", KT_HM_NUM, NULL},
-    {"failed", "failed", KT_HM_NUM, NULL},
-    {"first", "first", KT_HM_TIME, NULL},
-    {"last", "last", KT_HM_TIME, NULL},
-    {"party", "party", KT_HM_WORD, NULL},
+    {"address", "ip", KT_HM_WORD, NULL},      {"place", NULL, KT_HM_TEXT, cell_place},
+    {"ASN", "asn", KT_HM_ASN, NULL},          {"network", "as_org", KT_HM_TEXT, NULL},
+    {"hosting", "hosting", KT_HM_WORD, NULL}, {"uses", "uses", KT_HM_NUM, NULL},
+    {"failed", "failed", KT_HM_NUM, NULL},    {"first", "first", KT_HM_TIME, NULL},
+    {"last", "last", KT_HM_TIME, NULL},       {"party", "party", KT_HM_WORD, NULL},
 };
 TABLE(kt_hm_sources, "sources", sources_cols);
 
 static const struct kt_hm_col operations_cols[] = {
-    {"time", "time", KT_HM_TIME, NULL},
-    {"address", "ip", KT_HM_WORD, NULL},
-    {"operation", "operation", KT_HM_TEXT, NULL},
-    {"resource", "resource", KT_HM_TEXT, NULL},
-    {"outcome", NULL, KT_HM_TEXT, cell_outcome},
-    {"left behind", NULL, KT_HM_TEXT, cell_op_detail},
+    {"time", "time", KT_HM_TIME, NULL},           {"address", "ip", KT_HM_WORD, NULL},
+    {"operation", "operation", KT_HM_TEXT, NULL}, {"resource", "resource", KT_HM_TEXT, NULL},
+    {"outcome", NULL, KT_HM_TEXT, cell_outcome},  {"left behind", NULL, KT_HM_TEXT, cell_op_detail},
 };
 TABLE(kt_hm_operations, "ops", operations_cols);
 
@@ -161,12 +153,9 @@ static const struct kt_hm_col clients_cols[] = {
 TABLE(kt_hm_clients, "clients", clients_cols);
 
 static const struct kt_hm_col late_cols[] = {
-    {"time", "time", KT_HM_TIME, NULL},
-    {"address", "ip", KT_HM_WORD, NULL},
-    {"network", "network", KT_HM_TEXT, NULL},
-    {"agent", "agent", KT_HM_TEXT, NULL},
-    {"operation", "operation", KT_HM_TEXT, NULL},
-    {"outcome", NULL, KT_HM_TEXT, cell_outcome},
+    {"time", "time", KT_HM_TIME, NULL},           {"address", "ip", KT_HM_WORD, NULL},
+    {"network", "network", KT_HM_TEXT, NULL},     {"agent", "agent", KT_HM_TEXT, NULL},
+    {"operation", "operation", KT_HM_TEXT, NULL}, {"outcome", NULL, KT_HM_TEXT, cell_outcome},
     {"resembles", "resembles", KT_HM_WORD, NULL},
 };
 TABLE(kt_hm_late, "late", late_cols);
@@ -194,10 +183,8 @@ static const struct kt_hm_col novel_cols[] = {
 TABLE(kt_hm_novel, "novel", novel_cols);
 
 static const struct kt_hm_col chain_cols[] = {
-    {"from", NULL, KT_HM_TEXT, cell_link_from},
-    {"how", "how", KT_HM_TEXT, NULL},
-    {"to", NULL, KT_HM_TEXT, cell_link_to},
-    {"time", "time", KT_HM_TIME, NULL},
+    {"from", NULL, KT_HM_TEXT, cell_link_from}, {"how", "how", KT_HM_TEXT, NULL},
+    {"to", NULL, KT_HM_TEXT, cell_link_to},     {"time", "time", KT_HM_TIME, NULL},
     {"address", "ip", KT_HM_WORD, NULL},
 };
 TABLE(kt_hm_chain, "chain", chain_cols);

@@ -29,7 +29,8 @@ struct rendered {
 
 static struct json_object *load_fixture(void)
 {
-    struct json_object *doc = json_object_from_file(kt_test_path("tests/fixtures/hunt_report.json"));
+    struct json_object *doc =
+        json_object_from_file(kt_test_path("tests/fixtures/hunt_report.json"));
     assert_non_null(doc);
     return doc;
 }
@@ -57,8 +58,7 @@ static size_t count(const char *hay, const char *needle)
 }
 
 /* Fails unless every needle occurs in hay after the one before it, from `from`. */
-static void assert_in_order(const char *hay, const char *from, const char *const *needles,
-                            size_t n)
+static void assert_in_order(const char *hay, const char *from, const char *const *needles, size_t n)
 {
     const char *p = strstr(hay, from);
     assert_non_null(p);
@@ -96,11 +96,16 @@ static void test_format_for_path(void **state)
         bool ok;
         enum kt_hunt_format fmt;
     } cases[] = {
-        {"r.json", true, KT_HUNT_FMT_JSON},         {"/tmp/R.JSON", true, KT_HUNT_FMT_JSON},
-        {"a.md", true, KT_HUNT_FMT_MARKDOWN},       {"a.Markdown", true, KT_HUNT_FMT_MARKDOWN},
-        {"x/y.html", true, KT_HUNT_FMT_HTML},       {"y.HTM", true, KT_HUNT_FMT_HTML},
-        {"a.txt", false, 0},                        {"noext", false, 0},
-        {"dir.md/report", false, 0},                {"report.html.gz", false, 0},
+        {"r.json", true, KT_HUNT_FMT_JSON},
+        {"/tmp/R.JSON", true, KT_HUNT_FMT_JSON},
+        {"a.md", true, KT_HUNT_FMT_MARKDOWN},
+        {"a.Markdown", true, KT_HUNT_FMT_MARKDOWN},
+        {"x/y.html", true, KT_HUNT_FMT_HTML},
+        {"y.HTM", true, KT_HUNT_FMT_HTML},
+        {"a.txt", false, 0},
+        {"noext", false, 0},
+        {"dir.md/report", false, 0},
+        {"report.html.gz", false, 0},
         {"", false, 0},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -138,10 +143,10 @@ static void test_json_fixture(void **state)
     json_object_put(doc);
 }
 
-static const char *const ops_in_order[] = {"sts:GetCallerIdentity", "iam:ListUsers",
-                                           "AccessDenied", "iam:PutUserPolicy",
-                                           "s3-reports-compat", "iam:CreateAccessKey",
-                                           "kt1-6f44f7a2096b707a27bf72a7"};
+static const char *const ops_in_order[] = {
+    "sts:GetCallerIdentity",       "iam:ListUsers",     "AccessDenied",
+    "iam:PutUserPolicy",           "s3-reports-compat", "iam:CreateAccessKey",
+    "kt1-6f44f7a2096b707a27bf72a7"};
 
 static void test_markdown_fixture(void **state)
 {
@@ -226,7 +231,9 @@ static void test_html_fixture(void **state)
         "<dt>First malicious use</dt><dd>2026-11-04T01:37:12Z from 203.0.113.220",
         "<h3>Next steps</h3>\n<ol><li>Deactivate access key AKIARTX3GSDSQOUP4RD6",
         "</div>\n<h3>Timeline</h3>\n<figure class=\"timeline\"><svg class=\"tl\"",
-        "<g class=\"mk mk-leak\">", "<g class=\"mk mk-sus\">", "<g class=\"mk mk-rot\">",
+        "<g class=\"mk mk-leak\">",
+        "<g class=\"mk mk-sus\">",
+        "<g class=\"mk mk-rot\">",
         "</svg>",
         "<table class=\"sources\">",
         "<tr class=\"op\"><td class=\"t\">203.0.113.220</td><td class=\"w\">RO, Bucharest</td>"
@@ -252,8 +259,8 @@ static void test_html_fixture(void **state)
     assert_int_equal(count(h, "<tr"), count(h, "</tr>"));
     assert_int_equal(count(h, "<svg"), count(h, "</svg>"));
     assert_int_equal(count(h, "<section class=\"key "), 3);
-    static const char *const banned[] = {"<script", "href=", "src=", "http:", "https:",
-                                         "url(", "@import", "<img", "<link"};
+    static const char *const banned[] = {
+        "<script", "href=", "src=", "http:", "https:", "url(", "@import", "<img", "<link"};
     for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++) {
         assert_lacks(h, banned[i]);
     }
@@ -306,8 +313,8 @@ static struct json_object *hostile_model(void)
     struct json_object *marks =
         json_object_object_get(json_object_object_get(k, "timeline"), "marks");
     set_str(json_object_array_get_idx(marks, 0), "what", script, strlen(script));
-    struct json_object *steps = json_object_object_get(json_object_object_get(k, "guidance"),
-                                                       "steps");
+    struct json_object *steps =
+        json_object_object_get(json_object_object_get(k, "guidance"), "steps");
     json_object_array_add(steps, json_object_new_string(ctl));
     return doc;
 }
@@ -333,7 +340,8 @@ static void test_hostile_html(void **state)
     assert_has(h, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
     assert_has(h, "a\xef\xbf\xbd\xef\xbf\xbd[31mred # heading  z");
     assert_has(h, "bad \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd utf8");
-    assert_has(h, "before\xef\xbf\xbd" "after");
+    assert_has(h, "before\xef\xbf\xbd"
+                  "after");
     /* A verdict that is not one of the three words gets a neutral class; a key id that is not
      * one gets no id attribute. */
     assert_has(h, "<section class=\"key v-unknown\">");
@@ -575,8 +583,8 @@ static int render_file(const char *path, const char *model)
     if (model != NULL && strcmp(model, "hostile") == 0) {
         doc = hostile_model();
     } else {
-        doc = json_object_from_file(model != NULL ? model
-                                                  : kt_test_path("tests/fixtures/hunt_report.json"));
+        doc = json_object_from_file(
+            model != NULL ? model : kt_test_path("tests/fixtures/hunt_report.json"));
     }
     if (doc == NULL) {
         fprintf(stderr, "test_hunt_render: cannot read the model %s\n",
@@ -606,11 +614,11 @@ int main(int argc, char **argv)
         return render_file(argv[2], argc == 4 ? argv[3] : NULL);
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format_for_path),   cmocka_unit_test(test_json_fixture),
-        cmocka_unit_test(test_markdown_fixture),  cmocka_unit_test(test_html_fixture),
-        cmocka_unit_test(test_hostile_html),      cmocka_unit_test(test_hostile_markdown),
-        cmocka_unit_test(test_hostile_json),      cmocka_unit_test(test_missing_members),
-        cmocka_unit_test(test_long_timeline),     cmocka_unit_test(test_render_errors),
+        cmocka_unit_test(test_format_for_path),       cmocka_unit_test(test_json_fixture),
+        cmocka_unit_test(test_markdown_fixture),      cmocka_unit_test(test_html_fixture),
+        cmocka_unit_test(test_hostile_html),          cmocka_unit_test(test_hostile_markdown),
+        cmocka_unit_test(test_hostile_json),          cmocka_unit_test(test_missing_members),
+        cmocka_unit_test(test_long_timeline),         cmocka_unit_test(test_render_errors),
         cmocka_unit_test(test_guidance_every_family),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
