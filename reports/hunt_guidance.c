@@ -62,8 +62,8 @@ static const struct guide guides[] = {
       "mining are common)",
       "S3 data events or server access logs for what was read from the buckets the key could "
       "reach",
-      "Whether AWS already attached its AWSCompromisedKeyQuarantine policy to the user, and any "
-      "AWS Support case about the exposure"}},
+      "Whether AWS already attached its quarantine policy for compromised keys to the user, and "
+      "any AWS Support case about the exposure"}},
     {KT_FAM_GITHUB,
      NULL,
      "github.com: Settings, Developer settings, Personal access tokens (organization owners: "
