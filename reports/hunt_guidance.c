@@ -88,8 +88,8 @@ static const struct guide guides[] = {
       "the same scopes is returned, so have the consumers ready",
       "Update CI/CD variables and every consumer in the rotation plan; narrow the scopes "
       "(read_api, read_repository) and set an expiry",
-      "For deploy tokens and runner authentication tokens, revoke and re-create them in the "
-      "project's CI/CD settings"},
+      "A deploy token (Settings, Repository, Deploy tokens) is revoked and re-created; a "
+      "runner authentication token is reset from the runner's page or the runners API"},
      {"Audit events of the group and project, and the token's last-used time",
       "New members, deploy keys, webhooks, CI/CD variables, pipeline schedules and "
       "protected-branch changes",
@@ -197,8 +197,7 @@ static const struct guide guides[] = {
       "Changes the account made since the leak"}},
     {KT_FAM_ANTHROPIC,
      NULL,
-     "Claude Console (console.anthropic.com): Settings, API keys; the Admin API can also set a "
-     "key inactive",
+     "Claude Console: Settings, API keys (the Admin API can also set a key inactive)",
      {"Create a new key in the same workspace and update every consumer in the rotation plan",
       "Disable the leaked key, then delete it; a key pushed to a public GitHub repository may "
       "already have been deactivated through GitHub secret scanning",
