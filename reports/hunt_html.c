@@ -64,7 +64,7 @@ static const char css[] =
     "vertical-align:top}\nth{background:#f4f6f8}td.w{overflow-wrap:anywhere}"
     "td.t{white-space:nowrap}td.n,th.n{text-align:right;white-space:nowrap}\n"
     "tr.op td{background:#fdf0ef}tr.op td:first-child{box-shadow:inset 3px 0 var(--yes)}\n"
-    ".none{color:var(--mute)}\n"
+    ".none{color:var(--mute)}li,h2,p{overflow-wrap:anywhere}\n"
     "@media print{body{padding:0;max-width:none;font-size:10pt}section{overflow:visible}"
     ".verdict,figure{break-inside:avoid}thead{display:table-header-group}"
     "tr{break-inside:avoid}}\n@page{margin:1.5cm}\n";
@@ -123,9 +123,9 @@ static void header(FILE *out, struct json_object *doc)
     kt_hm_put_m(out, kt_esc_html, span, "from", "unknown");
     fputs(" to ", out);
     kt_hm_put_m(out, kt_esc_html, span, "to", "unknown");
-    fputs(" · leaked at ", out);
+    fputs(" · leak time: ", out);
     kt_hm_put_m(out, kt_esc_html, doc, "leaked_at", "not given (found from the logs)");
-    fputs(" · rotated at ", out);
+    fputs(" · rotation time: ", out);
     kt_hm_put_m(out, kt_esc_html, doc, "rotated_at", "not given");
     fputs("<br>", out);
     static const char *const counts[] = {"files", "records", "events", "malformed"};
