@@ -22,13 +22,12 @@
  * U+FFFD. Strings only ever appear as element text or quoted attribute values.
  */
 #include "alerts.h"
+#include "escape.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 
 #include "timefmt.h"
-
-#define UFFFD "\xef\xbf\xbd"
 
 #define TL_STEP 6    /* SVG units per day */
 #define TL_BAR 5     /* bar width */
@@ -93,41 +92,7 @@ static const char css[] =
 /* Writes s escaped for HTML text and quoted attribute values (see the file comment). */
 static void html_text(FILE *out, struct kt_str s)
 {
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    const unsigned char *end = p + s.len;
-    while (p < end) {
-        const unsigned char *run = p;
-        while (p < end && *p >= 0x20 && *p < 0x7f && *p != '&' && *p != '<' && *p != '>' &&
-               *p != '"' && *p != '\'') {
-            p++;
-        }
-        if (p > run) {
-            fwrite(run, 1, (size_t)(p - run), out);
-        }
-        if (p == end) {
-            break;
-        }
-        unsigned c = *p;
-        size_t n = 1;
-        switch (c) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        case '\n':
-        case '\r':
-        case '\t': fputc(' ', out); break;
-        default:
-            if (c < 0x80) {
-                fputs(UFFFD, out); /* C0 controls and DEL */
-                break;
-            }
-            n = kt_rep_put_nonascii(out, p, end);
-            break;
-        }
-        p += n;
-    }
+    kt_esc_html(out, s);
 }
 
 static void html_cstr(FILE *out, const char *s)

@@ -1,15 +1,34 @@
-/* Placeholder until the renderers land (hunt-report branch): JSON only. */
+/*
+ * kt_hunt_render and kt_hunt_format_for_path (hunt_render.h): the choice of format by file
+ * extension, and one error path for all three writers (a write error latches in the stream;
+ * it is checked once at the end, after a flush).
+ */
 #include "hunt_render.h"
 
-#include <strings.h>
 #include <string.h>
+#include <strings.h>
+
+#include "hunt_formats.h"
+
+static const struct {
+    const char *ext;
+    enum kt_hunt_format fmt;
+} extensions[] = {
+    {".json", KT_HUNT_FMT_JSON}, {".md", KT_HUNT_FMT_MARKDOWN}, {".markdown", KT_HUNT_FMT_MARKDOWN},
+    {".html", KT_HUNT_FMT_HTML}, {".htm", KT_HUNT_FMT_HTML},
+};
 
 bool kt_hunt_format_for_path(const char *path, enum kt_hunt_format *out)
 {
-    const char *dot = strrchr(path, '.');
-    if (dot != NULL && strcasecmp(dot, ".json") == 0) {
-        *out = KT_HUNT_FMT_JSON;
-        return true;
+    const char *dot = path != NULL ? strrchr(path, '.') : NULL;
+    if (dot == NULL || strchr(dot, '/') != NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
+        if (strcasecmp(dot, extensions[i].ext) == 0) {
+            *out = extensions[i].fmt;
+            return true;
+        }
     }
     return false;
 }
@@ -17,19 +36,17 @@ bool kt_hunt_format_for_path(const char *path, enum kt_hunt_format *out)
 enum kt_rc kt_hunt_render(struct json_object *doc, enum kt_hunt_format fmt, FILE *out,
                           struct kt_err *err)
 {
-    (void)fmt;
-    const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (fputs(text, out) == EOF || fputc('\n', out) == EOF) {
-        kt_err_set(err, KT_EIO, "cannot write the report");
-        return KT_EIO;
+    if (doc == NULL || out == NULL) {
+        return kt_err_set(err, KT_EINVAL, "no model or no output for the hunt report");
     }
-    return KT_OK;
-}
-
-enum kt_rc kt_hunt_guidance_add(struct json_object *key, enum kt_family fam)
-{
-    (void)key;
-    (void)fam;
+    switch (fmt) {
+    case KT_HUNT_FMT_JSON: kt_hunt_write_json(doc, out); break;
+    case KT_HUNT_FMT_MARKDOWN: kt_hunt_write_markdown(doc, out); break;
+    case KT_HUNT_FMT_HTML: kt_hunt_write_html(doc, out); break;
+    default: return kt_err_set(err, KT_EINVAL, "unknown hunt report format %d", (int)fmt);
+    }
+    if (fflush(out) != 0 || ferror(out)) {
+        return kt_err_set(err, KT_EIO, "cannot write the report");
+    }
     return KT_OK;
 }

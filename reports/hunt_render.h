@@ -32,14 +32,15 @@ enum kt_hunt_format {
 /* The format for an output path by its extension (case-insensitive); false when none fits. */
 bool kt_hunt_format_for_path(const char *path, enum kt_hunt_format *out);
 
-/* Renders doc to out. KT_EIO when writing fails (err filled). */
+/* Renders doc to out and flushes it. KT_EIO when writing fails, KT_EINVAL for a NULL doc or
+ * out or an unknown fmt (err filled). */
 enum kt_rc kt_hunt_render(struct json_object *doc, enum kt_hunt_format fmt, FILE *out,
                           struct kt_err *err);
 
 /*
  * Adds the family's rotation guidance to a key's object as "guidance": where to rotate, the
  * steps, what to check next (see the fixture). The hunt calls it for every key it reports.
- * KT_OK or KT_ENOMEM.
+ * Replaces an existing "guidance". KT_OK, KT_ENOMEM, or KT_EINVAL when key is not an object.
  */
 enum kt_rc kt_hunt_guidance_add(struct json_object *key, enum kt_family fam);
 

@@ -15,45 +15,17 @@
  * U+FFFD.
  */
 #include "alerts.h"
+#include "escape.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 
 #include "timefmt.h"
 
-#define UFFFD "\xef\xbf\xbd"
-
 /* Writes s escaped for Markdown inline text (see the file comment). */
 static void md_text(FILE *out, struct kt_str s)
 {
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    const unsigned char *end = p + s.len;
-    while (p < end) {
-        const unsigned char *run = p;
-        while (p < end && *p >= 0x20 && *p < 0x7f && strchr("\\`*_[]<>|#~&!", *p) == NULL) {
-            p++;
-        }
-        if (p > run) {
-            fwrite(run, 1, (size_t)(p - run), out);
-        }
-        if (p == end) {
-            break;
-        }
-        unsigned c = *p;
-        if (c >= 0x20 && c < 0x7f) {
-            fputc('\\', out);
-            fputc((int)c, out);
-            p++;
-        } else if (c == '\n' || c == '\r' || c == '\t') {
-            fputc(' ', out);
-            p++;
-        } else if (c < 0x80) {
-            fputs(UFFFD, out);
-            p++;
-        } else {
-            p += kt_rep_put_nonascii(out, p, end);
-        }
-    }
+    kt_esc_md(out, s);
 }
 
 static void md_cstr(FILE *out, const char *s)
