@@ -455,7 +455,7 @@ static bool cursor_next(struct kt_pipeline *pl, struct cursor *cur)
             damaged(pl, cur, &err);
             return false;
         }
-        if (!rec.open && !rec.oversize && !cur->probe && prefilter_on(pl) &&
+        if (!cur->stream && !rec.oversize && !cur->probe && prefilter_on(pl) &&
             !kt_needles_any(pl->opts.prefilter, rec.text.ptr, rec.text.len)) {
             /* A line without a needle cannot be a use of a hunted key: not even parsed. */
             pl->stats.records_prefiltered++;
