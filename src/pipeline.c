@@ -44,6 +44,8 @@
 #define PREFETCH_BUFFERS 4
 #define PREFETCH_BUFFER (1u << 20)
 #define PREFETCH_MIN_FILE (256 * 1024)
+/* Read-ahead threads a hunt runs at most (4 MiB of ring each). */
+#define HUNT_PREFETCH_MAX 8
 /* Files below this size on disk are searched whole before anything else reads them (hunts). */
 #define PRESCAN_SMALL_FILE (1u << 20)
 
@@ -811,6 +813,16 @@ static enum kt_rc open_next(struct kt_pipeline *pl, struct kt_merge_heap *heap, 
     return pl->stop;
 }
 
+/* Open inputs that have a read-ahead thread. */
+static long prefetching(const struct cursor *slots, size_t n)
+{
+    long k = 0;
+    for (size_t i = 0; i < n; i++) {
+        k += slots[i].prefetch != NULL;
+    }
+    return k;
+}
+
 /*
  * Reads the ranked inputs as one stream in event time (merge.h): a file is opened when the
  * merge front reaches its first event, at most KT_MERGE_MAX_OPEN at once; the open file with
@@ -836,6 +848,8 @@ static enum kt_rc merge_inputs(struct kt_pipeline *pl, const struct input_list *
     }
     enum kt_rc rc = KT_OK;
     size_t next = 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cores = cores < HUNT_PREFETCH_MAX ? cores : HUNT_PREFETCH_MAX;
     for (;;) {
         int64_t front = 0;
         struct cursor *top = kt_merge_heap_top(&heap, &front);
@@ -843,11 +857,13 @@ static enum kt_rc merge_inputs(struct kt_pipeline *pl, const struct input_list *
         while (rc == KT_OK && next < in->n && n_free > 0 &&
                (top == NULL || in->v[next].first_ms <= front)) {
             /* Only a file opened while no other is open gets the read-ahead thread: with several
-             * open, each would take one, and the cores are shared anyway. */
-            bool alone = top == NULL;
+             * open, each would take one, and the cores are shared anyway. A hunt is the
+             * exception: its reading thread only searches, so decompression is all the work,
+             * and each core may decompress one of the files open together. */
+            bool prefetch = top == NULL || (prefilter_on(pl) && prefetching(slots, cap) < cores);
             struct cursor *slot = free_slots[--n_free];
             bool pushed;
-            rc = open_next(pl, &heap, slot, &in->v[next], next, alone, &pushed);
+            rc = open_next(pl, &heap, slot, &in->v[next], next, prefetch, &pushed);
             if (!pushed) {
                 free_slots[n_free++] = slot;
             }
