@@ -1010,6 +1010,9 @@ static bool worth_prescan(const struct kt_merge_input *in, bool probed)
  * the large JSON documents. */
 static enum kt_rc prefilter_files(struct kt_pipeline *pl, struct input_list *in, bool probed)
 {
+    if (in->n == 0) {
+        return KT_OK;
+    }
     const char **paths = malloc(in->n * sizeof(*paths));
     size_t *which = malloc(in->n * sizeof(*which));
     bool *skip = malloc(in->n * sizeof(*skip));

@@ -16,6 +16,7 @@
 
 #include "needles.h"
 #include "pipeline.h"
+#include "prescan.h"
 
 #define TOKEN "ghp_R8q2LmN5vX0aBcDeFgHiJkLmNoPqRsTuVwXy"
 #define TOKEN2 "ghp_Zz9yXwVuTsRqPoNmLkJiHgFeDcBa01234567"
@@ -326,12 +327,72 @@ static void test_generation_grows(void **state)
     rmdir(root);
 }
 
+/* The whole-file search reads in chunks the size of the source's reads: with 7-byte reads a
+ * needle straddles chunks at every offset. Files without a needle are skipped; a missing file
+ * and a damaged one are left to the run. */
+static void test_prescan_chunks(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/keytrail-prescan-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char text[600];
+    memset(text, 'a', sizeof(text));
+    struct kt_needles *nd = kt_needles_new();
+    assert_true(kt_needles_add(nd, KT_STR_LIT(AKID)));
+    const size_t len = strlen(AKID);
+    char names[20][32];
+    const char *paths[22];
+    for (size_t i = 0; i < 20; i++) {
+        snprintf(names[i], sizeof(names[i]), "f%02zu.log", i);
+        if (i < 19) { /* needle at offset 100 + i: every alignment against 7-byte reads */
+            memcpy(text + 100 + i, AKID, len);
+        }
+        write_file(root, names[i], text, sizeof(text));
+        memset(text, 'a', sizeof(text));
+        paths[i] = names[i];
+    }
+    write_gz(root, "none.log.gz", "nothing here\n");
+    char damaged[] = {0x1f, (char)0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2};
+    write_file(root, "damaged.gz", damaged, sizeof(damaged));
+    assert_int_equal(chdir(root), 0);
+    paths[20] = "none.log.gz";
+    paths[21] = "damaged.gz";
+    const char *all[23];
+    memcpy(all, paths, sizeof(paths));
+    all[22] = "missing.log";
+    struct kt_source_opts so = {.read_size = 7};
+    bool skip[23];
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        assert_int_equal(kt_prescan_files(all, 23, nd, &so, threads, skip), KT_OK);
+        for (size_t i = 0; i < 19; i++) {
+            assert_false(skip[i]);
+        }
+        assert_true(skip[19]);  /* all 'a' */
+        assert_true(skip[20]);  /* gzip without the needle */
+        assert_false(skip[21]); /* damaged: the run reports it */
+        assert_false(skip[22]); /* missing: the run reports it */
+    }
+    /* pass_all: nothing is skipped. */
+    kt_needles_pass_all(nd);
+    assert_int_equal(kt_prescan_files(all, 23, nd, &so, 2, skip), KT_OK);
+    for (size_t i = 0; i < 23; i++) {
+        assert_false(skip[i]);
+    }
+    kt_needles_free(nd);
+    for (size_t i = 0; i < 22; i++) {
+        unlink(all[i]);
+    }
+    assert_int_equal(chdir("/"), 0);
+    rmdir(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_plain_and_gz),
         cmocka_unit_test(test_cloudtrail_files),
         cmocka_unit_test(test_generation_grows),
+        cmocka_unit_test(test_prescan_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
