@@ -39,7 +39,11 @@ bool kt_needles_passes_all(const struct kt_needles *n);
 /* Whether buf[0, len) contains at least one needle (always true with pass_all). */
 bool kt_needles_any(const struct kt_needles *n, const void *buf, size_t len);
 
-/* Bumped by every add and by pass_all. */
+/* The longest needle's length (0 when none): a caller scanning a stream in chunks keeps this
+ * many bytes minus one of each chunk's end in front of the next, so no needle is split. */
+size_t kt_needles_max_len(const struct kt_needles *n);
+
+/* Bumped by every add that changes the set and by pass_all. */
 uint32_t kt_needles_generation(const struct kt_needles *n);
 
 #endif

@@ -27,6 +27,7 @@
 #include "jwt_verify.h"
 #include "merge.h"
 #include "prefetch.h"
+#include "prescan.h"
 #include "textsniff.h"
 #include "splitter.h"
 #include "walk.h"
@@ -43,6 +44,10 @@
 #define PREFETCH_BUFFERS 4
 #define PREFETCH_BUFFER (1u << 20)
 #define PREFETCH_MIN_FILE (256 * 1024)
+/* Read-ahead threads a hunt runs at most (4 MiB of ring each). */
+#define HUNT_PREFETCH_MAX 8
+/* Files below this size on disk are searched whole before anything else reads them (hunts). */
+#define PRESCAN_SMALL_FILE (1u << 20)
 
 struct kt_pipeline {
     struct kt_pipeline_opts opts;
@@ -59,7 +64,31 @@ struct kt_pipeline {
     uint64_t next_progress_check;
     int64_t last_progress_ms;
     uint64_t ledger_skipped, ledger_resumed;
+    /* The prefilter skipped something this run, the first time with this generation of the
+     * needle set: needles added later could have let it through (kt_pipeline_prefilter_stale). */
+    bool prefiltered;
+    uint32_t prefiltered_gen;
 };
+
+/* Hunts filter; pass_all (a key with no literal form) turns the filter off. */
+static bool prefilter_on(const struct kt_pipeline *pl)
+{
+    return pl->opts.prefilter != NULL && !kt_needles_passes_all(pl->opts.prefilter);
+}
+
+static void note_prefiltered(struct kt_pipeline *pl)
+{
+    if (!pl->prefiltered) {
+        pl->prefiltered = true;
+        pl->prefiltered_gen = kt_needles_generation(pl->opts.prefilter);
+    }
+}
+
+bool kt_pipeline_prefilter_stale(const struct kt_pipeline *pl)
+{
+    return pl->prefiltered && pl->opts.prefilter != NULL &&
+           kt_needles_generation(pl->opts.prefilter) != pl->prefiltered_gen;
+}
 
 void kt_pipeline_set_ledger(struct kt_pipeline *pl, struct kt_ledger *lg, bool reprocess)
 {
@@ -428,6 +457,13 @@ static bool cursor_next(struct kt_pipeline *pl, struct cursor *cur)
             damaged(pl, cur, &err);
             return false;
         }
+        if (!cur->stream && !rec.oversize && !cur->probe && prefilter_on(pl) &&
+            !kt_needles_any(pl->opts.prefilter, rec.text.ptr, rec.text.len)) {
+            /* A line without a needle cannot be a use of a hunted key: not even parsed. */
+            pl->stats.records_prefiltered++;
+            note_prefiltered(pl);
+            continue;
+        }
         enum parsed p;
         do {
             p = parse_record(pl, cur, &rec);
@@ -570,7 +606,9 @@ static enum kt_rc cursor_open(struct kt_pipeline *pl, struct cursor *cur, const 
         rc = kt_source_open(&cur->src, path, &pl->opts.source, &err);
     } else {
         const char *skipped = NULL;
-        rc = kt_ledger_open(pl->opts.ledger, path, &pl->opts.source, pl->opts.reprocess, &cur->src,
+        /* A hunt neither skips what a scan read nor marks as read what it filtered out. */
+        struct kt_ledger *ledger = pl->opts.prefilter != NULL ? NULL : pl->opts.ledger;
+        rc = kt_ledger_open(ledger, path, &pl->opts.source, pl->opts.reprocess, &cur->src,
                             &cur->lin, &cur->base, &skipped, &err);
         if (rc == KT_OK && cur->src == NULL) {
             pl->ledger_skipped++; /* read whole by an earlier run */
@@ -775,6 +813,16 @@ static enum kt_rc open_next(struct kt_pipeline *pl, struct kt_merge_heap *heap, 
     return pl->stop;
 }
 
+/* Open inputs that have a read-ahead thread. */
+static long prefetching(const struct cursor *slots, size_t n)
+{
+    long k = 0;
+    for (size_t i = 0; i < n; i++) {
+        k += slots[i].prefetch != NULL;
+    }
+    return k;
+}
+
 /*
  * Reads the ranked inputs as one stream in event time (merge.h): a file is opened when the
  * merge front reaches its first event, at most KT_MERGE_MAX_OPEN at once; the open file with
@@ -800,6 +848,8 @@ static enum kt_rc merge_inputs(struct kt_pipeline *pl, const struct input_list *
     }
     enum kt_rc rc = KT_OK;
     size_t next = 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cores = cores < HUNT_PREFETCH_MAX ? cores : HUNT_PREFETCH_MAX;
     for (;;) {
         int64_t front = 0;
         struct cursor *top = kt_merge_heap_top(&heap, &front);
@@ -807,11 +857,13 @@ static enum kt_rc merge_inputs(struct kt_pipeline *pl, const struct input_list *
         while (rc == KT_OK && next < in->n && n_free > 0 &&
                (top == NULL || in->v[next].first_ms <= front)) {
             /* Only a file opened while no other is open gets the read-ahead thread: with several
-             * open, each would take one, and the cores are shared anyway. */
-            bool alone = top == NULL;
+             * open, each would take one, and the cores are shared anyway. A hunt is the
+             * exception: its reading thread only searches, so decompression is all the work,
+             * and each core may decompress one of the files open together. */
+            bool prefetch = top == NULL || (prefilter_on(pl) && prefetching(slots, cap) < cores);
             struct cursor *slot = free_slots[--n_free];
             bool pushed;
-            rc = open_next(pl, &heap, slot, &in->v[next], next, alone, &pushed);
+            rc = open_next(pl, &heap, slot, &in->v[next], next, prefetch, &pushed);
             if (!pushed) {
                 free_slots[n_free++] = slot;
             }
@@ -939,6 +991,69 @@ static void walk_error(void *ctx, const struct kt_err *err)
     warn(in->pl, err);
 }
 
+/* Whether the whole-file prefilter is worth a file: every small regular file (the probe would
+ * decompress most of it anyway), and a large one only when it is a JSON document, whose records
+ * the line filter cannot tell apart. A large line file is filtered line by line instead: in one
+ * that holds a needle the search would only decompress its head twice. */
+static bool worth_prescan(const struct kt_merge_input *in, bool probed)
+{
+    struct stat st;
+    if (strcmp(in->path, "-") == 0 || stat(in->path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        return false;
+    }
+    bool small = (uint64_t)st.st_size < PRESCAN_SMALL_FILE;
+    return probed ? !small && in->json_stream : small;
+}
+
+/* Drops the files that hold no needle from the run (prescan.h), reading them on every core when
+ * threads allow. Before the probes (probed false) it looks at the small files, after them at
+ * the large JSON documents. */
+static enum kt_rc prefilter_files(struct kt_pipeline *pl, struct input_list *in, bool probed)
+{
+    if (in->n == 0) {
+        return KT_OK;
+    }
+    const char **paths = malloc(in->n * sizeof(*paths));
+    size_t *which = malloc(in->n * sizeof(*which));
+    bool *skip = malloc(in->n * sizeof(*skip));
+    if (paths == NULL || which == NULL || skip == NULL) {
+        free(paths);
+        free(which);
+        free(skip);
+        return KT_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        if (worth_prescan(&in->v[i], probed)) {
+            which[n] = i;
+            paths[n++] = in->v[i].path;
+        }
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = pl->opts.threads >= 2 && cores > 1 ? (unsigned)cores : 1;
+    enum kt_rc rc =
+        kt_prescan_files(paths, n, pl->opts.prefilter, &pl->opts.source, threads, skip);
+    if (rc == KT_OK) {
+        size_t kept = 0, k = 0;
+        for (size_t i = 0; i < in->n; i++) {
+            bool drop = k < n && which[k] == i && skip[k];
+            k += k < n && which[k] == i;
+            if (drop) {
+                free((char *)in->v[i].path);
+                pl->stats.files_prefiltered++;
+                note_prefiltered(pl);
+            } else {
+                in->v[kept++] = in->v[i];
+            }
+        }
+        in->n = kept;
+    }
+    free(paths);
+    free(which);
+    free(skip);
+    return rc;
+}
+
 enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_paths,
                            kt_event_fn on_event, void *ctx, struct kt_err *err)
 {
@@ -946,6 +1061,7 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
     pl->ctx = ctx;
     pl->stop = KT_OK;
     pl->last_progress_ms = now_ms();
+    pl->prefiltered = false;
     struct input_list in = {.pl = pl};
     struct kt_walk_seen *seen = NULL;
     enum kt_rc rc = kt_walk_seen_new(&seen);
@@ -954,11 +1070,17 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
     }
     pl->stats.files_duplicate += kt_walk_seen_skipped(seen);
     kt_walk_seen_free(seen);
+    if (rc == KT_OK && prefilter_on(pl)) {
+        rc = prefilter_files(pl, &in, false);
+    }
     struct cursor probe = {0};
     for (size_t i = 0; i < in.n && rc == KT_OK; i++) {
         rc = probe_first_time(pl, &probe, &in.v[i]);
     }
     cursor_release(pl, &probe);
+    if (rc == KT_OK && prefilter_on(pl)) {
+        rc = prefilter_files(pl, &in, true);
+    }
     if (rc == KT_OK && in.n > 0) {
         qsort(in.v, in.n, sizeof(*in.v), kt_merge_input_cmp);
         rc = merge_inputs(pl, &in);

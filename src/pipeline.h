@@ -31,7 +31,13 @@ struct kt_pipeline_opts {
     struct kt_ledger *ledger;
     bool reprocess;
     /* Hunts: records that contain none of these needles are skipped unparsed (needles.h).
-     * NULL: every record is parsed. Borrowed; it may grow during the run. */
+     * NULL: every record is parsed. Borrowed; it may grow during the run (from the callback).
+     * Regular files are first searched whole, on every core when threads >= 2, and those
+     * without a needle are not read at all (the only filter for a JSON document such as a
+     * CloudTrail file, read whole when it holds a needle); then each line of the others is
+     * searched before it is parsed. Line numbers are the file's own. With a prefilter the
+     * ledger is neither consulted nor written: a hunt reads everything it is given, and what
+     * it filtered out was not consumed. */
     const struct kt_needles *prefilter;
     /* Warnings (unreadable files, damage, the first malformed records). May be NULL. */
     void (*warn)(void *ctx, const struct kt_err *err);
@@ -62,6 +68,15 @@ enum kt_rc kt_pipeline_run(struct kt_pipeline *pl, char *const *paths, size_t n_
                            kt_event_fn on_event, void *ctx, struct kt_err *err);
 
 const struct kt_run_stats *kt_pipeline_stats(const struct kt_pipeline *pl);
+
+/*
+ * After a prefiltered run: whether records or files were skipped with a needle set that grew
+ * later in the run (a hunt that found a new key), so the needles added could have let some of
+ * them through. Lines read after the growth were searched with the grown set, but what was
+ * skipped before cannot be handed out again in time order: the caller runs again with the set
+ * as it is now for the complete answer (repeat until it is false).
+ */
+bool kt_pipeline_prefilter_stale(const struct kt_pipeline *pl);
 
 /* Sets the ledger (see kt_pipeline_opts.ledger) after creation; the pipeline does not own it. */
 void kt_pipeline_set_ledger(struct kt_pipeline *pl, struct kt_ledger *lg, bool reprocess);

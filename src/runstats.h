@@ -35,6 +35,9 @@ struct kt_run_stats {
     uint64_t records;          /* records seen, good or bad */
     uint64_t events;           /* records parsed into events */
     uint64_t events_keyed;     /* events that carried at least one credential */
+    uint64_t files_prefiltered;   /* hunts: files skipped whole, no needle in them */
+    uint64_t records_prefiltered; /* hunts: lines skipped unparsed, no needle in them (not in
+                                     records) */
     uint64_t bad[KT_BAD__COUNT];
     uint64_t bad_total;
     struct kt_bad_sample samples[KT_BAD_SAMPLES];

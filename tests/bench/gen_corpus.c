@@ -1,7 +1,7 @@
 /*
  * gen_corpus: writes keytrail's benchmark corpus, a large gzip corpus per input format.
  *
- *     gen_corpus [--mb N] [--seed N] [--jobs N] OUTDIR
+ *     gen_corpus [--mb N] [--seed N] [--jobs N] [--ct-file-kb N] OUTDIR
  *
  * Writes OUTDIR/{kong,cloudtrail,nginx,github}/... and OUTDIR/manifest.tsv (one row per file:
  * format, relative path, uncompressed bytes, records, compressed bytes). N megabytes (10^6
@@ -1011,10 +1011,12 @@ static int write_file(const char *outdir, struct job *j, uint64_t seed)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: gen_corpus [--mb N] [--seed N] [--jobs N] OUTDIR\n"
+    fprintf(stderr, "usage: gen_corpus [--mb N] [--seed N] [--jobs N] [--ct-file-kb N] OUTDIR\n"
                     "  --mb N     total uncompressed megabytes (10^6 bytes), default 1200\n"
                     "  --seed N   generator seed, default 20261104\n"
-                    "  --jobs N   writer processes, default 1\n");
+                    "  --jobs N   writer processes, default 1\n"
+                    "  --ct-file-kb N  CloudTrail files of N kB each (thousands of small\n"
+                    "             files, as a trail's 5-minute deliveries), default 5-50 MB\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -1031,7 +1033,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 int main(int argc, char **argv)
 {
-    uint64_t mb = 1200, seed = 20261104, jobs = 1;
+    uint64_t mb = 1200, seed = 20261104, jobs = 1, ct_kb = 0;
     const char *outdir = NULL;
     for (int i = 1; i < argc; i++) {
         uint64_t *dst = NULL;
@@ -1041,6 +1043,8 @@ int main(int argc, char **argv)
             dst = &seed;
         } else if (strcmp(argv[i], "--jobs") == 0) {
             dst = &jobs;
+        } else if (strcmp(argv[i], "--ct-file-kb") == 0) {
+            dst = &ct_kb;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage();
             return 0;
@@ -1072,8 +1076,9 @@ int main(int argc, char **argv)
         uint64_t want = (uint64_t)(FMT_SHARE[f] * (double)mb * 1e6);
         unsigned k = 0;
         while (want > 0) {
-            uint64_t piece = f == F_CLOUDTRAIL ? (5 + rng_below(&pr, 46)) * 1000000ULL
-                                               : 64000000ULL;
+            uint64_t piece = f != F_CLOUDTRAIL ? 64000000ULL
+                             : ct_kb > 0   ? ct_kb * 1000ULL
+                                           : (5 + rng_below(&pr, 46)) * 1000000ULL;
             if (piece > want || want - piece < piece / 4) {
                 piece = want;
             }
