@@ -56,6 +56,8 @@ struct kt_cli {
     unsigned threads; /* 0 = auto */
     size_t max_keys;  /* keys, scan: most keys held at once */
     bool quiet;
+    /* A run reading the same inputs again (a hunt's later pass): their warnings were shown. */
+    bool repeat_warnings_off;
     bool help; /* state SUBCOMMAND --help */
     bool json;
     bool keyed;

@@ -41,7 +41,10 @@ static void clear_progress(void)
  * what happened: both are shown through the name redactor, never as given. */
 static void on_warning(void *ctx, const struct kt_err *err)
 {
-    (void)ctx;
+    const struct kt_cli *cli = ctx;
+    if (cli != NULL && cli->repeat_warnings_off) {
+        return;
+    }
     clear_progress();
     char where[sizeof(err->where) * 2], msg[sizeof(err->msg) * 2];
     kt_redact_name(kt_str_cstr(err->msg), msg, sizeof(msg));

@@ -252,7 +252,8 @@ int kt_cmd_hunt(struct kt_cli *cli)
         size_t keys_before = h->n_keys;
         uint32_t gen = kt_needles_generation(nd);
         rc = kt_pipeline_run(pl, cli->paths, cli->n_paths, on_event, &hc, &err);
-        bool grew = h->n_keys > keys_before && kt_needles_generation(nd) != gen;
+        bool grew = h->n_keys > keys_before && kt_needles_generation(nd) != gen &&
+                    kt_pipeline_prefilter_stale(pl);
         if (rc != KT_OK || !grew || kt_needles_passes_all(nd)) {
             break;
         }
@@ -268,6 +269,7 @@ int kt_cmd_hunt(struct kt_cli *cli)
                     "their uses the prefilter skipped\n",
                     h->n_keys - keys_before, h->n_keys - keys_before == 1 ? "" : "s");
         }
+        cli->repeat_warnings_off = true; /* the same inputs: their damage was reported */
     }
     enum kt_hunt_verdict worst = KT_HUNT_NO_EVIDENCE;
     if (rc == KT_OK) {

@@ -10,6 +10,7 @@
 # Without an argument it renders tests/fixtures/hunt_report.json and a hostile variant of it
 # (`test_hunt_render --render OUT [MODEL|hostile]`) and checks their known content; with one,
 # it renders that model (from `keytrail hunt --report x.json`, say) and checks the structure.
+# Then it hunts the samples' CloudTrail incident with keytrail hunt and checks that report too.
 # Exits 77 (skipped) when no Chromium is installed.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/browser.bash"
@@ -86,4 +87,19 @@ check_hunt_page hostile hostile
 dom="$WORK/hostile_dom.out"
 grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$dom" || fail "hostile: hint not shown as text"
 grep -qF '"&gt;&lt;img src=x onerror=alert(1)&gt;' "$dom" || fail "hostile: agent not shown as text"
+# 3. A real hunt's report: the samples' CloudTrail incident through keytrail hunt itself.
+"$KT_BIN" hunt --key AKIARTX3GSDSQOUP4RD6 --geo "$KT_SAMPLES/geo/networks.csv" \
+    --report "$WORK/real.json" "$KT_SAMPLES/cloudtrail" >"$WORK/real_hunt.out" 2>&1 || [ $? -eq 1 ] ||
+    fail "real: keytrail hunt did not end with status 1: $(cat "$WORK/real_hunt.out")"
+check_hunt_page real "$WORK/real.json"
+dom="$WORK/real_dom.out"
+[ "$(grep -o '<section class="key ' "$dom" | wc -l)" = 2 ] || fail "real: want the key and the one it created"
+[ "$(grep -o '<div class="verdict v-yes">' "$dom" | wc -l)" = 2 ] || fail "real: want two yes boxes"
+grep -qF "<dd>203.0.113.220</dd>" "$dom" || fail "real: the other party's address is not in a box"
+grep -q '<svg class="tl"' "$dom" || fail "real: no SVG timeline"
+tr -d '\n' <"$dom" | grep -o '<table class="ops">.*' | sed 's|</table>.*||' |
+    grep -oE 'GetCallerIdentity|PutUserPolicy|CreateAccessKey' | uniq | head -3 | tr '\n' ' ' >"$WORK/real_ops.txt"
+[ "$(cat "$WORK/real_ops.txt")" = "GetCallerIdentity PutUserPolicy CreateAccessKey " ] ||
+    fail "real: operations out of order: $(cat "$WORK/real_ops.txt")"
+grep -qF 'AKIARTX3GSDSWGV5VKLP' "$dom" || fail "real: the created key is not named"
 echo "hunt_browser: ok"
