@@ -199,8 +199,10 @@ int kt_cli_finish(struct kt_cli *cli, struct kt_pipeline *pl, enum kt_rc run_rc,
         return KT_EXIT_FATAL;
     }
     int code = kt_run_stats_damaged(st) ? KT_EXIT_DAMAGED : KT_EXIT_OK;
-    bool seen_before =
-        kt_pipeline_ledger_skipped(pl) > 0 || kt_pipeline_ledger_resumed_bytes(pl) > 0;
+    /* A hunt's prefilter skips what holds none of its keys: read, and nothing in it. */
+    bool seen_before = kt_pipeline_ledger_skipped(pl) > 0 ||
+                       kt_pipeline_ledger_resumed_bytes(pl) > 0 || st->files_prefiltered > 0 ||
+                       st->records_prefiltered > 0;
     if (st->events == 0 && !seen_before) {
         /* A wrong directory, a tarball, a file of malformed records: a scheduler must not
          * mistake it for a quiet night. Inputs the state says were read already (a cron run

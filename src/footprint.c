@@ -121,7 +121,7 @@ void kt_footprint_learn(struct kt_footprint *fp, const struct kt_obs *o)
         add_name(fp, KT_FP_AGENT, name, 1);
     }
     if (o->op.len > 0) {
-        redacted(o->op, name);
+        kt_baseline_op_display(ev, o->op, name, sizeof(name));
         add_name(fp, KT_FP_OP, name, 1);
     }
 }

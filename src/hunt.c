@@ -300,7 +300,9 @@ static bool keep_texts(struct kt_hunt *h, const struct kt_obs *o, const struct k
         memcpy(op_buf + svc, colon, rest);
         op = kt_str_make(op_buf, svc + rest);
     }
-    ok &= kt_hunt_str_put(&h->ops, u->op_id, op);
+    char op_shown[sizeof(o->op_buf)];
+    kt_baseline_op_display(ev, op, op_shown, sizeof(op_shown));
+    ok &= kt_hunt_str_put(&h->ops, u->op_id, kt_str_cstr(op_shown));
     ok &= kt_hunt_str_put(&h->endpoints, u->endpoint_id, resource);
     ok &= kt_hunt_str_put(&h->files, r->file_id, kt_str_cstr(ev->file ? ev->file : "(stdin)"));
     ok &= kt_hunt_str_put(&h->errors, r->error_id, ev->error);

@@ -76,7 +76,16 @@ bool kt_hunt_key_parse(struct kt_str value, struct kt_hunt_target *out, struct k
         } else if (out->cred.family == KT_FAM_JWT) {
             kt_needles_pass_all(nd); /* the principal's other tokens differ from this one */
         } else {
-            kt_needles_add_token(nd, value);
+            /* "Bearer X", "token X", "Authorization: Basic X": the logs hold X in every
+             * spelling, the whole line only in some. */
+            struct kt_str bare = value;
+            for (size_t i = value.len; i > 0; i--) {
+                if (value.ptr[i - 1] == ' ' || value.ptr[i - 1] == '\t') {
+                    bare = kt_str_make(value.ptr + i, value.len - i);
+                    break;
+                }
+            }
+            kt_needles_add_token(nd, bare);
         }
     }
     return true;
@@ -103,6 +112,9 @@ enum kt_rc kt_hunt_keys_from_text(struct kt_hunt *h, struct kt_needles *nd, stru
     *added = 0;
     uint64_t line_no = 0;
     size_t pos = 0;
+    if (text.len >= 3 && memcmp(text.ptr, "\xef\xbb\xbf", 3) == 0) {
+        pos = 3; /* a UTF-8 byte order mark, as some editors write: not part of the first key */
+    }
     while (pos < text.len) {
         const char *nl = memchr(text.ptr + pos, '\n', text.len - pos);
         size_t end = nl != NULL ? (size_t)(nl - text.ptr) : text.len;

@@ -157,7 +157,9 @@ static int by_count(const void *a, const void *b)
 
 static struct json_object *nc_json(struct name_counts *c, size_t max, bool with_first)
 {
-    qsort(c->v, c->n, sizeof(*c->v), by_count);
+    if (c->n > 1) {
+        qsort(c->v, c->n, sizeof(*c->v), by_count);
+    }
     struct json_object *a = json_object_new_array();
     for (size_t i = 0; i < c->n && i < max; i++) {
         struct json_object *o = json_object_new_object();
@@ -369,7 +371,9 @@ static void analysis_free(struct key_analysis *a)
 
 static struct json_object *string_set(struct name_counts *c, size_t max)
 {
-    qsort(c->v, c->n, sizeof(*c->v), by_count);
+    if (c->n > 1) {
+        qsort(c->v, c->n, sizeof(*c->v), by_count);
+    }
     struct json_object *a = json_object_new_array();
     for (size_t i = 0; i < c->n && i < max; i++) {
         json_object_array_add(a, json_object_new_string(c->v[i].name));

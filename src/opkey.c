@@ -24,6 +24,9 @@
  * become '?', so the key is safe to print.
  */
 #include <keytrail/baseline.h>
+#include <keytrail/credential.h>
+#include <stdio.h>
+#include <string.h>
 
 #define OP_MAX_SEGMENTS 8
 #define OP_SEG_MAX 64
@@ -342,4 +345,26 @@ struct kt_str kt_baseline_op_key(const struct kt_event *ev, char *out, size_t ca
     out[w.len] = '\0';
     w.len = scrub_tokens(out, w.len);
     return kt_str_make(out, w.len);
+}
+
+void kt_baseline_op_display(const struct kt_event *ev, struct kt_str op, char *out, size_t cap)
+{
+    if (cap == 0) {
+        return;
+    }
+    out[0] = '\0';
+    struct kt_str resource = kt_str_trim(ev->resource);
+    if (resource.len > 0) {
+        char shown[512];
+        size_t n = kt_cred_redact(resource, shown, sizeof(shown));
+        if (n != resource.len || memcmp(shown, resource.ptr, n) != 0) {
+            struct kt_str method = kt_str_trim(ev->method);
+            char joined[600];
+            snprintf(joined, sizeof(joined), "%.*s%s%s", (int)KT_MIN(method.len, (size_t)60),
+                     method.ptr ? method.ptr : "", method.len > 0 ? " " : "", shown);
+            kt_cred_redact(kt_str_cstr(joined), out, cap);
+            return;
+        }
+    }
+    kt_cred_redact(op, out, cap);
 }

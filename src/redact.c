@@ -203,6 +203,68 @@ void kt_redact_record_end(void)
     n_rec = 0;
 }
 
+/* ---- secrets spelled with bytes no token has ---------------------------------------------
+ * A password or a key given by hand ("p@ss:w0rd!Long…", "Secret With Spaces…") is never one
+ * run of secret bytes, where the window set is searched: such a secret is kept whole and
+ * searched for as bytes anywhere, and each of its runs long enough joins the window set. */
+
+#define ODD_MAX 16
+#define ODD_BYTES 2048
+
+static char odd_buf[ODD_BYTES];
+static size_t odd_used;
+static struct kt_str odd[ODD_MAX];
+static size_t n_odd;
+
+static void odd_add(struct kt_str s)
+{
+    if (n_odd == ODD_MAX || s.len > ODD_BYTES - odd_used) {
+        return;
+    }
+    for (size_t i = 0; i < n_odd; i++) {
+        if (odd[i].len == s.len && memcmp(odd[i].ptr, s.ptr, s.len) == 0) {
+            return;
+        }
+    }
+    memcpy(odd_buf + odd_used, s.ptr, s.len);
+    odd[n_odd++] = kt_str_make(odd_buf + odd_used, s.len);
+    odd_used += s.len;
+}
+
+static void odd_forget(void)
+{
+    if (odd_used > 0) {
+        kt_wipe(odd_buf, odd_used);
+    }
+    odd_used = 0;
+    n_odd = 0;
+}
+
+/* Notes s's runs of secret bytes; false when s is one run (no byte outside the class). */
+static bool note_runs(struct kt_str s)
+{
+    if (!classes_ready) {
+        classes_init();
+    }
+    bool split = false;
+    for (size_t i = 0; i < s.len;) {
+        if (!has_class((unsigned char)s.ptr[i], B_SECRET)) {
+            split = true;
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < s.len && has_class((unsigned char)s.ptr[j], B_SECRET)) {
+            j++;
+        }
+        if (j - i >= KT_REDACT_WINDOW && (i > 0 || j < s.len)) {
+            set_insert(kt_str_make(s.ptr + i, j - i));
+        }
+        i = j;
+    }
+    return split;
+}
+
 void kt_redact_note_secret(struct kt_str s)
 {
     while (s.len > 0 && (s.ptr[0] == ' ' || s.ptr[0] == '\t')) {
@@ -211,6 +273,9 @@ void kt_redact_note_secret(struct kt_str s)
     }
     while (s.len > 0 && (s.ptr[s.len - 1] == ' ' || s.ptr[s.len - 1] == '\t')) {
         s.len--;
+    }
+    if (s.len >= KT_REDACT_RECORD_MIN && note_runs(s)) {
+        odd_add(s);
     }
     if (s.len >= KT_REDACT_WINDOW) {
         set_insert(s);
@@ -307,6 +372,7 @@ void kt_redact_forget_all(void)
     set_filter = NULL;
     set_count = 0;
     set_failed = false;
+    odd_forget();
     kt_redact_record_end();
 }
 
@@ -754,18 +820,29 @@ static const char *find_bytes(const char *hay, size_t len, const char *needle, s
     return NULL;
 }
 
+static void literal_spans(const char *d, size_t len, struct spans *sp, const struct kt_str *lit,
+                          size_t n_lit);
+
 static void record_spans(const char *d, size_t len, struct spans *sp)
 {
-    for (size_t r = 0; r < n_rec; r++) {
+    literal_spans(d, len, sp, rec, n_rec);
+    literal_spans(d, len, sp, odd, n_odd);
+}
+
+/* Every occurrence of the byte strings lit[0, n_lit) in d. */
+static void literal_spans(const char *d, size_t len, struct spans *sp, const struct kt_str *lit,
+                          size_t n_lit)
+{
+    for (size_t r = 0; r < n_lit; r++) {
         size_t off = 0;
-        while (off + rec[r].len <= len) {
-            const char *hit = find_bytes(d + off, len - off, rec[r].ptr, rec[r].len);
+        while (off + lit[r].len <= len) {
+            const char *hit = find_bytes(d + off, len - off, lit[r].ptr, lit[r].len);
             if (hit == NULL) {
                 break;
             }
             size_t s = (size_t)(hit - d);
-            span_add(sp, s, s + rec[r].len, SPAN_SECRET);
-            off = s + rec[r].len;
+            span_add(sp, s, s + lit[r].len, SPAN_SECRET);
+            off = s + lit[r].len;
         }
     }
 }

@@ -317,6 +317,29 @@ static void test_op_key_table(void **state)
     }
 }
 
+/* A base64 secret with '/' in a path: templating cuts it into pieces that read as words, so
+ * the op shown is the path redacted whole; an ordinary path shows its op key. */
+static void test_op_display(void **state)
+{
+    (void)state;
+    static const char piece[] = "h0bHs+mFebs7HU";
+    char path[256];
+    snprintf(path, sizeof(path), "/v1/x/IQoJb3JpZ2luX2Vj/P4UA8XR/7781/%s/2210/sLY==", piece);
+    struct evspec s = {.method = "GET", .path = path};
+    struct kt_event ev;
+    mk_event(&ev, &s);
+    char key[256], shown[256];
+    struct kt_str k = kt_baseline_op_key(&ev, key, sizeof(key));
+    kt_baseline_op_display(&ev, k, shown, sizeof(shown));
+    assert_null(strstr(shown, piece));
+    assert_non_null(strstr(shown, "GET /v1/x/"));
+    s.path = "/api/v3/repos/acme/api/issues/17";
+    mk_event(&ev, &s);
+    k = kt_baseline_op_key(&ev, key, sizeof(key));
+    kt_baseline_op_display(&ev, k, shown, sizeof(shown));
+    assert_true(kt_str_eq_cstr(k, shown));
+}
+
 static void test_op_key_bounds_and_tokens(void **state)
 {
     (void)state;
@@ -1848,6 +1871,7 @@ int main(void)
         cmocka_unit_test(test_is_error),
         cmocka_unit_test(test_op_key_table),
         cmocka_unit_test(test_op_key_bounds_and_tokens),
+        cmocka_unit_test(test_op_display),
         cmocka_unit_test(test_learn_counts_and_addresses),
         cmocka_unit_test(test_days_and_weekdays),
         cmocka_unit_test(test_learn_without_time),

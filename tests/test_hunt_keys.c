@@ -13,6 +13,7 @@
 #include <openssl/sha.h>
 
 #include "hunt_keys.h"
+#include "needles.h"
 #include "redact.h"
 
 #define GHP "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"
@@ -148,6 +149,31 @@ static void test_text_with_comments_and_duplicates(void **state)
     free_hunt(h);
 }
 
+/* A byte order mark before the first key is no part of it; a scheme before a token is no part
+ * of the needles the logs are searched for. */
+static void test_bom_and_scheme(void **state)
+{
+    (void)state;
+    struct kt_hunt *h = new_hunt();
+    const char *text = "\xef\xbb\xbf" GHP "\n";
+    struct kt_err err;
+    kt_err_clear(&err);
+    size_t added = 0;
+    assert_int_equal(kt_hunt_keys_from_text(h, NULL, kt_str_cstr(text), "keys.txt", &added, &err),
+                     KT_OK);
+    assert_int_equal(h->n_keys, 1);
+    assert_int_equal(h->keys[0].family, KT_FAM_GITHUB);
+    free_hunt(h);
+    struct kt_needles *nd = kt_needles_new();
+    assert_non_null(nd);
+    struct kt_hunt_target t;
+    assert_true(kt_hunt_key_parse(KT_STR_LIT("Bearer " GHP), &t, nd));
+    assert_int_equal(t.cred.family, KT_FAM_GITHUB);
+    const char *line = "{\"authorization\":\"token " GHP "\"}";
+    assert_true(kt_needles_any(nd, line, strlen(line)));
+    kt_needles_free(nd);
+}
+
 static void test_bad_line_names_the_line_not_the_value(void **state)
 {
     (void)state;
@@ -217,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_not_a_key),
         cmocka_unit_test(test_issuer),
         cmocka_unit_test(test_text_with_comments_and_duplicates),
+        cmocka_unit_test(test_bom_and_scheme),
         cmocka_unit_test(test_bad_line_names_the_line_not_the_value),
         cmocka_unit_test(test_file_is_read_and_missing_file_fails),
         cmocka_unit_test(test_table_full),

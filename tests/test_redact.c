@@ -134,6 +134,30 @@ static void test_secret_after_capped_token(void **state)
     kt_redact_forget_all();
 }
 
+/* A secret spelled with bytes no token has (a password given by hand) is found whole and by
+ * its long runs, in text and in names. */
+static void test_secret_with_odd_bytes(void **state)
+{
+    (void)state;
+    kt_redact_forget_all();
+    static const char secret[] = "p@ss:w0rd!LongSecretValue12345";
+    kt_redact_note_secret(kt_str_cstr(secret));
+    char red[256];
+    kt_redact_text(kt_str_cstr("ua p@ss:w0rd!LongSecretValue12345 end"), red, sizeof(red));
+    assert_null(strstr(red, secret));
+    assert_null(strstr(red, "LongSecretVa"));
+    assert_non_null(strstr(red, " end"));
+    kt_redact_name(kt_str_cstr("/logs/p@ss:w0rd!LongSecretValue12345/x.log"), red, sizeof(red));
+    assert_null(strstr(red, "p@ss:w0rd!"));
+    assert_non_null(strstr(red, "/logs/"));
+    /* A piece of it on its own. */
+    kt_redact_text(kt_str_cstr("id=LongSecretValue12345;"), red, sizeof(red));
+    assert_null(strstr(red, "LongSecretVa"));
+    kt_redact_forget_all();
+    kt_redact_text(kt_str_cstr("ua p@ss:w0rd!LongSecretValue12345 end"), red, sizeof(red));
+    assert_non_null(strstr(red, "p@ss:w0rd!")); /* forgotten: text again */
+}
+
 /* A secret without any recognisable shape is found once the pipeline has noted it. */
 static void test_remembered_secret(void **state)
 {
@@ -437,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_percent_escape_inside),
         cmocka_unit_test(test_percent_before_secret),
         cmocka_unit_test(test_secret_after_capped_token),
+        cmocka_unit_test(test_secret_with_odd_bytes),
         cmocka_unit_test(test_remembered_secret),
         cmocka_unit_test(test_basic_password),
         cmocka_unit_test(test_entropy_rule),

@@ -144,6 +144,14 @@ void kt_baseline_learn(struct kt_baseline *b, const struct kt_obs *o);
  */
 struct kt_str kt_baseline_op_key(const struct kt_event *ev, char *out, size_t cap);
 
+/*
+ * The operation of an event as it may be shown (redacted, NUL-terminated in out): the op key,
+ * unless the path it was made from holds a secret. Templating replaces segments with '*', and a
+ * secret with '/' in it (a base64 session token) would be cut into pieces no redactor can tell
+ * from words; then it is the method and the path redacted whole ("GET /v1/x/…").
+ */
+void kt_baseline_op_display(const struct kt_event *ev, struct kt_str op, char *out, size_t cap);
+
 /* Whether the event counts as an error (401/403/429 or an error code): kt_obs_is_error of its
  * outcome. */
 bool kt_baseline_is_error(const struct kt_event *ev);

@@ -89,6 +89,16 @@ expect_grep calm.out "used by someone else: NO EVIDENCE"
 run absent hunt --key kt1-000000000000000000000001 "$CT"
 expect_rc absent 0
 expect_grep absent.out "no use of the key in these logs"
+# A key id the logs never hold: the prefilter skips every file, which were read all the same
+# (not 32, "nothing usable was read").
+run absent_akia hunt --key AKIAZZZZZZZZZZZZZZZZ "$CT"
+expect_rc absent_akia 0
+# A scheme before the token names the same key, and every spelling of it is found.
+run bearer hunt --key "Bearer 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" "${GEO[@]}" "$KT_SAMPLES"
+run bare hunt --key "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" "${GEO[@]}" "$KT_SAMPLES"
+jq_bearer=$(grep -o 'uses: [0-9]*' "$WORK/bearer.out" | head -1)
+[ -n "$jq_bearer" ] && [ "$jq_bearer" = "$(grep -o 'uses: [0-9]*' "$WORK/bare.out" | head -1)" ] ||
+    fail "bearer: '$jq_bearer' uses with the scheme, '$(grep -o 'uses: [0-9]*' "$WORK/bare.out" | head -1)' without"
 
 # --rotated-at flags the uses after it.
 run rot hunt --key "$LEAKED" "${GEO[@]}" --rotated-at 2026-11-04T01:40:00Z --report "$WORK/rot.json" "$CT"
