@@ -10,9 +10,12 @@
  * written from it. Exit status: 1 when some key was used by someone else, 16 when one likely
  * was, with the input bits of every command.
  */
+/* realpath(): XSI, beside the POSIX level the build defines. */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <string.h>
 
 #include "cli.h"
 #include "engine.h"
@@ -111,11 +114,40 @@ static bool read_keys(struct kt_cli *cli, struct kt_hunt *h, struct kt_needles *
     return true;
 }
 
+/* Whether the existing file at path is one of the inputs or lies under an input directory:
+ * the evidence, which a report must never overwrite. */
+static bool is_evidence(const struct kt_cli *cli, const char *path)
+{
+    char *report = realpath(path, NULL);
+    if (report == NULL) {
+        return false; /* not there yet: nothing to overwrite */
+    }
+    bool hit = false;
+    for (size_t i = 0; i < cli->n_paths && !hit; i++) {
+        char *in = strcmp(cli->paths[i], "-") == 0 ? NULL : realpath(cli->paths[i], NULL);
+        if (in != NULL) {
+            size_t n = strlen(in);
+            hit = strcmp(in, report) == 0 ||
+                  (strncmp(in, report, n) == 0 && (report[n] == '/' || strcmp(in, "/") == 0));
+        }
+        free(in);
+    }
+    free(report);
+    return hit;
+}
+
 /* Checks the reports' paths and formats before anything is read. */
 static bool check_reports(struct kt_cli *cli)
 {
     bool ok = true;
     for (size_t i = 0; i < cli->n_reports; i++) {
+        if (is_evidence(cli, cli->report_paths[i])) {
+            kt_cli_error("--report: '%s' is one of the inputs (or inside one): a report never "
+                         "overwrites the evidence",
+                         cli->report_paths[i]);
+            ok = false;
+            continue;
+        }
         enum kt_hunt_format fmt;
         if (!kt_hunt_format_for_path(cli->report_paths[i], &fmt)) {
             kt_cli_error("--report: '%s': no hunt report format for this extension in this build",

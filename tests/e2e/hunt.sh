@@ -93,6 +93,16 @@ expect_grep absent.out "no use of the key in these logs"
 # (not 32, "nothing usable was read").
 run absent_akia hunt --key AKIAZZZZZZZZZZZZZZZZ "$CT"
 expect_rc absent_akia 0
+# A report never overwrites the evidence: a file among the inputs is refused, left as it was.
+mkdir -p "$WORK/evidence"
+cp -r "$CT/." "$WORK/evidence/"
+victim=$(find "$WORK/evidence" -type f -print -quit)
+cp "$victim" "$WORK/evidence/report.json"
+sum=$(md5sum <"$WORK/evidence/report.json")
+run overwrite hunt --key AKIARTX3GSDSQOUP4RD6 --report "$WORK/evidence/report.json" "$WORK/evidence"
+expect_rc overwrite 2
+expect_grep overwrite.err "never overwrites the evidence"
+[ "$(md5sum <"$WORK/evidence/report.json")" = "$sum" ] || fail "overwrite: the input file was changed"
 # A scheme before the token names the same key, and every spelling of it is found.
 run bearer hunt --key "Bearer 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" "${GEO[@]}" "$KT_SAMPLES"
 run bare hunt --key "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" "${GEO[@]}" "$KT_SAMPLES"
