@@ -496,17 +496,6 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
         return -1;
     case OPT_KEY_FILE: cli->key_file = arg; return -1;
     case OPT_GEO: cli->geo_csv = arg; return -1;
-    case OPT_LEAKED_AT:
-    case OPT_ROTATED_AT: {
-        int64_t *t = o->id == OPT_LEAKED_AT ? &cli->leaked_at_ms : &cli->rotated_at_ms;
-        if (!kt_time_parse_arg(arg, t)) {
-            kt_cli_error("--%s: expected a time like 2026-11-02 or 2026-11-02T14:00:00Z, got "
-                         "'%s'",
-                         o->name, arg);
-            return KT_EXIT_USAGE;
-        }
-        return -1;
-    }
     case OPT_JWT_SECRET: cli->jwt_secret_path = arg; return -1;
     case OPT_ALERTS: cli->alerts_path = arg; return -1;
     case OPT_CHECKPOINT: cli->checkpoint = arg; return -1;
@@ -533,9 +522,14 @@ static int apply_option(struct kt_cli *cli, const struct opt *o, const char *arg
     case OPT_STATE_RESET: cli->state_reset = true; return -1;
     case OPT_WAIT: cli->state_wait = true; return -1;
     case OPT_REPROCESS: cli->reprocess = true; return -1;
+    case OPT_LEAKED_AT:
+    case OPT_ROTATED_AT:
     case OPT_SINCE:
     case OPT_UNTIL: {
-        int64_t *t = o->id == OPT_SINCE ? &cli->since_ms : &cli->until_ms;
+        int64_t *t = o->id == OPT_LEAKED_AT    ? &cli->leaked_at_ms
+                     : o->id == OPT_ROTATED_AT ? &cli->rotated_at_ms
+                     : o->id == OPT_SINCE      ? &cli->since_ms
+                                               : &cli->until_ms;
         if (!kt_time_parse_arg(arg, t)) {
             kt_cli_error("--%s: expected a time like 2026-11-02 or 2026-11-02T14:00:00Z, got "
                          "'%s'",
