@@ -15,6 +15,10 @@ CT="$KT_SAMPLES/cloudtrail"
 # The command of the issue, on all the samples (some damaged on purpose: bit 4 with bit 1).
 run all hunt --key "$LEAKED" "${GEO[@]}" --report "$WORK/all.json" "$KT_SAMPLES"
 expect_rc all 5
+# The created key makes a second pass over the same inputs; their damage is reported once.
+expect_grep all.err "joined the hunt; reading again"
+[ "$(grep -c 'truncated at compressed' "$WORK/all.err")" = 1 ] ||
+    fail "all: the damaged archive's warning is not shown exactly once"
 expect_grep all.out "$LEAKED .*used by someone else: YES"
 expect_grep all.out "other party addresses: 203.0.113.220"
 expect_grep all.out "AS64511 Example VPS Hosting SRL"
