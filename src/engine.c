@@ -881,8 +881,8 @@ static bool corroborated(const struct kt_engine *e, const struct kt_keystate *ks
     for (size_t i = 0; i < ks->n_findings; i++) {
         const struct kt_finding *f = &e->findings[ks->findings[i]];
         enum kt_aspect a = aspect_of(f);
-        if (f == soft || (a != KT_ASPECT_WHAT && a != KT_ASPECT_HOW) || full_score(f) >= 0 ||
-            weight(e, f, false) < 0.25) {
+        bool doing = a == KT_ASPECT_WHAT || a == KT_ASPECT_VOLUME || a == KT_ASPECT_HOW;
+        if (f == soft || !doing || full_score(f) >= 0 || weight(e, f, false) < 0.25) {
             continue;
         }
         /* Around its first occurrence: the hop, the night, the burst that was news. */

@@ -61,7 +61,8 @@ typedef void (*kt_emit_fn)(void *ctx, const struct kt_finding *f);
 enum kt_aspect {
     KT_ASPECT_WHERE = 0, /* country, network, travel, listed addresses */
     KT_ASPECT_HOW,       /* the client (user agent) */
-    KT_ASPECT_WHAT,      /* operations, errors, rate */
+    KT_ASPECT_WHAT,      /* operations: what the key asked for */
+    KT_ASPECT_VOLUME,    /* how much: request and error rates */
     KT_ASPECT_WHEN,      /* time of day, dormancy */
     KT_ASPECT_DIRECT,    /* evidence on its own: a declared leak, a forged token */
     KT_ASPECT__COUNT
