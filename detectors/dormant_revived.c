@@ -2,6 +2,10 @@
  * dormant_revived: a key silent for weeks suddenly used again — from a new address it is the
  * classic pattern of a key found in an old repository or backup. From a known address it is
  * only noted.
+ *
+ * Silence is judged against the key's own rhythm too: a key used on most days of its history
+ * (a service, a daily job) that falls silent for a week and comes back is as dormant as a
+ * seldom-used key silent for a month.
  */
 #include <keytrail/detector.h>
 
@@ -10,7 +14,8 @@
 
 #include "timefmt.h"
 
-enum { K_IDLE_DAYS, K_MIN_EVENTS, K_SCORE_NEW_COUNTRY, K_SCORE_NEW, K_SCORE_KNOWN };
+enum { K_IDLE_DAYS, K_MIN_EVENTS, K_SCORE_NEW_COUNTRY, K_SCORE_NEW, K_SCORE_KNOWN,
+       K_REGULAR_IDLE_DAYS, K_REGULAR_SHARE };
 
 static const struct kt_knob knobs[] = {
     [K_IDLE_DAYS] = { "idle_days", 30, "silence that makes a key dormant, days" },
@@ -19,7 +24,22 @@ static const struct kt_knob knobs[] = {
                               "score when revived from a country the key never used" },
     [K_SCORE_NEW] = { "score_new_place", 70, "score when revived from a new address" },
     [K_SCORE_KNOWN] = { "score_known_place", 15, "score when revived from a known address" },
+    [K_REGULAR_IDLE_DAYS] = { "regular_idle_days", 7,
+                              "silence that makes a regularly used key dormant, days" },
+    [K_REGULAR_SHARE] = { "regular_share", 0.6,
+                          "a key is regular when used on this share of the days of its history "
+                          "(7 days or more)" },
 };
+
+/* Used on most days of a history of a week or more. */
+static bool regular(const struct kt_baseline *b, double share)
+{
+    if (b->first_ms == KT_TIME_NONE || b->last_ms < b->first_ms) {
+        return false;
+    }
+    double span = floor((double)(b->last_ms - b->first_ms) / 86400000.0) + 1;
+    return span >= 7 && (double)b->days_active >= share * span;
+}
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
@@ -28,7 +48,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     double idle = kt_baseline_idle_days(b, in->obs->time_ms);
-    if (idle < in->knobs[K_IDLE_DAYS]) {
+    if (idle < in->knobs[K_IDLE_DAYS] &&
+        !(idle >= in->knobs[K_REGULAR_IDLE_DAYS] && regular(b, in->knobs[K_REGULAR_SHARE]))) {
         return;
     }
     bool known = kt_baseline_knows_ip(b, in->obs) || kt_baseline_knows_net(b, in->obs);

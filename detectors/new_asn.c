@@ -4,13 +4,20 @@
  * ISP: low. Anywhere else it is medium, and it corroborates the other novelty findings.
  * Another AS of a provider the key already uses (Amazon's 14618 next to its 16509,
  * kt_asn_provider) is the same cloud's other region: low as well.
+ *
+ * A change of the kind of network says more than either reassurance: a key only ever used
+ * from access networks now on a hosting provider (a token replayed from a rented server), or
+ * one only ever used from hosting and cloud networks — a service, a CI fleet — now on a home
+ * or mobile ISP (the token copied to someone's own machine). Keys used widely (in many
+ * countries) are still judged when their networks are few providers: a CI fleet spread over
+ * one cloud's regions, now used from another provider, is not its usual spread.
  */
 #include <keytrail/detector.h>
 
 #include <inttypes.h>
 
 enum { K_SAME_CITY_KM, K_SCORE, K_SCORE_SAME_CITY, K_SCORE_USUAL_CLIENT, K_SCORE_HOSTING,
-       K_SCORE_PROVIDER };
+       K_SCORE_PROVIDER, K_SCORE_ACCESS, K_FLEET_PROVIDERS };
 
 static const struct kt_knob knobs[] = {
     [K_SAME_CITY_KM] = { "same_city_km", 50, "a new network this close to a known place is local" },
@@ -25,6 +32,12 @@ static const struct kt_knob knobs[] = {
     [K_SCORE_PROVIDER] = { "score_same_provider", 10,
                            "score of another network of a cloud provider the key already uses, "
                            "with the usual client or another version of it" },
+    [K_SCORE_ACCESS] = { "score_access", 50,
+                         "score of a first access network (ISP, mobile) for a key used only from "
+                         "hosting and cloud networks" },
+    [K_FLEET_PROVIDERS] = { "fleet_providers", 2,
+                            "a key used in many countries is still judged when its networks "
+                            "belong to at most this many providers" },
 };
 
 /* The key already uses another AS of this network's provider. */
@@ -43,12 +56,45 @@ static bool provider_known(const struct kt_baseline *b, uint32_t asn)
     return false;
 }
 
+/* The distinct providers among the key's networks, counting up to limit + 1. */
+static unsigned providers(const struct kt_baseline *b, unsigned limit)
+{
+    uint32_t seen[KT_BL_ASNS];
+    unsigned n = 0;
+    for (size_t i = 0; i < KT_BL_ASNS && n <= limit; i++) {
+        uint32_t id = (uint32_t)b->asns[i].id;
+        if (id == 0) {
+            continue;
+        }
+        uint32_t p = kt_asn_provider(id);
+        bool dup = false;
+        for (unsigned j = 0; j < n && !dup; j++) {
+            dup = seen[j] == p;
+        }
+        if (!dup) {
+            seen[n++] = p;
+        }
+    }
+    return n;
+}
+
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_geo *g = &in->obs->geo;
     const struct kt_baseline *b = in->base;
-    if (!in->obs->has_asn || in->broad || g->asn == 0 || kt_baseline_has_asn(b, g->asn)) {
+    if (!in->obs->has_asn || g->asn == 0 || kt_baseline_has_asn(b, g->asn)) {
         return;
+    }
+    /* Widely used keys: a publishable key is meant for anyone; a key seen in many countries
+     * is judged only as a fleet of few providers, and only for a provider it never used. */
+    bool fleet = false;
+    if (in->broad) {
+        unsigned limit = (unsigned)KT_MAX(in->knobs[K_FLEET_PROVIDERS], 0.0);
+        if ((in->cred->flags & KT_CRED_PUBLISHABLE) || providers(b, limit) > limit ||
+            provider_known(b, g->asn)) {
+            return;
+        }
+        fleet = true;
     }
     bool any_known = false;
     for (size_t i = 0; i < KT_BL_ASNS; i++) {
@@ -69,6 +115,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
      * whatever client it claims to be. */
     bool to_hosting = g->hosting && !(b->flags & KT_BL_NET_HOSTING) &&
                       (b->flags & KT_BL_NET_ACCESS);
+    bool to_access = !g->hosting && (b->flags & KT_BL_NET_HOSTING) &&
+                     !(b->flags & KT_BL_NET_ACCESS);
+    bool changed_kind = to_hosting || to_access;
     if (g->hosting && provider_known(b, g->asn) &&
         (usual || kt_baseline_knows_product(b, in->obs))) {
         kt_finding_start(&f, in, "new_asn", KT_SEV_LOW, (int)in->knobs[K_SCORE_PROVIDER],
@@ -80,17 +129,24 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     int score = (int)(to_hosting       ? in->knobs[K_SCORE_HOSTING]
+                      : to_access      ? in->knobs[K_SCORE_ACCESS]
+                      : fleet          ? in->knobs[K_SCORE]
                       : local && usual ? in->knobs[K_SCORE_SAME_CITY]
                       : local || usual ? in->knobs[K_SCORE_USUAL_CLIENT]
                                        : in->knobs[K_SCORE]);
-    kt_finding_start(&f, in, "new_asn", (local || usual) && !to_hosting ? KT_SEV_LOW : KT_SEV_MEDIUM,
-                     score, "AS%" PRIu32, g->asn);
+    bool soft = (local || usual) && !changed_kind && !fleet;
+    kt_finding_start(&f, in, "new_asn", soft ? KT_SEV_LOW : KT_SEV_MEDIUM, score, "AS%" PRIu32,
+                     g->asn);
     char n[32];
     kt_fmt_count(b->events, n, sizeof(n));
     kt_finding_reason(&f, "first use from AS%" PRIu32 "%s%s%s after %s requests from other networks%s",
                       g->asn, g->as_org[0] ? " (" : "", g->as_org, g->as_org[0] ? ")" : "", n,
                       to_hosting ? ", a hosting provider; the key was only used from access "
                                    "networks before"
+                      : to_access ? ", an access network (ISP or mobile); the key was only used "
+                                    "from hosting and cloud networks before"
+                      : fleet     ? ", a provider new to a key spread over few providers' "
+                                    "networks"
                       : local && usual ? ", in a city the key already uses, with its usual client"
                       : local        ? ", in a city the key already uses"
                       : usual        ? ", with the key's usual client"

@@ -10,8 +10,9 @@
  * from min_operations distinct operations, or from two of different classes one of which is
  * more than a listing (a secret read, a permission change, a payout), and again each time the
  * score rises. The score adds, to its base, per_operation for each operation past the
- * minimum, and bonuses for refusals (trying what the key cannot do), an identity call, more
- * than one class, and for a burst as large as half of all the operations the key ever made:
+ * minimum, and bonuses for refusals (trying what the key cannot do), an identity call, looking
+ * around and then acting on it (a listing with a secret read, a permission change or a
+ * payout), and for a burst as large as half of all the operations the key ever made:
  * automation has a fixed vocabulary, and doubling it in minutes is not a new feature.
  *
  * The window is per-key detector state (48 bytes), so it survives between runs with --state.
@@ -31,7 +32,9 @@ static const struct kt_knob knobs[] = {
     [K_PER_OP] = { "per_operation", 5, "added for each operation past the minimum (up to 3)" },
     [K_DENIED] = { "denied_bonus", 15, "added when 2 or more of them were refused" },
     [K_WHOAMI] = { "whoami_bonus", 10, "added when one of them asked who the key is" },
-    [K_CLASSES] = { "classes_bonus", 10, "added when they span more than one class" },
+    [K_CLASSES] = { "act_bonus", 15,
+                    "added when they span two classes: looking around and acting on it (a "
+                    "secret read, a permission change, a payout)" },
     [K_VOCABULARY] = { "vocabulary_bonus", 10,
                        "added when they are half as many as all operations the key made before" },
 };
@@ -102,9 +105,9 @@ static int sweep_score(const struct sweep_state *st, const struct kt_det_input *
 {
     const double *k = in->knobs;
     unsigned min = (unsigned)KT_MAX(k[K_MIN_OPS], 2.0);
+    /* Two classes always hold one beyond listing: looking around, then acting on it. */
     bool mixed = bits(st->classes) >= 2;
-    bool beyond_listing = (st->classes & ~(1u << KT_OP_RECON)) != 0;
-    if (st->n < min && !(st->n >= 2 && mixed && beyond_listing)) {
+    if (st->n < min && !(st->n >= 2 && mixed)) {
         return 0;
     }
     double score = k[K_SCORE];
