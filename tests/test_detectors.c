@@ -48,6 +48,7 @@ struct fixture {
     int found;
     struct kt_finding last;
     bool no_geo;                                /* judge as if no database were loaded */
+    bool broad;                                 /* judge the key as used in many countries */
     uint64_t det_state[KT_DET_STATE_MAX / 8];   /* the detector's per-key state */
 };
 
@@ -139,7 +140,7 @@ static int judge(struct fixture *fx, const char *detector, int64_t t, const char
         .base = &fx->base,
         .mature = fx->base.days_active >= 3 && fx->base.events >= 20,
         .usual_client = kt_baseline_knows_client(&fx->base, &fx->obs),
-        .broad = false,
+        .broad = fx->broad,
         .leak_ms = KT_TIME_NONE,
         .knobs = knobs,
         .state = det->state_size > 0 ? fx->det_state : NULL,
@@ -417,6 +418,151 @@ static void test_sensitive_op(void **state)
     assert_non_null(strstr(aws.last.reason, "refused"));
 }
 
+/* A key of a service on one cloud: the same calls every few minutes from its addresses. */
+static void hosted_history(struct fixture *fx, int days, const struct kt_geo *places, int n_places)
+{
+    for (int d = 0; d < days; d++) {
+        for (int k = 0; k < 24; k++) {
+            int64_t t = T0 + d * DAY_MS + k * 3600000LL;
+            char ip[32];
+            snprintf(ip, sizeof(ip), "198.51.100.%d", 10 + k % n_places);
+            learn(fx, t, ip, &places[k % n_places], "okhttp/4.12.0", "GET", "/v1/orders", 200);
+        }
+    }
+}
+
+static void test_new_asn_network_kind(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_geo cloud = BERLIN;
+    cloud.asn = 16509;
+    cloud.hosting = true;
+    hosted_history(fx, 21, &cloud, 1);
+    /* A service's key on a home ISP: someone copied it to their own machine, whatever the
+     * client or the city. */
+    struct kt_geo home = BERLIN;
+    home.asn = 64599;
+    assert_int_equal(judge(fx, "new_asn", NOW, "192.0.2.200", &home, "okhttp/4.12.0", "GET",
+                           "/v1/orders", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_int_equal(fx->last.score, 50);
+    assert_non_null(strstr(fx->last.reason, "access network"));
+    /* Another hosting provider in the same city with the usual client stays low. */
+    struct kt_geo other_cloud = cloud;
+    other_cloud.asn = 64777;
+    assert_int_equal(judge(fx, "new_asn", NOW, "192.0.2.201", &other_cloud, "okhttp/4.12.0",
+                           "GET", "/v1/orders", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_LOW);
+}
+
+static void test_new_asn_fleet_of_one_provider(void **state)
+{
+    struct fixture *fx = *state;
+    /* A CI fleet on Google's cloud in six countries: widely used, one provider. */
+    static const char *const cc[] = { "US", "DE", "NL", "SG", "JP", "BR" };
+    struct kt_geo regions[6];
+    for (int i = 0; i < 6; i++) {
+        regions[i] = BERLIN;
+        memcpy(regions[i].country, cc[i], 2);
+        regions[i].lat = -30 + 10 * i;
+        regions[i].lon = -120 + 45 * i;
+        regions[i].asn = i % 2 ? 396982 : 15169;
+        regions[i].hosting = true;
+    }
+    hosted_history(fx, 21, regions, 6);
+    fx->broad = true;
+    /* OVH is not the fleet's spread. */
+    struct kt_geo ovh = regions[2];
+    ovh.asn = 16276;
+    ovh.lat += 1;
+    assert_int_equal(judge(fx, "new_asn", NOW, "203.0.113.9", &ovh, "okhttp/4.12.0", "GET",
+                           "/v1/orders", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_non_null(strstr(fx->last.reason, "few providers"));
+    /* Google's other AS is: nothing. */
+    struct kt_geo google = regions[0];
+    google.asn = 19527;
+    assert_int_equal(judge(fx, "new_asn", NOW, "203.0.113.10", &google, "okhttp/4.12.0", "GET",
+                           "/v1/orders", 200),
+                     0);
+    /* A publishable key is meant for anyone. */
+    fx->cred.flags |= KT_CRED_PUBLISHABLE;
+    assert_int_equal(judge(fx, "new_asn", NOW, "203.0.113.9", &ovh, "okhttp/4.12.0", "GET",
+                           "/v1/orders", 200),
+                     0);
+}
+
+/* One call through sensitive_sweep, its window kept in the fixture's detector state. */
+static int sweep(struct fixture *fx, int64_t t, const char *method, const char *path, int status)
+{
+    return judge(fx, "sensitive_sweep", t, "203.0.113.213", &BUCHAREST, "curl/8", method, path,
+                 status);
+}
+
+static void test_sensitive_sweep(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    int64_t t = NOW;
+    /* One or two first listings are sensitive_op's. */
+    assert_int_equal(sweep(fx, t, "GET", "/api/v3/user", 200), 0);
+    assert_int_equal(sweep(fx, t + 20000, "GET", "/api/v3/user/orgs", 200), 0);
+    /* The same call again is not another one. */
+    assert_int_equal(sweep(fx, t + 30000, "GET", "/api/v3/user/orgs", 200), 0);
+    /* The key's own calls are not sensitive. */
+    assert_int_equal(sweep(fx, t + 35000, "GET", "/api/v3/repos/acme/api/issues", 200), 0);
+    /* The third: base 50, an identity call (GET /user) 10, and three new operations against
+     * the two the key ever made (vocabulary) 10. */
+    assert_int_equal(sweep(fx, t + 40000, "GET", "/api/v3/orgs/acme/members", 200), 1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(fx->last.score, 70);
+    assert_string_equal(fx->last.value, "3 from 2026-10-12T00:00");
+    assert_non_null(strstr(fx->last.reason, "3 sensitive operations this key never made"));
+    /* Each further one raises it: a fourth (+5), then two refused (+5, +15 for refusals). */
+    assert_int_equal(sweep(fx, t + 60000, "GET", "/api/v3/admin/users", 403), 1);
+    assert_int_equal(fx->last.score, 75);
+    assert_int_equal(sweep(fx, t + 70000, "GET", "/api/v3/teams", 403), 1);
+    assert_int_equal(fx->last.score, 90);
+    assert_non_null(strstr(fx->last.reason, "2 refused"));
+    /* Past 15 minutes a new window starts, with one operation: quiet. */
+    assert_int_equal(sweep(fx, t + 20 * 60000, "GET", "/api/v3/search/code", 200), 0);
+
+    /* A payment key: a webhook and a payout, two classes, fire at two (base 50, act 15,
+     * vocabulary 10). */
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    t += DAY_MS / 2;
+    assert_int_equal(sweep(fx, t, "POST", "/v1/webhook_endpoints", 200), 0);
+    assert_int_equal(sweep(fx, t + 30000, "POST", "/v1/payouts", 200), 1);
+    assert_int_equal(fx->last.score, 75);
+    assert_non_null(strstr(fx->last.reason, "payout or transfer"));
+    assert_non_null(strstr(fx->last.reason, "credential or permission change"));
+}
+
+static void test_sensitive_sweep_large_vocabulary(void **state)
+{
+    struct fixture *fx = *state;
+    /* A key that made forty distinct calls: three new listings are not half of its habit. */
+    for (int d = 0; d < 10; d++) {
+        for (int k = 0; k < 40; k++) {
+            char path[64];
+            snprintf(path, sizeof(path), "/api/v3/repos/acme/r%c/%s", 'a' + k % 20,
+                     k < 20 ? "issues" : "pulls");
+            learn(fx, T0 + d * DAY_MS + k * 60000LL, "192.0.2.14", &BERLIN, "git/2.47.1",
+                  k % 3 ? "GET" : "POST", path, 200);
+        }
+    }
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    int64_t t = T0 + 12 * DAY_MS;
+    assert_int_equal(sweep(fx, t, "GET", "/api/v3/user/orgs", 200), 0);
+    assert_int_equal(sweep(fx, t + 1000, "GET", "/api/v3/user/repos", 200), 0);
+    assert_int_equal(sweep(fx, t + 2000, "GET", "/api/v3/orgs/acme/members", 200), 1);
+    assert_int_equal(fx->last.score, 50);
+}
+
 static void test_unusual_hour(void **state)
 {
     struct fixture *fx = *state;
@@ -514,6 +660,33 @@ static void test_dormant_revived(void **state)
                      1);
     assert_int_equal(fx->last.severity, KT_SEV_LOW);
     assert_int_equal(judge(fx, "dormant_revived", fx->base.last_ms + 2 * DAY_MS, "203.0.113.213",
+                           &BUCHAREST, "curl/8", "GET", "/", 200),
+                     0);
+}
+
+static void test_dormant_regular_key(void **state)
+{
+    struct fixture *fx = *state;
+    /* Used every day for ten days, then a week of silence: dormant by its own rhythm. */
+    owner_history(fx, 10);
+    int64_t week = fx->base.last_ms + 8 * DAY_MS;
+    assert_int_equal(judge(fx, "dormant_revived", week, "203.0.113.213", &BUCHAREST, "curl/8",
+                           "GET", "/", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(judge(fx, "dormant_revived", fx->base.last_ms + 5 * DAY_MS, "203.0.113.213",
+                           &BUCHAREST, "curl/8", "GET", "/", 200),
+                     0);
+    /* A key used on 3 of 21 days: a week without it is its habit. */
+    kt_baseline_init(&fx->base);
+    for (int d = 0; d < 21; d += 10) {
+        learn(fx, T0 + d * DAY_MS, "192.0.2.14", &BERLIN, "git/2.47.1", "GET", "/", 200);
+        for (int k = 0; k < 10; k++) {
+            learn(fx, T0 + d * DAY_MS + k * 60000LL, "192.0.2.14", &BERLIN, "git/2.47.1", "GET",
+                  "/", 200);
+        }
+    }
+    assert_int_equal(judge(fx, "dormant_revived", fx->base.last_ms + 8 * DAY_MS, "203.0.113.213",
                            &BUCHAREST, "curl/8", "GET", "/", 200),
                      0);
 }
@@ -985,14 +1158,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_country, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_country_waits_for_maturity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_asn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_asn_network_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_asn_fleet_of_one_provider, setup, teardown),
         cmocka_unit_test_setup_teardown(test_impossible_travel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_impossible_travel_precision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_user_agent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_op, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitive_sweep, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitive_sweep_large_vocabulary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unusual_hour, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_spike_and_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_burst, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dormant_revived, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dormant_regular_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jwt_validity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jwt_bad_signature, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jwt_replay, setup, teardown),

@@ -272,6 +272,39 @@ static void test_drift_spread_over_weeks_does_not_add_up(void **state)
     assert_int_not_equal(v, KT_VERDICT_ROTATE);
 }
 
+/* A burst of the key's own calls, then (or not) one listing it never made, with its usual
+ * client from another address of its office network. Returns the key's risk. */
+static int burst_and_listing(struct fixture *fx, bool burst, bool listing)
+{
+    new_engine(fx);
+    owner(fx, 21);
+    int64_t t = T0 + 22 * DAY + 10 * HOUR;
+    for (int i = 0; burst && i < 120; i++) {
+        feed(fx, t + i * 400, "192.0.2.20", "git/2.47.1", "GET", "/api/v3/repos/acme/api/issues",
+             200);
+    }
+    if (listing) {
+        feed(fx, t + 60000, "192.0.2.20", "git/2.47.1", "GET", "/api/v3/orgs/acme/members", 200);
+    }
+    enum kt_verdict v;
+    return kt_engine_risk(fx->engine, state_of(fx), &v);
+}
+
+static void test_volume_and_operations_add_up(void **state)
+{
+    struct fixture *fx = *state;
+    /* How much the key does and what it does are separate aspects: a flood and a first
+     * listing in the same hour are two pieces of evidence, not the stronger of the two. */
+    int flood = burst_and_listing(fx, true, false);
+    int listing = burst_and_listing(fx, false, true);
+    int both = burst_and_listing(fx, true, true);
+    assert_true(flood > 0 && listing > 0);
+    int stronger = flood > listing ? flood : listing;
+    int weaker = flood > listing ? listing : flood;
+    /* Combined as independent evidence: at least the stronger plus a share of the weaker. */
+    assert_true(both >= stronger + weaker * (100 - stronger) / 100 - 1);
+}
+
 static void test_refused_requests_weigh_less(void **state)
 {
     struct fixture *fx = *state;
@@ -707,6 +740,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_before_learn_and_dedup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_waits_for_maturity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allowlists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_volume_and_operations_add_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drift_spread_over_weeks_does_not_add_up, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refused_requests_weigh_less, setup, teardown),
