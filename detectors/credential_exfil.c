@@ -12,7 +12,11 @@
  * kt_asn_provider), or from an AWS address in another region (farther than region_km from the
  * first use), is the key leaving, whatever the agent says — a thief replays the workload's own
  * agent. Inside AWS, or without an ASN database, the agent still tells: a key first used by a
- * service's agent, then by another client.
+ * service's agent, then by another client; an instance's key used from an address the
+ * instance never used with a client it never used (GuardDuty's InsideAWS variant: the
+ * credentials on another machine of the same region, often the thief's own EC2) is high,
+ * score_inside, not critical — a NAT gateway with several addresses and an administrator's
+ * aws-cli on the instance look the same from the logs.
  *
  * Calls AWS makes on the role's behalf (user agent "AWS Internal", or a service name as source
  * address) are not a network at all; private addresses (VPC endpoints) are inside. Uses more
@@ -21,7 +25,7 @@
  */
 #include <keytrail/detector.h>
 
-enum { K_SCORE, K_MAX_HOURS, K_REGION_KM };
+enum { K_SCORE, K_MAX_HOURS, K_REGION_KM, K_SCORE_INSIDE };
 
 static const struct kt_knob knobs[] = {
     [K_SCORE] = {"score", 90, "score of a compute-role key used away from its workload"},
@@ -31,6 +35,9 @@ static const struct kt_knob knobs[] = {
     [K_REGION_KM] = {"region_km", 800,
                      "distance from the first use beyond which an AWS address is another "
                      "region (beyond the locations' own uncertainty)"},
+    [K_SCORE_INSIDE] = {"score_inside", 70,
+                        "score of an instance's key used inside AWS from another address with "
+                        "another client"},
 };
 
 #define AMAZON_ASN 16509u /* the AS number kt_asn_provider names Amazon's group by */
@@ -43,6 +50,8 @@ struct exfil_state {
     uint8_t seen;        /* first_ms is set */
     uint8_t workload;    /* the first use was a compute workload's */
     uint8_t located;     /* lat, lon, accuracy_km are set */
+    uint8_t instance;    /* the session is an EC2 instance's (fits the padding: states saved
+                            before it read as 0) */
 };
 
 _Static_assert(sizeof(struct exfil_state) <= KT_DET_STATE_MAX, "exfil state over the cap");
@@ -100,8 +109,8 @@ bool kt_exfil_is_instance_session(struct kt_str actor)
     return true;
 }
 
-static void report(const struct kt_det_input *in, kt_emit_fn emit, void *ctx, const char *value,
-                   const char *where)
+static void report_as(const struct kt_det_input *in, kt_emit_fn emit, void *ctx,
+                      const char *value, const char *where, enum kt_severity sev, int score)
 {
     const struct kt_event *ev = in->ev;
     char agent[64], n[32], asn[32];
@@ -109,8 +118,7 @@ static void report(const struct kt_det_input *in, kt_emit_fn emit, void *ctx, co
     kt_fmt_count(in->base->events, n, sizeof(n));
     kt_fmt_asn(in->obs->geo.asn, asn, sizeof(asn));
     struct kt_finding f;
-    kt_finding_start(&f, in, "credential_exfil", KT_SEV_CRITICAL, (int)in->knobs[K_SCORE], "%s",
-                     value);
+    kt_finding_start(&f, in, "credential_exfil", sev, score, "%s", value);
     if (where != NULL) {
         kt_finding_reason(&f,
                           "session credentials of a compute workload (Lambda, ECS, EC2), now used "
@@ -125,6 +133,12 @@ static void report(const struct kt_det_input *in, kt_emit_fn emit, void *ctx, co
                           n);
     }
     emit(ctx, &f);
+}
+
+static void report(const struct kt_det_input *in, kt_emit_fn emit, void *ctx, const char *value,
+                   const char *where)
+{
+    report_as(in, emit, ctx, value, where, KT_SEV_CRITICAL, (int)in->knobs[K_SCORE]);
 }
 
 /* The first use inside AWS is far from this one: beyond region_km and both uncertainties. */
@@ -166,6 +180,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         /* The service's agent outside AWS may be a developer's emulator; an instance's
          * credentials are only ever handed to the instance. */
         st->workload = instance || (service_agent && net == NET_INSIDE);
+        st->instance = instance;
         if (net == NET_INSIDE) {
             remember_home(st, o);
         }
@@ -186,6 +201,12 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         }
         if (net == NET_INSIDE && other_region(st, o, in->knobs[K_REGION_KM])) {
             report(in, emit, ctx, "another AWS region", "from another AWS region");
+            return;
+        }
+        if (net == NET_INSIDE && st->instance && !kt_baseline_knows_ip(in->base, o) &&
+            !in->usual_client && !kt_baseline_knows_product(in->base, o)) {
+            report_as(in, emit, ctx, "another instance", "from another AWS address",
+                      KT_SEV_HIGH, (int)in->knobs[K_SCORE_INSIDE]);
             return;
         }
         if (net == NET_INSIDE) {

@@ -48,6 +48,12 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     double idle = kt_baseline_idle_days(b, in->obs->time_ms);
+    /* Silence is of any use: the baseline leaves out what was quarantined (a key already at
+     * rotate keeps learning nothing), the key's short-term memory sees every use. */
+    const struct kt_recent *r = in->recent;
+    if (r != NULL && r->win_start_ms != KT_TIME_NONE && r->win_start_ms <= in->obs->time_ms) {
+        idle = KT_MIN(idle, (double)(in->obs->time_ms - r->win_start_ms) / 86400000.0);
+    }
     if (idle < in->knobs[K_IDLE_DAYS] &&
         !(idle >= in->knobs[K_REGULAR_IDLE_DAYS] && regular(b, in->knobs[K_REGULAR_SHARE]))) {
         return;

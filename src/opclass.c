@@ -74,6 +74,10 @@ static const struct kt_op_rule rules[] = {
     { "POST", KT_OP_SUFFIX, "/user/keys", KT_OP_PRIVILEGE, false },
     { "POST", KT_OP_SUFFIX, "/keys", KT_OP_PRIVILEGE, false },
     { "POST", KT_OP_SUFFIX, "/hooks", KT_OP_PRIVILEGE, false },
+    /* A member or collaborator added: someone else gets in, and stays after the rotation. */
+    { "PUT", KT_OP_CONTAINS, "/memberships/", KT_OP_PRIVILEGE, false },
+    { "PUT", KT_OP_CONTAINS, "/collaborators/", KT_OP_PRIVILEGE, false },
+    { "POST", KT_OP_SUFFIX, "/invitations", KT_OP_PRIVILEGE, false },
     { NULL, KT_OP_CONTAINS, "/authorizations", KT_OP_PRIVILEGE, false },
     { NULL, KT_OP_CONTAINS, "/personal_access_tokens", KT_OP_PRIVILEGE, false },
     { NULL, KT_OP_CONTAINS, "/access_tokens", KT_OP_PRIVILEGE, false },

@@ -49,6 +49,7 @@ struct fixture {
     struct kt_finding last;
     bool no_geo;                                /* judge as if no database were loaded */
     bool broad;                                 /* judge the key as used in many countries */
+    const struct kt_recent *recent;             /* the key's short-term memory, or NULL */
     uint64_t det_state[KT_DET_STATE_MAX / 8];   /* the detector's per-key state */
 };
 
@@ -138,6 +139,7 @@ static int judge(struct fixture *fx, const char *detector, int64_t t, const char
         .obs = &fx->obs,
         .cred = &fx->cred,
         .base = &fx->base,
+        .recent = fx->recent,
         .mature = fx->base.days_active >= 3 && fx->base.events >= 20,
         .usual_client = kt_baseline_knows_client(&fx->base, &fx->obs),
         .broad = fx->broad,
@@ -677,6 +679,16 @@ static void test_dormant_regular_key(void **state)
     assert_int_equal(judge(fx, "dormant_revived", fx->base.last_ms + 5 * DAY_MS, "203.0.113.213",
                            &BUCHAREST, "curl/8", "GET", "/", 200),
                      0);
+    /* Uses the baseline left out (quarantined) are no silence: the key's short-term memory
+     * saw one yesterday. */
+    struct kt_recent recent;
+    kt_recent_init(&recent);
+    recent.win_start_ms = week - DAY_MS;
+    fx->recent = &recent;
+    assert_int_equal(judge(fx, "dormant_revived", week, "203.0.113.213", &BUCHAREST, "curl/8",
+                           "GET", "/", 200),
+                     0);
+    fx->recent = NULL;
     /* A key used on 3 of 21 days: a week without it is its habit. */
     kt_baseline_init(&fx->base);
     for (int d = 0; d < 21; d += 10) {
@@ -1007,6 +1019,7 @@ static int exfil_use(struct fixture *fx, struct kt_recent *recent, int64_t t, co
     fx->obs.has_geo = fx->obs.has_asn = !fx->no_geo;
     struct kt_det_input in = { .ev = &fx->ev, .obs = &fx->obs, .cred = &fx->cred,
                                .base = &fx->base, .recent = recent, .leak_ms = KT_TIME_NONE,
+                               .usual_client = kt_baseline_knows_client(&fx->base, &fx->obs),
                                .knobs = knobs, .state = fx->det_state };
     assert_true(det->state_size <= sizeof(fx->det_state));
     fx->found = 0;
@@ -1081,6 +1094,35 @@ static void test_exfil_ec2_instance_profile(void **state)
      * already a thief's. */
     exfil_key(fx, &r);
     assert_int_equal(exfil_use(fx, &r, T0, "203.0.113.213", &BUCHAREST, SDK_UA, INSTANCE_ARN), 1);
+}
+
+static void test_exfil_instance_key_on_another_machine(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_recent r;
+    exfil_key(fx, &r);
+    assert_int_equal(exfil_use(fx, &r, T0, "3.91.20.7", &AWS_VIRGINIA, SDK_UA, INSTANCE_ARN), 0);
+    /* An administrator's aws-cli on the instance itself, and the instance's SDK from a second
+     * address of its NAT gateway: the instance. */
+    assert_int_equal(exfil_use(fx, &r, T0 + HOUR_MS, "3.91.20.7", &AWS_VIRGINIA,
+                               "aws-cli/2.15.30 Python/3.11.8 Linux/6.1", INSTANCE_ARN),
+                     0);
+    assert_int_equal(exfil_use(fx, &r, T0 + HOUR_MS + 60000, "3.91.20.99", &AWS_VIRGINIA, SDK_UA,
+                               INSTANCE_ARN),
+                     0);
+    /* Another AWS address of the region with a client the instance never used: the
+     * credentials on another machine (GuardDuty's InsideAWS). High, not critical. */
+    assert_int_equal(exfil_use(fx, &r, T0 + 2 * HOUR_MS, "3.92.11.40", &AWS_VIRGINIA_B,
+                               "Boto3/1.34.145 md/Botocore#1.34.145 ua/2.0 os/linux#6.5",
+                               INSTANCE_ARN),
+                     1);
+    assert_string_equal(fx->last.value, "another instance");
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(fx->last.score, 70);
+    /* A Lambda's key is judged by its agent, not by this rule: its addresses change. */
+    exfil_key(fx, &r);
+    assert_int_equal(exfil_use(fx, &r, T0, "3.91.20.7", &AWS_VIRGINIA, LAMBDA_UA, NULL), 0);
+    assert_int_equal(exfil_use(fx, &r, T0 + 60000, "3.91.20.8", &AWS_VIRGINIA, LAMBDA_UA, NULL), 0);
 }
 
 static void test_exfil_benign_sessions(void **state)
@@ -1179,6 +1221,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_exfil_lambda_key_outside_aws, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exfil_lambda_key_in_another_region, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exfil_ec2_instance_profile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exfil_instance_key_on_another_machine, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_exfil_benign_sessions, setup, teardown),
         cmocka_unit_test(test_exfil_instance_session_names),
         cmocka_unit_test(test_registry_and_knobs),

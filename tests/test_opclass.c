@@ -20,6 +20,10 @@ static void test_classes(void **state)
     assert_int_equal(rule("GET /api/v3/orgs/*/members")->cls, KT_OP_RECON);
     assert_int_equal(rule("GET /api/v3/orgs/*/actions/secrets")->cls, KT_OP_SECRET);
     assert_int_equal(rule("POST /api/v3/user/keys")->cls, KT_OP_PRIVILEGE);
+    assert_int_equal(rule("PUT /api/v3/orgs/*/memberships/*")->cls, KT_OP_PRIVILEGE);
+    assert_int_equal(rule("PUT /api/v3/repos/*/*/collaborators/*")->cls, KT_OP_PRIVILEGE);
+    assert_int_equal(rule("POST /api/v3/orgs/*/invitations")->cls, KT_OP_PRIVILEGE);
+    assert_null(rule("GET /api/v3/orgs/*/memberships/*"));
     assert_int_equal(rule("POST /v1/payouts")->cls, KT_OP_MONEY);
     assert_int_equal(rule("POST /v1/accounts/*/external_accounts")->cls, KT_OP_MONEY);
     assert_int_equal(rule("POST /v1/webhook_endpoints")->cls, KT_OP_PRIVILEGE);
