@@ -642,6 +642,10 @@ static void move_track(struct kt_keystate *ks, const struct kt_obs *obs, bool wh
     if (obs->op.len > 0 && !kt_baseline_has_op(&ks->base, obs->op)) {
         m->spoiled |= KT_MOVE_NEW_OP;
     }
+    /* The old place used since the new one appeared, and now the new one again. */
+    if (m->old_last_ms != KT_TIME_NONE && m->old_last_ms > m->since_ms && t > m->old_last_ms) {
+        m->spoiled |= KT_MOVE_INTERLEAVED;
+    }
     m->new_events += m->new_events < UINT32_MAX;
     m->new_last_ms = KT_MAX(m->new_last_ms, t);
     if (obs->day > m->new_last_day) {
@@ -987,6 +991,41 @@ static void place_name(char *out, size_t cap, bool by_country, const char countr
     }
 }
 
+#define KT_TRIP_MIN_MS (24LL * 3600 * 1000)
+
+/*
+ * A round trip: the new place was used only while the old one was silent (never the old place
+ * between two uses of the new one), and the old place came back after the new one's last use.
+ * One party moving, not two at once. A hop too fast to fly (impossible_travel) is no trip.
+ */
+static bool trip_note(const struct kt_engine *e, const struct kt_keystate *ks, char *note,
+                      size_t cap)
+{
+    const struct kt_move *m = &ks->move;
+    /* A day or more away: a thief's session in the owner's night is no journey. */
+    if ((m->spoiled & KT_MOVE_INTERLEAVED) || m->old_last_ms == KT_TIME_NONE ||
+        m->old_last_ms <= m->new_last_ms || m->new_events == 0 ||
+        m->new_last_ms - m->since_ms < KT_TRIP_MIN_MS) {
+        return false;
+    }
+    for (size_t i = 0; i < ks->n_findings; i++) {
+        if (strcmp(e->findings[ks->findings[i]].detector, "impossible_travel") == 0) {
+            return false;
+        }
+    }
+    if (note != NULL && cap > 0) {
+        char from[16], to[16], back[KT_TIME_STRLEN];
+        place_name(from, sizeof(from), m->by_country, m->old_country, m->old_asn);
+        place_name(to, sizeof(to), m->by_country, m->country, m->asn);
+        kt_time_format(m->old_last_ms, back);
+        snprintf(note, cap,
+                 "looks like a trip to %s: same client and operations, %u uses on %u days while "
+                 "%s was silent, %s in use again after it (last %.10s)",
+                 to, m->new_events, (unsigned)m->new_days, from, from, back);
+    }
+    return true;
+}
+
 bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks, char *note,
                          size_t cap)
 {
@@ -994,7 +1033,7 @@ bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks
     if (note != NULL && cap > 0) {
         note[0] = '\0';
     }
-    if (m->since_ms == KT_TIME_NONE || m->spoiled != 0 || m->new_days < e->cfg->move_min_days ||
+    if (m->since_ms == KT_TIME_NONE || (m->spoiled & ~(unsigned)KT_MOVE_INTERLEAVED) != 0 ||
         m->before_days == 0 || m->before_events == 0 || ks->dropped_findings > 0) {
         return false;
     }
@@ -1011,17 +1050,20 @@ bool kt_engine_move_note(const struct kt_engine *e, const struct kt_keystate *ks
     if (critical || rest >= e->cfg->rotate_at) {
         return false;
     }
+    if (m->new_days < e->cfg->move_min_days) {
+        return trip_note(e, ks, note, cap);
+    }
     /* The old place fell silent within the overlap, and the new one carried on alone. */
     if (m->old_last_ms != KT_TIME_NONE &&
         (m->old_last_ms > m->since_ms + e->move_overlap_ms ||
          m->new_last_ms < m->old_last_ms + e->move_silent_ms)) {
-        return false;
+        return trip_note(e, ks, note, cap);
     }
     /* Comparable volume: uses per active day within a factor of the key's old habit. */
     double before = (double)m->before_events / m->before_days;
     double now = (double)m->new_events / m->new_days;
     if (now * e->cfg->move_volume < before || now > before * e->cfg->move_volume) {
-        return false;
+        return trip_note(e, ks, note, cap);
     }
     if (note != NULL && cap > 0) {
         char from[16], to[16], since[KT_TIME_STRLEN] = "";

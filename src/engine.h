@@ -45,6 +45,9 @@ enum kt_move_spoil {
     KT_MOVE_NEW_CLIENT = 1u << 0, /* a client the key had not used */
     KT_MOVE_NEW_OP = 1u << 1,     /* an operation the key had not called */
     KT_MOVE_ELSEWHERE = 1u << 2,  /* a second new place */
+    /* Not a spoil of a move (its two places overlap for a while), but of a trip: the old place
+     * was used again between two uses of the new one, so two parties held the key at once. */
+    KT_MOVE_INTERLEAVED = 1u << 3,
 };
 
 /*

@@ -245,7 +245,7 @@ enum kt_rc kt_keystate_read(struct kt_rbytes *r, uint32_t version, struct kt_key
     kt_rb_bytes(r, m->old_country, 2);
     m->by_country = kt_rb_u8(r);
     m->spoiled = kt_rb_u8(r);
-    kt_rb_need(r, m->by_country <= 1 && (m->spoiled & ~7u) == 0 && country_ok(m->country) &&
+    kt_rb_need(r, m->by_country <= 1 && (m->spoiled & ~15u) == 0 && country_ok(m->country) &&
                       country_ok(m->old_country));
 
     int64_t last_day = kt_rb_zz(r);

@@ -369,6 +369,52 @@ static const struct kt_report_key *only_key(struct fixture *fx, struct kt_report
     return kt_report_key_get(&report, 0, buf);
 }
 
+/* Three weeks in the Berlin office, then three evenings in Dublin with the same client and
+ * calls, then (back_home) the office again; interleaved: the office goes on meanwhile. */
+static void trip(struct fixture *fx, bool interleaved, bool back_home)
+{
+    new_engine(fx);
+    owner(fx, 21);
+    for (int d = 21; d < 24; d++) {
+        for (int h = 19; h < 23; h++) {
+            feed(fx, T0 + d * DAY + h * HOUR, "198.51.100.140", "git/2.47.1", "GET",
+                 "/api/v3/repos/acme/api/issues", 200);
+        }
+        if (interleaved) {
+            feed(fx, T0 + d * DAY + 10 * HOUR, "192.0.2.14", "git/2.47.1", "GET",
+                 "/api/v3/repos/acme/api/issues", 200);
+        }
+    }
+    for (int d = 24; back_home && d < 26; d++) {
+        for (int h = 8; h < 17; h++) {
+            feed(fx, T0 + d * DAY + h * HOUR, "192.0.2.14", "git/2.47.1", "GET",
+                 "/api/v3/repos/acme/api/issues", 200);
+        }
+    }
+}
+
+static void test_round_trip_is_investigate(void **state)
+{
+    struct fixture *fx = *state;
+    /* In the stream: a first hosting network abroad at night, rotate. */
+    trip(fx, false, false);
+    assert_true(state_of(fx)->at_rotate);
+    struct kt_report_key buf;
+    assert_int_equal(only_key(fx, &buf)->verdict, KT_VERDICT_ROTATE);
+    /* Back in the office after it, and the office silent meanwhile: one party travelling. */
+    trip(fx, false, true);
+    const struct kt_report_key *rk = only_key(fx, &buf);
+    assert_int_equal(rk->verdict, KT_VERDICT_INVESTIGATE);
+    assert_string_equal(rk->note, "looks like a trip to IE: same client and operations, 12 uses "
+                                  "on 3 days while DE was silent, DE in use again after it "
+                                  "(last 2026-10-16)");
+    /* The office used between two evenings in Dublin: two parties at once. */
+    trip(fx, true, true);
+    rk = only_key(fx, &buf);
+    assert_int_equal(rk->verdict, KT_VERDICT_ROTATE);
+    assert_string_equal(rk->note, "");
+}
+
 static void test_region_move_is_investigate(void **state)
 {
     struct fixture *fx = *state;
@@ -741,6 +787,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_waits_for_maturity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allowlists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_volume_and_operations_add_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_is_investigate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drift_spread_over_weeks_does_not_add_up, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refused_requests_weigh_less, setup, teardown),
