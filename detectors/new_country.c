@@ -12,7 +12,9 @@
  * A country-only match (geo.h: an area, not a point) gives impossible_travel nothing to work
  * on, so the area is judged here: the trip was possible when the country's nearest part (its
  * centroid less its radius) was reachable at travel_kmh; when even that was out of reach since
- * the last use, from an unknown network, the finding is high (score_unreachable).
+ * the last use, from an unknown network, the finding is high (score_unreachable). The last use
+ * may itself be such an area (the baseline keeps the last country-only use too): then the
+ * distance is between the nearest parts of both.
  */
 #include <keytrail/detector.h>
 
@@ -50,10 +52,17 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
      * possible when its nearest part was reachable. */
     bool area = !g->has_location && g->precision == KT_GEO_PREC_COUNTRY && g->accuracy_km > 0;
     bool unreachable = false;
-    if (area && b->has_last_place && in->obs->time_ms != KT_TIME_NONE) {
-        double lower = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon) -
-                       g->accuracy_km - b->last_accuracy_km;
-        double hours = fabs((double)(in->obs->time_ms - b->last_place_ms) / 3.6e6);
+    /* From the key's last located use, a point or (when later) an area of its own: a home
+     * known only to its country is as far as the nearest part of that country. */
+    bool from_area = b->has_last_area && (!b->has_last_place || b->last_area_ms > b->last_place_ms);
+    bool has_from = b->has_last_place || from_area;
+    if ((area || (from_area && g->has_location)) && has_from && in->obs->time_ms != KT_TIME_NONE) {
+        double lat = from_area ? b->last_area_lat : b->last_lat;
+        double lon = from_area ? b->last_area_lon : b->last_lon;
+        double radius = from_area ? b->last_area_km : b->last_accuracy_km;
+        int64_t since = from_area ? b->last_area_ms : b->last_place_ms;
+        double lower = kt_geo_distance_km(lat, lon, g->lat, g->lon) - g->accuracy_km - radius;
+        double hours = fabs((double)(in->obs->time_ms - since) / 3.6e6);
         unreachable = lower >= UNREACHABLE_MIN_KM &&
                       lower / (hours < 1.0 / 60 ? 1.0 / 60 : hours) > in->knobs[K_TRAVEL_KMH];
     }

@@ -59,6 +59,7 @@ void kt_baseline_init(struct kt_baseline *b)
     b->first_ms = KT_TIME_NONE;
     b->last_ms = KT_TIME_NONE;
     b->last_place_ms = KT_TIME_NONE;
+    b->last_area_ms = KT_TIME_NONE;
     b->minute.bucket_start_ms = KT_TIME_NONE;
     b->hour.bucket_start_ms = KT_TIME_NONE;
     b->minute_errors.bucket_start_ms = KT_TIME_NONE;
@@ -479,7 +480,19 @@ static void learn_geo(struct kt_baseline *b, const struct kt_geo *geo, int64_t m
         b->flags |= geo->hosting ? KT_BL_NET_HOSTING : KT_BL_NET_ACCESS;
         item_add(b->asns, KT_BL_ASNS, geo->asn, today);
     }
-    if (!geo->has_location || !coords_ok(geo->lat, geo->lon)) {
+    if (!geo->has_location) {
+        bool area = geo->precision == KT_GEO_PREC_COUNTRY && geo->accuracy_km > 0 &&
+                    coords_ok(geo->lat, geo->lon);
+        if (area && timed && (!b->has_last_area || ms >= b->last_area_ms)) {
+            b->has_last_area = true;
+            b->last_area_km = geo->accuracy_km;
+            b->last_area_lat = (float)geo->lat;
+            b->last_area_lon = (float)geo->lon;
+            b->last_area_ms = ms;
+        }
+        return;
+    }
+    if (!coords_ok(geo->lat, geo->lon)) {
         return;
     }
     place_add(b, geo, today);

@@ -10,7 +10,8 @@
  * bit mask of the non-zero cells and their values.
  *
  *   u8 version (1), u8 flags (bit 0: last place present, bit 1: dated, bit 2: hosting network,
- *                   bit 3: access network, bit 4: last located use from a VPN; others 0)
+ *                   bit 3: access network, bit 4: last located use from a VPN, bit 5: last
+ *                   area present; others 0)
  *   events, errors
  *   if dated         zz first_ms, last_ms - first_ms, days_active (last_day is last_ms's day)
  *   ips, nets        n, n x { u64 id, count, zz day delta }
@@ -23,6 +24,8 @@
  *   if dated         minute, hour, minute_errors: zz (last_ms - bucket start), count, max,
  *                    f32 mean, f32 var, buckets (an undated baseline has empty rates)
  *   last place       (if flagged; only dated) 2 bytes country, accuracy_km, f32 lat, f32 lon,
+ *                    zz (last_ms - time)
+ *   last area        (if flag bit 5; only dated) radius_km (1..65535), f32 lat, f32 lon,
  *                    zz (last_ms - time)
  *
  * The parser checks every length against what is left and every value against what learning
@@ -43,6 +46,7 @@
 #define FLAG_NET_HOSTING 0x04u /* KT_BL_NET_HOSTING */
 #define FLAG_NET_ACCESS 0x08u  /* KT_BL_NET_ACCESS */
 #define FLAG_LAST_VPN 0x10u    /* KT_BL_LAST_VPN: the last located use came out of a VPN exit */
+#define FLAG_LAST_AREA 0x20u   /* has_last_area: the last country-only use */
 /* The largest difference of two usable times. */
 #define MAX_SPAN_MS (2 * KT_BL_TIME_LIMIT)
 
@@ -61,10 +65,11 @@ enum ops_mode { OPS_EMPTY = 0, OPS_GAPS = 1, OPS_DENSE = 2 };
 #define WORST_PROFILE (3 + 24 * V32 + 1 + 7 * V32)
 #define WORST_RATES (3 * (V64 + 3 * V32 + 8))
 #define WORST_LAST_PLACE (2 + 3 + 8 + V64)
+#define WORST_LAST_AREA (3 + 8 + V64)
 #define WORST_TOTAL                                                                                \
     (WORST_HEAD + WORST_ITEMS(KT_BL_IPS) + WORST_ITEMS(KT_BL_NETS) + WORST_COUNTRIES +             \
      WORST_ASNS + WORST_PLACES + WORST_AGENTS + WORST_OPS + WORST_PROFILE + WORST_RATES +          \
-     WORST_LAST_PLACE)
+     WORST_LAST_PLACE + WORST_LAST_AREA)
 
 _Static_assert(WORST_TOTAL <= KT_BASELINE_MAX_BYTES,
                "the serialised form must always fit KT_BASELINE_MAX_BYTES");
@@ -242,7 +247,8 @@ size_t kt_baseline_serialize(const struct kt_baseline *b, uint8_t *buf, size_t c
     w_u8(&w, (uint8_t)((b->has_last_place ? FLAG_LAST_PLACE : 0) | (dated ? FLAG_DATED : 0) |
                        ((b->flags & KT_BL_NET_HOSTING) ? FLAG_NET_HOSTING : 0) |
                        ((b->flags & KT_BL_NET_ACCESS) ? FLAG_NET_ACCESS : 0) |
-                       ((b->flags & KT_BL_LAST_VPN) ? FLAG_LAST_VPN : 0)));
+                       ((b->flags & KT_BL_LAST_VPN) ? FLAG_LAST_VPN : 0) |
+                       (b->has_last_area && dated ? FLAG_LAST_AREA : 0)));
     w_var(&w, b->events);
     w_var(&w, b->errors);
     if (dated) {
@@ -307,6 +313,12 @@ size_t kt_baseline_serialize(const struct kt_baseline *b, uint8_t *buf, size_t c
         w_f32(&w, b->last_lat);
         w_f32(&w, b->last_lon);
         w_zz(&w, diff64(b->last_ms, b->last_place_ms));
+    }
+    if (b->has_last_area && dated) {
+        w_var(&w, b->last_area_km);
+        w_f32(&w, b->last_area_lat);
+        w_f32(&w, b->last_area_lon);
+        w_zz(&w, diff64(b->last_ms, b->last_area_ms));
     }
     return w.ok ? w.pos : 0;
 }
@@ -632,13 +644,13 @@ enum kt_rc kt_baseline_deserialize(struct kt_baseline *b, const uint8_t *buf, si
     bool dated = flags & FLAG_DATED;
     need(&r, version == KT_BASELINE_VERSION &&
                  (flags & ~(FLAG_LAST_PLACE | FLAG_DATED | FLAG_NET_HOSTING | FLAG_NET_ACCESS |
-                           FLAG_LAST_VPN)) ==
+                           FLAG_LAST_VPN | FLAG_LAST_AREA)) ==
                      0);
     t.flags = ((flags & FLAG_NET_HOSTING) ? KT_BL_NET_HOSTING : 0u) |
               ((flags & FLAG_NET_ACCESS) ? KT_BL_NET_ACCESS : 0u) |
               ((flags & FLAG_LAST_VPN) ? KT_BL_LAST_VPN : 0u);
     /* The last place is only ever set by a dated event. */
-    need(&r, dated || !(flags & FLAG_LAST_PLACE));
+    need(&r, dated || !(flags & (FLAG_LAST_PLACE | FLAG_LAST_AREA)));
     t.events = r_var(&r);
     t.errors = r_var(&r);
     need(&r, t.errors <= t.events && (t.events > 0 || !dated));
@@ -670,6 +682,15 @@ enum kt_rc kt_baseline_deserialize(struct kt_baseline *b, const uint8_t *buf, si
         need(&r, acc <= UINT16_MAX && country_or_none(t.last_country) &&
                      coords_ok(t.last_lat, t.last_lon));
         t.last_accuracy_km = (uint16_t)acc;
+    }
+    if (flags & FLAG_LAST_AREA) {
+        t.has_last_area = true;
+        uint32_t km = r_var32(&r);
+        t.last_area_lat = r_f32(&r);
+        t.last_area_lon = r_f32(&r);
+        t.last_area_ms = r_rel_time(&r, &t);
+        need(&r, km >= 1 && km <= UINT16_MAX && coords_ok(t.last_area_lat, t.last_area_lon));
+        t.last_area_km = (uint16_t)km;
     }
     need(&r, r.pos == r.len);
     if (!r.ok) {

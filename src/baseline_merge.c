@@ -379,6 +379,25 @@ static bool later_place(const struct kt_baseline *dst, const struct kt_baseline 
     return place_cmp(&b, &a) < 0;
 }
 
+/* Whether src's last area replaces dst's: the later one, ties broken by the values, so the
+ * merge does not depend on its order. */
+static bool later_area(const struct kt_baseline *dst, const struct kt_baseline *src)
+{
+    if (!src->has_last_area) {
+        return false;
+    }
+    if (!dst->has_last_area || src->last_area_ms != dst->last_area_ms) {
+        return !dst->has_last_area || src->last_area_ms > dst->last_area_ms;
+    }
+    if (src->last_area_lat != dst->last_area_lat) {
+        return src->last_area_lat < dst->last_area_lat;
+    }
+    if (src->last_area_lon != dst->last_area_lon) {
+        return src->last_area_lon < dst->last_area_lon;
+    }
+    return src->last_area_km < dst->last_area_km;
+}
+
 void kt_baseline_merge(struct kt_baseline *dst, const struct kt_baseline *src)
 {
     if (dst == NULL || src == NULL || src == dst || src->events == 0) {
@@ -421,5 +440,12 @@ void kt_baseline_merge(struct kt_baseline *dst, const struct kt_baseline *src)
         dst->last_lon = src->last_lon;
         dst->last_place_ms = src->last_place_ms;
         dst->flags = (dst->flags & ~(uint32_t)KT_BL_LAST_VPN) | src_last_vpn;
+    }
+    if (later_area(dst, src)) {
+        dst->has_last_area = true;
+        dst->last_area_km = src->last_area_km;
+        dst->last_area_lat = src->last_area_lat;
+        dst->last_area_lon = src->last_area_lon;
+        dst->last_area_ms = src->last_area_ms;
     }
 }

@@ -144,6 +144,11 @@ static void assert_bl_equal(const struct kt_baseline *a, const struct kt_baselin
     assert_memory_equal(&a->last_lat, &b->last_lat, sizeof(float));
     assert_memory_equal(&a->last_lon, &b->last_lon, sizeof(float));
     assert_int_equal(a->last_place_ms, b->last_place_ms);
+    assert_int_equal(a->has_last_area, b->has_last_area);
+    assert_int_equal(a->last_area_km, b->last_area_km);
+    assert_memory_equal(&a->last_area_lat, &b->last_area_lat, sizeof(float));
+    assert_memory_equal(&a->last_area_lon, &b->last_area_lon, sizeof(float));
+    assert_int_equal(a->last_area_ms, b->last_area_ms);
 }
 
 /* Serialises b, checks the result parses back to b, and returns its size. */
@@ -695,6 +700,70 @@ static void test_places_and_last_place(void **state)
     assert_true(kt_baseline_nearest_place_km(&b, NAN, 0) < 0);
     assert_true(kt_baseline_nearest_place_km(NULL, 0, 0) < 0);
     roundtrip(&b);
+}
+
+/* A country-only match: the country's centroid and radius, an area, not a point. */
+static struct kt_geo mk_area(const char *country, double lat, double lon, uint16_t km)
+{
+    struct kt_geo g = mk_geo(country, 64530, NAN, NAN);
+    g.precision = KT_GEO_PREC_COUNTRY;
+    g.lat = lat;
+    g.lon = lon;
+    g.accuracy_km = km;
+    return g;
+}
+
+static void test_last_area(void **state)
+{
+    (void)state;
+    struct kt_baseline b;
+    kt_baseline_init(&b);
+    struct evspec s = {.ms = T0 + HOUR_MS, .ip = "192.0.2.14"};
+    struct kt_geo us = mk_area("US", 39.8, -98.6, 1000);
+    learn(&b, &s, &us);
+    /* Kept as an area, never as a place or a last point. */
+    assert_true(b.has_last_area);
+    assert_false(b.has_last_place);
+    assert_int_equal(b.places[0].count, 0);
+    assert_int_equal(b.last_area_km, 1000);
+    assert_true(b.last_area_lat == 39.8f && b.last_area_lon == -98.6f);
+    assert_int_equal(b.last_area_ms, T0 + HOUR_MS);
+    roundtrip(&b);
+    /* An older area does not replace it, a newer one does; a point leaves it as it is. */
+    struct kt_geo ro = mk_area("RO", 45.9, 24.9, 300);
+    s.ms = T0;
+    learn(&b, &s, &ro);
+    assert_true(b.last_area_lat == 39.8f);
+    s.ms = T0 + 2 * HOUR_MS;
+    learn(&b, &s, &ro);
+    assert_true(b.last_area_lat == 45.9f);
+    assert_int_equal(b.last_area_km, 300);
+    struct kt_geo berlin = mk_geo("DE", 3320, 52.52, 13.405);
+    s.ms += HOUR_MS;
+    learn(&b, &s, &berlin);
+    assert_true(b.has_last_place && b.last_area_lat == 45.9f);
+    /* Without a radius or with coordinates out of range it is no area. */
+    struct kt_baseline c;
+    kt_baseline_init(&c);
+    struct kt_geo flat = mk_area("US", 39.8, -98.6, 0);
+    struct kt_geo wrong = mk_area("US", 95.0, -98.6, 500);
+    learn(&c, &s, &flat);
+    learn(&c, &s, &wrong);
+    assert_false(c.has_last_area);
+    /* Merging keeps the later area, in either order. */
+    struct kt_baseline x, y;
+    kt_baseline_init(&x);
+    kt_baseline_init(&y);
+    s.ms = T0;
+    learn(&x, &s, &us);
+    s.ms = T0 + DAY_MS;
+    learn(&y, &s, &ro);
+    struct kt_baseline xy = x, yx = y;
+    kt_baseline_merge(&xy, &y);
+    kt_baseline_merge(&yx, &x);
+    assert_true(xy.last_area_lat == 45.9f && yx.last_area_lat == 45.9f);
+    assert_int_equal(xy.last_area_ms, T0 + DAY_MS);
+    roundtrip(&xy);
 }
 
 static void test_agent_names(void **state)
@@ -1483,6 +1552,11 @@ static void test_serialize_worst_case_fits(void **state)
     b.last_lat = -90.0f;
     b.last_lon = 180.0f;
     b.last_place_ms = b.first_ms;
+    b.has_last_area = true;
+    b.last_area_km = UINT16_MAX;
+    b.last_area_lat = 90.0f;
+    b.last_area_lon = -180.0f;
+    b.last_area_ms = b.first_ms;
     size_t n = roundtrip(&b);
     print_message("baseline: worst-case serialised size %zu of %d\n", n, KT_BASELINE_MAX_BYTES);
     assert_true(n <= KT_BASELINE_MAX_BYTES);
@@ -1877,6 +1951,7 @@ int main(void)
         cmocka_unit_test(test_learn_without_time),
         cmocka_unit_test(test_rates),
         cmocka_unit_test(test_places_and_last_place),
+        cmocka_unit_test(test_last_area),
         cmocka_unit_test(test_agent_names),
         cmocka_unit_test(test_products),
         cmocka_unit_test(test_established_address),

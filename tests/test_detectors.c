@@ -433,6 +433,38 @@ static void hosted_history(struct fixture *fx, int days, const struct kt_geo *pl
     }
 }
 
+static void test_new_country_from_area_to_area(void **state)
+{
+    struct fixture *fx = *state;
+    /* A service whose addresses its database knows only to the country (GeoLite2 does that
+     * for much of the cloud): areas, no point. */
+    struct kt_geo us = { .kind = KT_ADDR_PUBLIC, .country = "US", .precision = KT_GEO_PREC_COUNTRY,
+                         .lat = 39.8, .lon = -98.6, .accuracy_km = 1000, .asn = 16509,
+                         .hosting = true };
+    for (int d = 0; d < 10; d++) {
+        for (int k = 0; k < 10; k++) {
+            learn(fx, T0 + d * DAY_MS + k * 600000LL, "198.51.100.10", &us, "okhttp/4.12.0",
+                  "GET", "/v1/orders", 200);
+        }
+    }
+    assert_false(fx->base.has_last_place);
+    struct kt_geo ro = { .kind = KT_ADDR_PUBLIC, .country = "RO", .precision = KT_GEO_PREC_COUNTRY,
+                         .lat = 45.9, .lon = 24.9, .accuracy_km = 300, .asn = 8708 };
+    /* Five minutes after a use somewhere in the US, somewhere in Romania: out of reach even
+     * between the countries' nearest parts. */
+    int64_t last = fx->base.last_ms;
+    assert_int_equal(judge(fx, "new_country", last + 5 * 60000, "203.0.113.7", &ro,
+                           "okhttp/4.12.0", "GET", "/v1/orders", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(fx->last.score, 70);
+    /* Two days later a flight was possible: far, medium. */
+    assert_int_equal(judge(fx, "new_country", last + 2 * DAY_MS, "203.0.113.7", &ro,
+                           "curl/8.5.0", "GET", "/v1/orders", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+}
+
 static void test_new_asn_network_kind(void **state)
 {
     struct fixture *fx = *state;
@@ -1200,6 +1232,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_country, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_country_waits_for_maturity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_asn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_country_from_area_to_area, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_asn_network_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_asn_fleet_of_one_provider, setup, teardown),
         cmocka_unit_test_setup_teardown(test_impossible_travel, setup, teardown),

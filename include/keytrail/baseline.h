@@ -124,6 +124,14 @@ struct kt_baseline {
     uint16_t last_accuracy_km;
     float last_lat, last_lon;
     int64_t last_place_ms;
+
+    /* The last use located only to a country: the country's centroid and radius, an area
+     * (never a point for travel speeds; new_country asks whether even its nearest part was
+     * in reach). */
+    bool has_last_area;
+    uint16_t last_area_km;
+    float last_area_lat, last_area_lon;
+    int64_t last_area_ms;
 };
 
 /* Resets b to an empty baseline. */
