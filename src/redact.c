@@ -30,42 +30,8 @@
 #include "base64.h"
 #include "cred_internal.h"
 #include "hash.h"
+#include "token.h"
 #include "utf8.h"
-
-/* ---- byte classes ----------------------------------------------------------------------- */
-
-enum {
-    B_SECRET = 1u << 0, /* may be inside a secret: [A-Za-z0-9._~+/=-] */
-    B_TOKEN = 1u << 1,  /* may be inside a family token or JWT: [A-Za-z0-9._-] */
-    B_START = 1u << 2,  /* may begin a family token or JWT */
-    B_ALNUM = 1u << 3,
-};
-
-static uint8_t byte_class[256];
-static bool classes_ready;
-
-static void classes_init(void)
-{
-    for (unsigned c = 0; c < 256; c++) {
-        uint8_t v = 0;
-        bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (alnum || c == '.' || c == '_' || c == '-') {
-            v |= B_TOKEN | B_SECRET;
-        }
-        if (c == '~' || c == '+' || c == '/' || c == '=') {
-            v |= B_SECRET;
-        }
-        v |= alnum ? B_ALNUM : 0;
-        v |= kt_cred_start_bytes[c] ? B_START : 0;
-        byte_class[c] = v;
-    }
-    classes_ready = true;
-}
-
-static inline bool has_class(unsigned char c, unsigned cl)
-{
-    return (byte_class[c] & cl) != 0;
-}
 
 /* ---- the run's secret memory ------------------------------------------------------------ */
 
@@ -243,18 +209,15 @@ static void odd_forget(void)
 /* Notes s's runs of secret bytes; false when s is one run (no byte outside the class). */
 static bool note_runs(struct kt_str s)
 {
-    if (!classes_ready) {
-        classes_init();
-    }
     bool split = false;
     for (size_t i = 0; i < s.len;) {
-        if (!has_class((unsigned char)s.ptr[i], B_SECRET)) {
+        if (!kt_tok_is((unsigned char)s.ptr[i], KT_TOK_SECRET)) {
             split = true;
             i++;
             continue;
         }
         size_t j = i;
-        while (j < s.len && has_class((unsigned char)s.ptr[j], B_SECRET)) {
+        while (j < s.len && kt_tok_is((unsigned char)s.ptr[j], KT_TOK_SECRET)) {
             j++;
         }
         if (j - i >= KT_REDACT_WINDOW && (i > 0 || j < s.len)) {
@@ -434,12 +397,12 @@ static void span_add(struct spans *sp, size_t s, size_t e, enum span_kind kind)
 
 static inline bool secret_byte(unsigned char c)
 {
-    return has_class(c, B_SECRET);
+    return kt_tok_is(c, KT_TOK_SECRET);
 }
 
 static inline bool is_alnum(unsigned char c)
 {
-    return has_class(c, B_ALNUM);
+    return kt_tok_is(c, KT_TOK_ALNUM);
 }
 
 static bool is_hex_lower(unsigned char c)
@@ -750,27 +713,16 @@ static void scan_run(const char *d, size_t i, size_t j, struct spans *sp, bool a
     size_t p = i;
     size_t tok_end = i; /* end of the family token or JWT last found */
     while (p < j) {
-        unsigned char c = (unsigned char)d[p];
         size_t avail = j - p;
         /* The pair filter knows the families' prefixes; "eyJ" is the JWTs' own. */
-        if (p >= tok_end && has_class(c, B_START) && avail >= 15 &&
-            (kt_cred_may_start_pair(c, (unsigned char)d[p + 1]) ||
-             (jwt && c == 'e' && d[p + 1] == 'y'))) {
-            struct kt_str rest = kt_str_make(d + p, avail);
-            enum kt_family fam = KT_FAM_NONE;
-            size_t n = kt_cred_family_extent_ex(rest, true, &fam);
-            if (n > 0) {
-                if (fam == KT_FAM_AWS) {
-                    /* Public, so it is kept, but a secret may start inside it. */
-                    span_add(&pub, p, p + n, SPAN_FAMILY);
-                } else {
-                    span_add(sp, p, p + n, SPAN_FAMILY);
-                    tok_end = p + n;
-                }
-            }
-            n = (p < tok_end || !jwt || c != 'e') ? 0 : kt_cred_jwt_extent_ex(rest, true);
-            if (n > 0) {
-                span_add(sp, p, p + n, SPAN_JWT);
+        if (p >= tok_end && kt_tok_may_begin(d + p, avail, jwt)) {
+            struct kt_tok tok;
+            size_t n = kt_tok_at(kt_str_make(d + p, avail), KT_TOK_LIBERAL, jwt, &tok);
+            if (n > 0 && tok.kind == KT_TOK_FAMILY && tok.row->family == KT_FAM_AWS) {
+                /* Public, so it is kept, but a secret may start inside it. */
+                span_add(&pub, p, p + n, SPAN_FAMILY);
+            } else if (n > 0) {
+                span_add(sp, p, p + n, tok.kind == KT_TOK_JWT ? SPAN_JWT : SPAN_FAMILY);
                 tok_end = p + n;
             }
         }
@@ -1191,8 +1143,9 @@ static bool covered(const struct spans *sp, size_t n, size_t s, size_t e)
 /*
  * The spans of the raw text, added in decoded coordinates (widened to whole decoded bytes); a
  * family span keeps its hint only where the decoded bytes still spell the token. What the
- * decoded copy already hides whole is left to it (with its hint). Undoing escapes can also break a secret: "%" before a secret that starts with
- * two hex digits ("%97ab…") decodes them into one byte, so the decoded copy alone would miss it.
+ * decoded copy already hides whole is left to it (with its hint). Undoing escapes can also break a
+ * secret: "%" before a secret that starts with two hex digits ("%97ab…") decodes them into one
+ * byte, so the decoded copy alone would miss it.
  */
 static void raw_spans(struct kt_str text, const struct decoded *dv, struct spans *sp, bool all)
 {
@@ -1217,9 +1170,6 @@ static void redact_into(struct kt_str text, struct sink *k)
 {
     if (text.ptr == NULL || text.len == 0) {
         return;
-    }
-    if (!classes_ready) {
-        classes_init();
     }
     struct decoded dv;
     decode(text, &dv);
