@@ -4,7 +4,7 @@
  *
  * Split by concept:
  *   cred_keyid.c     key id derivation (SHA-256 via OpenSSL EVP), printing, parsing, family names
- *   cred_families.c  the offline table of prefixed token families, checksums, AWS key ids
+ *   cred_families.c  what a prefixed family's token or an AWS key id is as a credential
  *   cred_generic.c   entropy and the rules for unprefixed ("generic") secret tokens
  *   cred_jwt.c       JWT header and claims decoding (json-c)
  *   cred_hint.c      hint text building and sanitising of copied strings
@@ -13,11 +13,14 @@
  *   cred_query.c     credential parameters in URL query strings
  *   cred_text.c      tokens embedded in free text, and redaction
  *   cred_cache.c     the recognition cache keyed by SipHash
+ * What a token looks like (its bytes, where it starts and ends, its family's prefix and body) is
+ * token.h, below all of these and shared with the redactor.
  *
  * Calls go one way, down this list read from the bottom: cache -> auth -> {jwt, families,
- * generic, shown, hint, keyid}; text -> {jwt, families}; jwt -> {families, shown, hint, keyid};
- * families -> {generic, hint, keyid}; generic -> {hint, keyid}; shown -> hint and the
- * redactor (redact.c); hint and keyid call no other credential module.
+ * generic, shown, hint, keyid}; text -> {token, redact_hints.c}; redact_hints.c -> {jwt,
+ * families, redact.c}; jwt -> {token, families, shown, hint, keyid}; shown -> {hint, redact.c};
+ * redact.c -> {token, families, generic}; families -> {token, generic, hint, keyid}; generic ->
+ * {hint, keyid}; token -> generic (entropy); hint and keyid call no other credential module.
  */
 #ifndef KEYTRAIL_CRED_INTERNAL_H
 #define KEYTRAIL_CRED_INTERNAL_H

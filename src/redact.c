@@ -1,5 +1,9 @@
 /*
- * The redactor (redact.h).
+ * The redactor's engine (redact.h): which bytes to hide, and writing the text with them
+ * replaced. What a token looks like and where it ends is token.h's (the same answer
+ * recognition gets); the hint a token is shown by comes from the entry point (redact_int.h):
+ * recognition's own for the public ones (redact_hints.c), families only for
+ * kt_redact_families, here.
  *
  * One pass finds spans to hide, then one pass writes the text with each span replaced:
  *
@@ -23,7 +27,7 @@
  * candidate slot is overwritten. Hashes are keyed with the process's random seed (hash.h).
  * All state is process-wide and used from the thread that parses records.
  */
-#include "redact.h"
+#include "redact_int.h"
 
 #include <stdlib.h>
 
@@ -961,8 +965,8 @@ struct sink {
     char *buf;
     size_t len, cap;
     struct kt_rbuf *rb; /* growable; NULL for a fixed buffer (cap includes the NUL) */
-    bool full, oom, escape;
-    bool families_only; /* no JWTs, remembered secrets or entropy (kt_redact_families) */
+    bool full, oom;
+    const struct kt_redact_how *how;
 };
 
 static void sink_raw(struct sink *k, const char *p, size_t n)
@@ -1000,7 +1004,7 @@ static void sink_raw(struct sink *k, const char *p, size_t n)
 /* Copies source bytes; for names, control bytes and invalid UTF-8 become \xHH. */
 static void sink_text(struct sink *k, const char *p, size_t n)
 {
-    if (!k->escape) {
+    if (!k->how->escape) {
         sink_raw(k, p, n);
         return;
     }
@@ -1056,8 +1060,7 @@ static void put_replacement(struct sink *k, const struct span *s, const char *d,
         struct kt_cred cred;
         memset(&cred, 0, sizeof(cred));
         struct kt_str tok = kt_str_make(p, n);
-        bool ok = s->kind == SPAN_FAMILY ? kt_cred_match_family(tok, &cred)
-                                         : kt_cred_match_jwt(tok, &cred);
+        bool ok = k->how->hint(s->kind == SPAN_FAMILY ? KT_TOK_FAMILY : KT_TOK_JWT, tok, &cred);
         if (ok && hint_safe(cred.hint)) {
             sink_raw(k, cred.hint, strlen(cred.hint));
             return;
@@ -1175,9 +1178,9 @@ static void redact_into(struct kt_str text, struct sink *k)
     decode(text, &dv);
     struct spans sp;
     spans_init(&sp);
-    find_spans(dv.d, dv.len, &sp, !k->families_only);
+    find_spans(dv.d, dv.len, &sp, !k->how->families_only);
     if (dv.map != NULL) {
-        raw_spans(text, &dv, &sp, !k->families_only);
+        raw_spans(text, &dv, &sp, !k->how->families_only);
     }
     spans_merge(&sp);
     size_t pos = 0; /* source offset written so far */
@@ -1203,47 +1206,37 @@ static void redact_into(struct kt_str text, struct sink *k)
     decoded_fini(&dv);
 }
 
-static size_t redact_fixed(struct kt_str text, char *out, size_t cap, bool escape,
-                           bool families_only)
+size_t kt_redact_fixed(struct kt_str text, char *out, size_t cap, const struct kt_redact_how *how)
 {
     if (out == NULL || cap == 0) {
         return 0;
     }
-    struct sink k = {.buf = out, .cap = cap, .escape = escape, .families_only = families_only};
+    struct sink k = {.buf = out, .cap = cap, .how = how};
     redact_into(text, &k);
     out[k.len] = '\0';
     return k.len;
 }
 
-size_t kt_redact_text(struct kt_str text, char *out, size_t cap)
-{
-    return redact_fixed(text, out, cap, false, false);
-}
-
-size_t kt_redact_name(struct kt_str text, char *out, size_t cap)
-{
-    return redact_fixed(text, out, cap, true, false);
-}
-
-size_t kt_redact_families(struct kt_str text, char *out, size_t cap)
-{
-    return redact_fixed(text, out, cap, false, true);
-}
-
-const char *kt_redact_name_cstr(const char *s, char *out, size_t cap)
-{
-    kt_redact_name(kt_str_cstr(s), out, cap);
-    return out;
-}
-
-bool kt_redact_append(struct kt_rbuf *rb, struct kt_str text)
+bool kt_redact_append_how(struct kt_rbuf *rb, struct kt_str text, const struct kt_redact_how *how)
 {
     size_t before = rb->len;
-    struct sink k = {.rb = rb};
+    struct sink k = {.rb = rb, .how = how};
     redact_into(text, &k);
     if (k.oom) {
         rb->len = before;
         return false;
     }
     return true;
+}
+
+/* Families only: a JWT is never a span here, so its hint is never asked for. */
+static bool family_hint(enum kt_tok_kind kind, struct kt_str tok, struct kt_cred *out)
+{
+    return kind == KT_TOK_FAMILY && kt_cred_match_family(tok, out);
+}
+
+size_t kt_redact_families(struct kt_str text, char *out, size_t cap)
+{
+    static const struct kt_redact_how how = {.hint = family_hint, .families_only = true};
+    return kt_redact_fixed(text, out, cap, &how);
 }
