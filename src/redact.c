@@ -719,13 +719,17 @@ static void scan_run(const char *d, size_t i, size_t j, struct spans *sp, bool a
     while (p < j) {
         size_t avail = j - p;
         /* The pair filter knows the families' prefixes; "eyJ" is the JWTs' own. */
-        if (p >= tok_end && kt_tok_may_begin(d + p, avail, jwt)) {
+        /* Inside a token, a token that starts there and ends after it is looked for too: a
+         * token cut short and glued to the next ("sk-ant-…-sk-ant-api03-…") ends, at its
+         * family's longest length, inside the next, which recognition keys whole. */
+        if (kt_tok_may_begin(d + p, avail, jwt)) {
             struct kt_tok tok;
             size_t n = kt_tok_at(kt_str_make(d + p, avail), KT_TOK_LIBERAL, jwt, &tok);
-            if (n > 0 && tok.kind == KT_TOK_FAMILY && tok.row->family == KT_FAM_AWS) {
+            bool aws = n > 0 && tok.kind == KT_TOK_FAMILY && tok.row->family == KT_FAM_AWS;
+            if (aws && p >= tok_end) {
                 /* Public, so it is kept, but a secret may start inside it. */
                 span_add(&pub, p, p + n, SPAN_FAMILY);
-            } else if (n > 0) {
+            } else if (n > 0 && !aws && p + n > tok_end) {
                 span_add(sp, p, p + n, tok.kind == KT_TOK_JWT ? SPAN_JWT : SPAN_FAMILY);
                 tok_end = p + n;
             }
