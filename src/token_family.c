@@ -91,32 +91,26 @@ static bool check_crc32_base62(struct kt_str body)
     return (uint64_t)crc == want;
 }
 
+/* body is len bytes long and holds sep exactly once, at offset at. */
+static bool one_separator(struct kt_str body, size_t len, size_t at, char sep)
+{
+    if (body.len != len || body.ptr[at] != sep) {
+        return false;
+    }
+    return memchr(body.ptr, sep, at) == NULL &&
+           memchr(body.ptr + at + 1, sep, len - at - 1) == NULL;
+}
+
 /* github_pat_: 22 alphanumerics, '_', 59 alphanumerics. */
 static bool check_github_pat(struct kt_str body)
 {
-    if (body.len != 82 || body.ptr[22] != '_') {
-        return false;
-    }
-    for (size_t i = 0; i < body.len; i++) {
-        if (i != 22 && body.ptr[i] == '_') {
-            return false;
-        }
-    }
-    return true;
+    return one_separator(body, 82, 22, '_');
 }
 
 /* SendGrid: 22 characters, '.', 43 characters. */
 static bool check_sendgrid(struct kt_str body)
 {
-    if (body.len != 66 || body.ptr[22] != '.') {
-        return false;
-    }
-    for (size_t i = 0; i < body.len; i++) {
-        if (i != 22 && body.ptr[i] == '.') {
-            return false;
-        }
-    }
-    return true;
+    return one_separator(body, 66, 22, '.');
 }
 
 /* Legacy OpenAI keys embed "T3BlbkFJ", base64 of "OpenAI". */
