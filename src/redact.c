@@ -11,10 +11,11 @@
  *      Markdown writer escapes them) are undone into a decoded copy with a map back to source
  *      offsets, so a token written as "npm_ab%63d..." or "ab\_cd..." is seen whole; spans found
  *      in the copy hide the escapes too.
- *   2. The copy is cut into runs of bytes that may belong to a secret ([A-Za-z0-9._~+/=-]).
- *      Inside a run, at every byte: a family prefix or "eyJ" is tried liberally (no boundary is
- *      required on either side), then the 12-byte window is looked up among the run's
- *      remembered secrets. Then the high-entropy rule looks at the run's pieces.
+ *   2. The copy is cut into runs of bytes that may belong to a secret ([A-Za-z0-9._~+/=-],
+ *      KT_TOK_SECRET). Inside a run, at every byte: a family prefix or "eyJ" is tried
+ *      liberally (kt_tok_at: no boundary is required on either side; inside a token found
+ *      before, only a token that ends after it counts), then the 12-byte window is looked up
+ *      among the run's remembered secrets. Then the high-entropy rule looks at the run's pieces.
  *   3. This record's short secrets are searched as plain substrings.
  *
  * Spans are sorted and merged; a merged span that is exactly one family token gets that

@@ -26,9 +26,8 @@
  *    sk-admin- project, service-account and admin keys; Anthropic sk-ant-api03-... / sk-ant-admin.
  *  - SendGrid: SG. + 22 + '.' + 43 of [0-9A-Za-z_-] (sendgrid.com api-keys docs via noseyparker).
  *  - Twilio: SK + 32 hex (API key SID), AC + 32 hex (account SID).
- *  - AWS: AKIA (long-term) / ASIA (temporary) + 16 base32 characters; the account id decoding
- *    from Tal Beery, "A short note on AWS KEY ID", and the generation bit from WithSecure Labs,
- *    "A bitwise analysis of AWS access key identifiers".
+ *  - AWS: AKIA (long-term) / ASIA (temporary) + 16 base32 characters (what the id encodes is
+ *    cred_families.c's).
  */
 #include "token.h"
 
