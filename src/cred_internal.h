@@ -19,8 +19,8 @@
  * Calls go one way, down this list read from the bottom: cache -> auth -> {jwt, families,
  * generic, shown, hint, keyid}; text -> {token, redact_hints.c}; redact_hints.c -> {jwt,
  * families, redact.c}; jwt -> {token, families, shown, hint, keyid}; shown -> {hint, redact.c};
- * redact.c -> {token, families, generic}; families -> {token, generic, hint, keyid}; generic ->
- * {hint, keyid}; token -> generic (entropy); hint and keyid call no other credential module.
+ * redact.c -> {token, families, generic}; families -> {token, hint, keyid}; generic -> {token,
+ * hint, keyid}; hint and keyid call no other credential module, token (token.h) none at all.
  */
 #ifndef KEYTRAIL_CRED_INTERNAL_H
 #define KEYTRAIL_CRED_INTERNAL_H

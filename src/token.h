@@ -7,13 +7,15 @@
  *   token_family.c  the table of prefixed families: prefix, body alphabet, length, check
  *   token_jwt.c     the compact JWS shape: three base64url segments, a header naming "alg"
  *   token_at.c      the token that starts at a given byte, and its length
+ *   token_entropy.c kt_entropy_bits (declared in credential.h): how random a body looks
  *
  * A token's extent has two modes. KT_TOK_STRICT is recognition's: a token must end on a
  * boundary (no word byte after it), so a prefix inside a longer word is not keyed.
  * KT_TOK_LIBERAL is the redactor's: whatever touches it, the token is found. Where both find a
  * token they give the same length (tests/test_token.c holds them to it).
  *
- * This layer calls no credential module except kt_entropy_bits (cred_generic.c).
+ * This layer calls no credential module and nothing above it: it is the bottom of both
+ * recognition and redaction.
  */
 #ifndef KEYTRAIL_TOKEN_H
 #define KEYTRAIL_TOKEN_H
