@@ -232,9 +232,7 @@ bool kt_cred_match_jwt(struct kt_str s, struct kt_cred *out)
     if (has_sub || has_iss) {
         bool has_who = has_sub || has_azp;
         struct kt_str data[3] = {iss, kt_str_make(&zero, 1),
-                                 has_sub   ? sub
-                                 : has_azp ? azp
-                                           : KT_STR_NULL};
+                                 has_sub ? sub : has_azp ? azp : KT_STR_NULL};
         if (!kt_cred_keyid_derive("jwt", data, 3, &out->key)) {
             goto out;
         }

@@ -115,7 +115,7 @@ const char *kt_fmt_countries(const struct kt_baseline *b, size_t max, char *out,
     size_t len = 0;
     out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        char code[3] = {b->countries[idx[i]].code[0], b->countries[idx[i]].code[1], '\0'};
+        char code[3] = { b->countries[idx[i]].code[0], b->countries[idx[i]].code[1], '\0' };
         append_item(out, cap, &len, code);
     }
     if (len == 0) {
@@ -136,9 +136,9 @@ const char *kt_fmt_agents(const struct kt_baseline *b, size_t max, char *out, si
     out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         char name[KT_BL_AGENT_NAME + 1];
-        kt_str_copy(
-            name, sizeof(name),
-            kt_str_make(b->agents[idx[i]].name, strnlen(b->agents[idx[i]].name, KT_BL_AGENT_NAME)));
+        kt_str_copy(name, sizeof(name),
+                    kt_str_make(b->agents[idx[i]].name,
+                                strnlen(b->agents[idx[i]].name, KT_BL_AGENT_NAME)));
         const char *shown = name[0] ? name : "(no user agent)";
         /* Two user agents can share a product name ("Mozilla/5.0"): name it once. */
         bool dup = false;

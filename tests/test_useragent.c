@@ -19,37 +19,37 @@ static void test_normalise_table(void **state)
     static const struct {
         const char *ua, *want;
     } cases[] = {
-        {"Boto3/1.26.165 Python/3.10.6 Linux/5.19.0-46-generic Botocore/1.29.165", "Boto3/1"},
-        {"[Boto3/1.26.170 Python/3.10.6 Linux/5.19.0 Botocore/1.29.170]", "Boto3/1"},
-        {"[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.488 Linux/5.10]", "S3Console/0"},
-        {"aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5 md/arch#x86_64 lang/python#3.11 "
-         "exe/x86_64.ubuntu.22 md/command#iam.list-users",
-         "aws-cli/2"},
-        {"aws-cli/2.15.30 Python/3.11.8 Linux/6.6.9-amd64 exe/x86_64.kali.2024",
-         "aws-cli/2 (Kali)"},
-        {"aws-sdk-go-v2/1.17.0 os/linux lang/go/1.18.10 md/GOOS/linux api/sts/1.16.19",
-         "aws-sdk-go-v2/1"},
-        {"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/114.0",
-         "Firefox/114 (Linux)"},
-        {"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like "
-         "Gecko) Chrome/107.0.0.0 Safari/537.36",
-         "Chrome/107 (macOS)"},
-        {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-         "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91",
-         "Edge/120 (Windows)"},
-        {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
-         "like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
-         "Safari/17 (iOS)"},
-        {"stratus-red-team_9e44f427-c19d-48da-921d-8d3e0b0c6d2a", "Stratus Red Team"},
-        {"aws-cli/1.18 Pacu/1.5.1", "Pacu"},
-        {"Scout Suite/5.12 ScoutSuite", "ScoutSuite"},
-        {"GitHub CLI 2.62.0", "GitHub CLI 2"},
-        {"kubectl/v1.28.2 (linux/amd64) kubernetes/89a4ea3", "kubectl/1"},
-        {"Stripe/v1 PythonBindings/7.0.0", "Stripe/1"},
-        {"tool/vx", "tool/vx"},
-        {"AWS Internal", "AWS Internal"},
-        {"Some Bot (+http://example.com/bot)", "Some Bot"},
-        {"", ""},
+        { "Boto3/1.26.165 Python/3.10.6 Linux/5.19.0-46-generic Botocore/1.29.165", "Boto3/1" },
+        { "[Boto3/1.26.170 Python/3.10.6 Linux/5.19.0 Botocore/1.29.170]", "Boto3/1" },
+        { "[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.488 Linux/5.10]", "S3Console/0" },
+        { "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5 md/arch#x86_64 lang/python#3.11 "
+          "exe/x86_64.ubuntu.22 md/command#iam.list-users",
+          "aws-cli/2" },
+        { "aws-cli/2.15.30 Python/3.11.8 Linux/6.6.9-amd64 exe/x86_64.kali.2024",
+          "aws-cli/2 (Kali)" },
+        { "aws-sdk-go-v2/1.17.0 os/linux lang/go/1.18.10 md/GOOS/linux api/sts/1.16.19",
+          "aws-sdk-go-v2/1" },
+        { "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/114.0",
+          "Firefox/114 (Linux)" },
+        { "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like "
+          "Gecko) Chrome/107.0.0.0 Safari/537.36",
+          "Chrome/107 (macOS)" },
+        { "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91",
+          "Edge/120 (Windows)" },
+        { "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+          "like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+          "Safari/17 (iOS)" },
+        { "stratus-red-team_9e44f427-c19d-48da-921d-8d3e0b0c6d2a", "Stratus Red Team" },
+        { "aws-cli/1.18 Pacu/1.5.1", "Pacu" },
+        { "Scout Suite/5.12 ScoutSuite", "ScoutSuite" },
+        { "GitHub CLI 2.62.0", "GitHub CLI 2" },
+        { "kubectl/v1.28.2 (linux/amd64) kubernetes/89a4ea3", "kubectl/1" },
+        { "Stripe/v1 PythonBindings/7.0.0", "Stripe/1" },
+        { "tool/vx", "tool/vx" },
+        { "AWS Internal", "AWS Internal" },
+        { "Some Bot (+http://example.com/bot)", "Some Bot" },
+        { "", "" },
     };
     for (size_t i = 0; i < KT_ARRAY_LEN(cases); i++) {
         char out[KT_UA_NORM_MAX];
@@ -81,8 +81,7 @@ static void test_small_capacity(void **state)
     assert_int_equal(kt_ua_normalise(kt_str_cstr("x/1"), out, 0), 0);
     char ctl[16];
     kt_ua_normalise(kt_str_make("a\x01\xc3/1", 5), ctl, sizeof(ctl));
-    assert_string_equal(ctl, "a?"
-                             "?/1");
+    assert_string_equal(ctl, "a?" "?/1");
 }
 
 /* The display rule shared by the baseline's agent names and the detectors' reasons. */
@@ -181,8 +180,10 @@ static void test_display_copy(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_normalise_table), cmocka_unit_test(test_same_client_across_versions),
-        cmocka_unit_test(test_small_capacity),  cmocka_unit_test(test_display_name),
+        cmocka_unit_test(test_normalise_table),
+        cmocka_unit_test(test_same_client_across_versions),
+        cmocka_unit_test(test_small_capacity),
+        cmocka_unit_test(test_display_name),
         cmocka_unit_test(test_display_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
