@@ -46,9 +46,6 @@ _Static_assert(sizeof(struct kt_baseline) <= KT_BASELINE_MAX_BYTES,
 
 const struct kt_hash_seed kt_bl_seed = {0x3169617274796b65ULL, 0x656e696c65736162ULL};
 
-/* Longest product token that is redacted and kept as an agent name; longer ones are junk. */
-#define AGENT_TOKEN_MAX 256
-
 void kt_baseline_init(struct kt_baseline *b)
 {
     if (b == NULL) {
@@ -297,38 +294,15 @@ bool kt_bl_agent_name_ok(const char name[KT_BL_AGENT_NAME])
     return kt_cred_find_in_text(kt_str_make(name, len), found, 1) == 0;
 }
 
-/*
- * The agent's display name (kt_ua_display_name), redacted before it is cut to size, so a token
- * cannot survive in part; control and non-ASCII bytes become '?' (the redactor's hints may add
- * a UTF-8 ellipsis, which the cut never splits).
- */
+/* The agent's display name as kt_ua_display shows it, "?" when it has none or the cut name
+ * does not pass kt_bl_agent_name_ok. */
 static void agent_name(struct kt_str ua, char out[KT_BL_AGENT_NAME])
 {
-    struct kt_str t = kt_ua_display_name(ua);
-    memcpy(out, "?", 2);
-    if (t.len == 0 || t.len > AGENT_TOKEN_MAX) {
-        return;
-    }
-    char clean[AGENT_TOKEN_MAX];
-    for (size_t i = 0; i < t.len; i++) {
-        unsigned char c = (unsigned char)t.ptr[i];
-        clean[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-    }
-    char red[AGENT_TOKEN_MAX + KT_HINT_MAX];
-    size_t n = kt_cred_redact(kt_str_make(clean, t.len), red, sizeof(red));
-    kt_wipe(clean, t.len);
-    if (n > KT_BL_AGENT_NAME - 1) {
-        n = KT_BL_AGENT_NAME - 1;
-        while (n > 0 && ((unsigned char)red[n] & 0xc0) == 0x80) {
-            n--;
-        }
-    }
     char name[KT_BL_AGENT_NAME] = {0};
-    memcpy(name, red, n);
-    name[n] = '\0';
-    kt_wipe(red, sizeof(red));
-    if (n > 0 && kt_bl_agent_name_ok(name)) {
+    if (kt_ua_display(ua, name, sizeof(name)) > 0 && kt_bl_agent_name_ok(name)) {
         memcpy(out, name, sizeof(name));
+    } else {
+        memcpy(out, "?", 2);
     }
 }
 

@@ -1,294 +1,16 @@
 /*
- * Prefixed token families: the offline table that says what a provider's token looks like, and
- * the matching of a whole value (recognise) or of a token inside text (extent).
+ * Prefixed token families as credentials: what recognition makes of a token the family table
+ * (token_family.c) matches — its key id, kind, flags and hint — and AWS access key ids, whose
+ * key is the id itself and whose account number some of them encode.
  *
- * One row per prefix: family, kind, the prefix shown in hints, the character set and length of
- * the body after the prefix, an optional check (embedded checksum or fixed inner structure) and
- * flags. Rows are tried in order, so a longer prefix ("sk-proj-", "sk-ant-") precedes a shorter
- * one sharing its start ("sk-"). A look-alike that fails its check is not that family; callers
- * may still accept it under the generic rules.
- *
- * Sources for the shapes (facts only):
- *  - GitHub: github.blog "Behind GitHub's new authentication token formats" (2021-04-05):
- *    ghp_/gho_/ghu_/ghs_/ghr_, 30 random base62 characters and a 6-character CRC32 checksum;
- *    the checksum encoding (base62 0-9A-Za-z, big-endian, left-padded with '0') as described in
- *    the coolaj86 "base62 token" gist; github_pat_ 22 + '_' + 59 from secret-scanning patterns.
- *  - npm: github.blog changelog 2021-09-23: npm_ tokens use the same format and checksum.
- *  - GitLab: glpat- prefix (gitlab-org/gitlab issue 342327); routable tokens are longer (up to
- *    glpat- + 310 characters, including '.') per gitlab-org/gitlab MR 169322, so the range is
- *    20..310 rather than 20..64.
- *  - Slack: xoxb-/xoxp-/xoxa-/xoxr-/xoxs- (gitleaks slack rule), xapp- app-level tokens and
- *    xoxe.xoxp-/xoxe- rotating configuration and refresh tokens (Slack tooling.tokens.rotate).
- *  - Stripe: sk_/rk_/pk_ + live_/test_ (stripe.com/docs/keys via secret-scanning rules).
- *  - Google API keys: AIza + 35 of [0-9A-Za-z_-].
- *  - OpenAI: legacy sk- + 20 + "T3BlbkFJ" (base64 of "OpenAI") + 20; sk-proj-, sk-svcacct-,
- *    sk-admin- project, service-account and admin keys; Anthropic sk-ant-api03-... / sk-ant-admin.
- *  - SendGrid: SG. + 22 + '.' + 43 of [0-9A-Za-z_-] (sendgrid.com api-keys docs via noseyparker).
- *  - Twilio: SK + 32 hex (API key SID), AC + 32 hex (account SID).
- *  - AWS: AKIA (long-term) / ASIA (temporary) + 16 base32 characters; the account id decoding
- *    from Tal Beery, "A short note on AWS KEY ID", and the generation bit from WithSecure Labs,
- *    "A bitwise analysis of AWS access key identifiers".
+ * Sources for the AWS facts: the account id decoding from Tal Beery, "A short note on AWS KEY
+ * ID", and the generation bit from WithSecure Labs, "A bitwise analysis of AWS access key
+ * identifiers".
  */
 #include "cred_internal.h"
+#include "token.h"
 
 #include <stdio.h>
-#include <zlib.h>
-
-/* Character classes; a row's charset is an or of these. */
-enum {
-    CC_UPPER = 1u << 0, /* A-Z */
-    CC_LOWER = 1u << 1, /* a-z */
-    CC_DIGIT = 1u << 2, /* 0-9 */
-    CC_DASH = 1u << 3,  /* - */
-    CC_UNDER = 1u << 4, /* _ */
-    CC_DOT = 1u << 5,   /* . */
-    CC_B32 = 1u << 6,   /* A-Z 2-7 (RFC 4648 base32) */
-    CC_HEXL = 1u << 7,  /* 0-9 a-f */
-    CC_HEX = 1u << 8,   /* 0-9 a-f A-F */
-};
-#define CC_ALNUM (CC_UPPER | CC_LOWER | CC_DIGIT)
-
-static inline unsigned cclass(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z') {
-        return CC_UPPER | CC_B32 | (c <= 'F' ? CC_HEX : 0u);
-    }
-    if (c >= 'a' && c <= 'z') {
-        return CC_LOWER | (c <= 'f' ? CC_HEXL | CC_HEX : 0u);
-    }
-    if (c >= '0' && c <= '9') {
-        return CC_DIGIT | CC_HEXL | CC_HEX | (c >= '2' && c <= '7' ? CC_B32 : 0u);
-    }
-    switch (c) {
-    case '-': return CC_DASH;
-    case '_': return CC_UNDER;
-    case '.': return CC_DOT;
-    default: return 0;
-    }
-}
-
-bool kt_cred_is_word(unsigned char c)
-{
-    return (cclass(c) & (CC_ALNUM | CC_UNDER)) != 0;
-}
-
-bool kt_cred_token_byte(unsigned char c)
-{
-    return (cclass(c) & (CC_ALNUM | CC_UNDER | CC_DASH | CC_DOT)) != 0;
-}
-
-static bool is_xdigit(unsigned char c)
-{
-    return (cclass(c) & CC_HEX) != 0;
-}
-
-bool kt_cred_start_boundary(struct kt_str s, size_t i)
-{
-    if (i == 0 || !kt_cred_is_word((unsigned char)s.ptr[i - 1])) {
-        return true;
-    }
-    /* A percent-encoded separator right before the token ("%2Fghp_..."). */
-    return i >= 3 && s.ptr[i - 3] == '%' && is_xdigit((unsigned char)s.ptr[i - 2]) &&
-           is_xdigit((unsigned char)s.ptr[i - 1]);
-}
-
-const bool kt_cred_start_bytes[256] = {
-    ['g'] = true, /* ghp_ gho_ ghu_ ghs_ ghr_ github_pat_ glpat- */
-    ['s'] = true, /* sk_live_ sk_test_ sk- */
-    ['r'] = true, /* rk_ */
-    ['p'] = true, /* pk_ */
-    ['x'] = true, /* xox?- xapp- */
-    ['A'] = true, /* AKIA ASIA AIza AC */
-    ['n'] = true, /* npm_ */
-    ['S'] = true, /* SG. SK */
-    ['e'] = true, /* eyJ (JWT) */
-};
-
-bool kt_cred_may_start(unsigned char c)
-{
-    return kt_cred_start_bytes[c];
-}
-
-/* ---- checks ---- */
-
-/* Base62 digit value in the alphabet 0-9A-Za-z, -1 if c is not one. */
-static int base62_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'A' && c <= 'Z') {
-        return 10 + c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return 36 + c - 'a';
-    }
-    return -1;
-}
-
-/* 30 random characters then the CRC32 of them as 6 base62 digits (GitHub and npm). */
-static bool check_crc32_base62(struct kt_str body)
-{
-    if (body.len != 36) {
-        return false;
-    }
-    uint64_t want = 0;
-    for (size_t i = 30; i < 36; i++) {
-        int v = base62_value((unsigned char)body.ptr[i]);
-        if (v < 0) {
-            return false;
-        }
-        want = want * 62 + (uint64_t)v;
-    }
-    uLong crc = crc32(0L, (const Bytef *)body.ptr, 30);
-    return (uint64_t)crc == want;
-}
-
-/* github_pat_: 22 alphanumerics, '_', 59 alphanumerics. */
-static bool check_github_pat(struct kt_str body)
-{
-    if (body.len != 82 || body.ptr[22] != '_') {
-        return false;
-    }
-    for (size_t i = 0; i < body.len; i++) {
-        if (i != 22 && body.ptr[i] == '_') {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* SendGrid: 22 characters, '.', 43 characters. */
-static bool check_sendgrid(struct kt_str body)
-{
-    if (body.len != 66 || body.ptr[22] != '.') {
-        return false;
-    }
-    for (size_t i = 0; i < body.len; i++) {
-        if (i != 22 && body.ptr[i] == '.') {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Legacy OpenAI keys embed "T3BlbkFJ", base64 of "OpenAI". */
-static bool check_openai_legacy(struct kt_str body)
-{
-    static const char marker[] = "T3BlbkFJ";
-    size_t m = sizeof(marker) - 1;
-    for (size_t i = 0; i + m <= body.len; i++) {
-        if (memcmp(body.ptr + i, marker, m) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* ---- the table ---- */
-
-enum row_flags {
-    ROW_AWS = 1u << 0,      /* AWS access key id: keyed and shown differently */
-    ROW_CHECKSUM = 1u << 1, /* check() verifies an embedded checksum: set KT_CRED_CHECKSUM_OK */
-};
-
-struct family_row {
-    const char *prefix;
-    uint8_t plen;
-    enum kt_family family;
-    const char *kind;
-    unsigned charset;  /* allowed classes in the body */
-    uint16_t min, max; /* body length range */
-    bool (*check)(struct kt_str body);
-    uint32_t cred_flags; /* enum kt_cred_flag set on every match */
-    uint32_t row_flags;  /* enum row_flags */
-};
-
-/* A row's prefix and its length. The pair index (kt_cred_may_start_pair) reads two bytes of
- * every prefix and plen is a byte: a shorter or longer literal does not compile. */
-#define PREFIX(p)                                                                                  \
-    .prefix = p,                                                                                   \
-    .plen = (uint8_t)(sizeof(p) - 1 + 0 * sizeof(char[sizeof(p) >= 3 && sizeof(p) <= 256 ? 1 : -1]))
-
-static const struct family_row rows[] = {
-    {PREFIX("github_pat_"), .family = KT_FAM_GITHUB, .kind = "github_pat",
-     .charset = CC_ALNUM | CC_UNDER, .min = 82, .max = 82, .check = check_github_pat},
-    {PREFIX("ghp_"), .family = KT_FAM_GITHUB, .kind = "ghp", .charset = CC_ALNUM, .min = 36,
-     .max = 36, .check = check_crc32_base62, .row_flags = ROW_CHECKSUM},
-    {PREFIX("gho_"), .family = KT_FAM_GITHUB, .kind = "gho", .charset = CC_ALNUM, .min = 36,
-     .max = 36, .check = check_crc32_base62, .row_flags = ROW_CHECKSUM},
-    {PREFIX("ghu_"), .family = KT_FAM_GITHUB, .kind = "ghu", .charset = CC_ALNUM, .min = 36,
-     .max = 36, .check = check_crc32_base62, .row_flags = ROW_CHECKSUM},
-    {PREFIX("ghs_"), .family = KT_FAM_GITHUB, .kind = "ghs", .charset = CC_ALNUM, .min = 36,
-     .max = 36, .check = check_crc32_base62, .row_flags = ROW_CHECKSUM},
-    {PREFIX("ghr_"), .family = KT_FAM_GITHUB, .kind = "ghr", .charset = CC_ALNUM, .min = 36,
-     .max = 36, .check = check_crc32_base62, .row_flags = ROW_CHECKSUM},
-    {PREFIX("glpat-"), .family = KT_FAM_GITLAB, .kind = "glpat",
-     .charset = CC_ALNUM | CC_UNDER | CC_DASH | CC_DOT, .min = 20, .max = 310},
-    {PREFIX("sk_live_"), .family = KT_FAM_STRIPE, .kind = "sk_live", .charset = CC_ALNUM, .min = 24,
-     .max = 247},
-    {PREFIX("rk_live_"), .family = KT_FAM_STRIPE, .kind = "rk_live", .charset = CC_ALNUM, .min = 24,
-     .max = 247},
-    {PREFIX("pk_live_"), .family = KT_FAM_STRIPE, .kind = "pk_live", .charset = CC_ALNUM, .min = 24,
-     .max = 247, .cred_flags = KT_CRED_PUBLISHABLE},
-    {PREFIX("sk_test_"), .family = KT_FAM_STRIPE, .kind = "sk_test", .charset = CC_ALNUM, .min = 24,
-     .max = 247, .cred_flags = KT_CRED_TEST},
-    {PREFIX("rk_test_"), .family = KT_FAM_STRIPE, .kind = "rk_test", .charset = CC_ALNUM, .min = 24,
-     .max = 247, .cred_flags = KT_CRED_TEST},
-    {PREFIX("pk_test_"), .family = KT_FAM_STRIPE, .kind = "pk_test", .charset = CC_ALNUM, .min = 24,
-     .max = 247, .cred_flags = KT_CRED_TEST | KT_CRED_PUBLISHABLE},
-    {PREFIX("xoxe.xoxp-"), .family = KT_FAM_SLACK, .kind = "xoxe.xoxp",
-     .charset = CC_ALNUM | CC_DASH, .min = 10, .max = 255},
-    {PREFIX("xoxe.xoxb-"), .family = KT_FAM_SLACK, .kind = "xoxe.xoxb",
-     .charset = CC_ALNUM | CC_DASH, .min = 10, .max = 255},
-    {PREFIX("xoxe-"), .family = KT_FAM_SLACK, .kind = "xoxe", .charset = CC_ALNUM | CC_DASH,
-     .min = 10, .max = 255},
-    {PREFIX("xoxb-"), .family = KT_FAM_SLACK, .kind = "xoxb", .charset = CC_ALNUM | CC_DASH,
-     .min = 10, .max = 255},
-    {PREFIX("xoxp-"), .family = KT_FAM_SLACK, .kind = "xoxp", .charset = CC_ALNUM | CC_DASH,
-     .min = 10, .max = 255},
-    {PREFIX("xoxa-"), .family = KT_FAM_SLACK, .kind = "xoxa", .charset = CC_ALNUM | CC_DASH,
-     .min = 10, .max = 255},
-    {PREFIX("xoxr-"), .family = KT_FAM_SLACK, .kind = "xoxr", .charset = CC_ALNUM | CC_DASH,
-     .min = 10, .max = 255},
-    {PREFIX("xoxs-"), .family = KT_FAM_SLACK, .kind = "xoxs", .charset = CC_ALNUM | CC_DASH,
-     .min = 10, .max = 255},
-    {PREFIX("xapp-"), .family = KT_FAM_SLACK, .kind = "xapp", .charset = CC_ALNUM | CC_DASH,
-     .min = 10, .max = 255},
-    {PREFIX("AIza"), .family = KT_FAM_GOOGLE, .kind = "AIza",
-     .charset = CC_ALNUM | CC_UNDER | CC_DASH, .min = 35, .max = 35},
-    {PREFIX("sk-ant-"), .family = KT_FAM_ANTHROPIC, .kind = "sk-ant",
-     .charset = CC_ALNUM | CC_UNDER | CC_DASH, .min = 20, .max = 300},
-    {PREFIX("sk-proj-"), .family = KT_FAM_OPENAI, .kind = "sk-proj",
-     .charset = CC_ALNUM | CC_UNDER | CC_DASH, .min = 20, .max = 300},
-    {PREFIX("sk-svcacct-"), .family = KT_FAM_OPENAI, .kind = "sk-svcacct",
-     .charset = CC_ALNUM | CC_UNDER | CC_DASH, .min = 20, .max = 300},
-    {PREFIX("sk-admin-"), .family = KT_FAM_OPENAI, .kind = "sk-admin",
-     .charset = CC_ALNUM | CC_UNDER | CC_DASH, .min = 20, .max = 300},
-    {PREFIX("sk-"), .family = KT_FAM_OPENAI, .kind = "sk", .charset = CC_ALNUM, .min = 48,
-     .max = 48, .check = check_openai_legacy},
-    {PREFIX("npm_"), .family = KT_FAM_NPM, .kind = "npm", .charset = CC_ALNUM, .min = 36, .max = 36,
-     .check = check_crc32_base62, .row_flags = ROW_CHECKSUM},
-    {PREFIX("SG."), .family = KT_FAM_SENDGRID, .kind = "SG",
-     .charset = CC_ALNUM | CC_UNDER | CC_DASH | CC_DOT, .min = 66, .max = 66,
-     .check = check_sendgrid},
-    {PREFIX("SK"), .family = KT_FAM_TWILIO, .kind = "SK", .charset = CC_HEXL, .min = 32, .max = 32},
-    {PREFIX("AC"), .family = KT_FAM_TWILIO, .kind = "AC", .charset = CC_HEX, .min = 32, .max = 32},
-    {PREFIX("AKIA"), .family = KT_FAM_AWS, .kind = "AKIA", .charset = CC_B32, .min = 16, .max = 16,
-     .row_flags = ROW_AWS},
-    {PREFIX("ASIA"), .family = KT_FAM_AWS, .kind = "ASIA", .charset = CC_B32, .min = 16, .max = 16,
-     .cred_flags = KT_CRED_TEMPORARY, .row_flags = ROW_AWS},
-};
-
-static bool body_in_charset(struct kt_str body, unsigned charset)
-{
-    for (size_t i = 0; i < body.len; i++) {
-        if ((cclass((unsigned char)body.ptr[i]) & charset) == 0) {
-            return false;
-        }
-    }
-    return true;
-}
 
 /* ---- AWS ---- */
 
@@ -349,7 +71,7 @@ bool kt_cred_match_aws(struct kt_str s, bool strict, struct kt_cred *out)
         return false;
     }
     struct kt_str body = kt_str_make(s.ptr + 4, 16);
-    if (!body_in_charset(body, strict ? CC_B32 : (CC_UPPER | CC_DIGIT))) {
+    if (!kt_tok_in_charset(body, strict ? KT_TOK_CC_B32 : (KT_TOK_CC_UPPER | KT_TOK_CC_DIGIT))) {
         return false;
     }
     if (!kt_cred_keyid_derive("aws", &s, 1, &out->key)) {
@@ -366,28 +88,9 @@ bool kt_cred_match_aws(struct kt_str s, bool strict, struct kt_cred *out)
 
 /* ---- matching ---- */
 
-/* Below this many bits per character a body without a checksum is a placeholder
- * ("sk_live_XXXXXXXXXXXXXXXXXXXXXXXX"), not a key; random bodies have 3.5 and more. */
-#define PLACEHOLDER_BITS 2.5
-
-static bool row_match_body(const struct family_row *row, struct kt_str body)
+static bool fill_from_row(const struct kt_tok_family *row, struct kt_str s, struct kt_cred *out)
 {
-    if (body.len < row->min || body.len > row->max || !body_in_charset(body, row->charset)) {
-        return false;
-    }
-    if (row->check != NULL && !row->check(body)) {
-        return false;
-    }
-    if ((row->row_flags & (ROW_CHECKSUM | ROW_AWS)) == 0 &&
-        kt_entropy_bits(body) < PLACEHOLDER_BITS) {
-        return false;
-    }
-    return true;
-}
-
-static bool fill_from_row(const struct family_row *row, struct kt_str s, struct kt_cred *out)
-{
-    if (row->row_flags & ROW_AWS) {
+    if (row->row_flags & KT_TOK_ROW_AWS) {
         return kt_cred_match_aws(s, true, out);
     }
     if (!kt_cred_keyid_secret(s, &out->key)) {
@@ -395,91 +98,15 @@ static bool fill_from_row(const struct family_row *row, struct kt_str s, struct 
     }
     out->token = out->key;
     out->family = row->family;
-    out->flags = row->cred_flags | ((row->row_flags & ROW_CHECKSUM) ? KT_CRED_CHECKSUM_OK : 0);
+    out->flags =
+        row->cred_flags | ((row->row_flags & KT_TOK_ROW_CHECKSUM) ? KT_CRED_CHECKSUM_OK : 0);
     kt_str_copy(out->kind, sizeof(out->kind), kt_str_cstr(row->kind));
     kt_cred_hint_tail(out->hint, sizeof(out->hint), row->prefix, s);
     return true;
 }
 
-/* s starts with row's prefix (every prefix has two or more bytes; the first two are compared
- * inline because nearly every row differs there). */
-static bool row_prefix(const struct family_row *row, struct kt_str s)
-{
-    return s.len >= row->plen && s.ptr[0] == row->prefix[0] && s.ptr[1] == row->prefix[1] &&
-           memcmp(s.ptr + 2, row->prefix + 2, row->plen - 2u) == 0;
-}
-
 bool kt_cred_match_family(struct kt_str s, struct kt_cred *out)
 {
-    if (s.len == 0 || !kt_cred_may_start((unsigned char)s.ptr[0])) {
-        return false;
-    }
-    for (size_t r = 0; r < KT_ARRAY_LEN(rows); r++) {
-        const struct family_row *row = &rows[r];
-        if (!row_prefix(row, s)) {
-            continue;
-        }
-        size_t plen = row->plen;
-        if (row_match_body(row, kt_str_make(s.ptr + plen, s.len - plen))) {
-            return fill_from_row(row, s, out);
-        }
-    }
-    return false;
-}
-
-size_t kt_cred_family_extent(struct kt_str s)
-{
-    return kt_cred_family_extent_ex(s, false, NULL);
-}
-
-/* Bit (c0 << 8 | c1) is set when some row's prefix begins with those two bytes. Built on first
- * use from the table itself, so a new row needs nothing else. */
-static uint64_t pair_bits[65536 / 64];
-static bool pair_ready;
-
-bool kt_cred_may_start_pair(unsigned char c0, unsigned char c1)
-{
-    if (!pair_ready) {
-        for (size_t r = 0; r < KT_ARRAY_LEN(rows); r++) {
-            unsigned v = (unsigned)(unsigned char)rows[r].prefix[0] << 8 |
-                         (unsigned char)rows[r].prefix[1];
-            pair_bits[v >> 6] |= 1ULL << (v & 63);
-        }
-        pair_ready = true;
-    }
-    unsigned v = (unsigned)c0 << 8 | c1;
-    return (pair_bits[v >> 6] >> (v & 63)) & 1u;
-}
-
-size_t kt_cred_family_extent_ex(struct kt_str s, bool liberal, enum kt_family *family)
-{
-    for (size_t r = 0; r < KT_ARRAY_LEN(rows); r++) {
-        const struct family_row *row = &rows[r];
-        if (!row_prefix(row, s)) {
-            continue;
-        }
-        size_t plen = row->plen;
-        const char *body = s.ptr + plen;
-        size_t avail = s.len - plen;
-        size_t run = 0;
-        while (run < avail && run <= row->max &&
-               (cclass((unsigned char)body[run]) & row->charset) != 0) {
-            run++;
-        }
-        size_t n = KT_MIN(run, (size_t)row->max);
-        /* A sentence may end right after a token: a trailing '.' is punctuation. */
-        while (n > row->min && body[n - 1] == '.') {
-            n--;
-        }
-        if (!liberal && n < avail && kt_cred_is_word((unsigned char)body[n])) {
-            continue; /* part of a longer word */
-        }
-        if (row_match_body(row, kt_str_make(body, n))) {
-            if (family != NULL) {
-                *family = row->family;
-            }
-            return plen + n;
-        }
-    }
-    return 0;
+    const struct kt_tok_family *row = kt_tok_family_whole(s);
+    return row != NULL && fill_from_row(row, s, out);
 }

@@ -4,6 +4,7 @@
  * than placeholders or ordinary data ("undefined", "null", a number, a path, a time, a word):
  *
  *   - length 16..4096 (20.. for loosely named sources) in the token alphabet [A-Za-z0-9._~+/=-]
+ *     (token.h's KT_TOK_SECRET)
  *   - at least one letter, and at least two of: upper case, lower case, digits, symbols
  *   - not path-like (leading '/' or '.', "//", "./", "..")
  *   - not made only of words ("NOT-A-REAL-TOKEN", "change_me_please", "getUserSettings")
@@ -14,30 +15,7 @@
  * the same key id.
  */
 #include "cred_internal.h"
-
-#include <math.h>
-
-double kt_entropy_bits(struct kt_str s)
-{
-    if (s.len == 0) {
-        return 0.0;
-    }
-    uint32_t counts[256] = {0};
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    for (size_t i = 0; i < s.len; i++) {
-        counts[p[i]]++;
-    }
-    /* H = log2(n) - (1/n) * sum(c * log2(c)) */
-    double n = (double)s.len;
-    double sum = 0.0;
-    for (int c = 0; c < 256; c++) {
-        if (counts[c] > 1) {
-            sum += (double)counts[c] * log2((double)counts[c]);
-        }
-    }
-    double h = log2(n) - sum / n;
-    return h < 0.0 ? 0.0 : h;
-}
+#include "token.h"
 
 static bool is_upper(unsigned char c)
 {
@@ -54,9 +32,10 @@ static bool is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
+/* A byte of the token alphabet that is not alphanumeric: . _ ~ + / = - */
 static bool is_symbol(unsigned char c)
 {
-    return c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=' || c == '-';
+    return kt_tok_is(c, KT_TOK_SECRET) && !kt_tok_is(c, KT_TOK_ALNUM);
 }
 
 /*

@@ -4,7 +4,7 @@
  *
  * Split by concept:
  *   cred_keyid.c     key id derivation (SHA-256 via OpenSSL EVP), printing, parsing, family names
- *   cred_families.c  the offline table of prefixed token families, checksums, AWS key ids
+ *   cred_families.c  what a prefixed family's token or an AWS key id is as a credential
  *   cred_generic.c   entropy and the rules for unprefixed ("generic") secret tokens
  *   cred_jwt.c       JWT header and claims decoding (json-c)
  *   cred_hint.c      hint text building and sanitising of copied strings
@@ -13,11 +13,14 @@
  *   cred_query.c     credential parameters in URL query strings
  *   cred_text.c      tokens embedded in free text, and redaction
  *   cred_cache.c     the recognition cache keyed by SipHash
+ * What a token looks like (its bytes, where it starts and ends, its family's prefix and body) is
+ * token.h, below all of these and shared with the redactor.
  *
  * Calls go one way, down this list read from the bottom: cache -> auth -> {jwt, families,
- * generic, shown, hint, keyid}; text -> {jwt, families}; jwt -> {families, shown, hint, keyid};
- * families -> {generic, hint, keyid}; generic -> {hint, keyid}; shown -> hint and the
- * redactor (redact.c); hint and keyid call no other credential module.
+ * generic, shown, hint, keyid}; text -> {token, redact_hints.c}; redact_hints.c -> {jwt,
+ * families, redact.c}; jwt -> {token, families, shown, hint, keyid}; shown -> {hint, redact.c};
+ * redact.c -> {token, families, generic}; families -> {token, hint, keyid}; generic -> {token,
+ * hint, keyid}; hint and keyid call no other credential module, token (token.h) none at all.
  */
 #ifndef KEYTRAIL_CRED_INTERNAL_H
 #define KEYTRAIL_CRED_INTERNAL_H
@@ -86,25 +89,6 @@ void kt_cred_hint_tail(char *dst, size_t cap, const char *prefix, struct kt_str 
 bool kt_cred_match_family(struct kt_str s, struct kt_cred *out);
 
 /*
- * Length of a prefixed-family token (or AWS key id) that starts at s.ptr and is followed by a
- * token boundary, 0 if none. Used by the text scanner: s extends to the end of the text.
- */
-size_t kt_cred_family_extent(struct kt_str s);
-
-/* kt_cred_family_extent(); liberal accepts a token glued to a longer word ("ghs_..._old",
- * "xghs_...": the redactor's view, where a secret must be found whatever touches it). family,
- * when not NULL, gets the row's family. */
-size_t kt_cred_family_extent_ex(struct kt_str s, bool liberal, enum kt_family *family);
-
-/* Whether some family's prefix begins with c0 c1 (a faster first test than one byte). */
-bool kt_cred_may_start_pair(unsigned char c0, unsigned char c1);
-
-/* True if c may begin a prefixed-family token, AWS key id or JWT (for fast text scanning);
- * the table is the same test as one load. A new table row's first byte must be added there. */
-bool kt_cred_may_start(unsigned char c);
-extern const bool kt_cred_start_bytes[256];
-
-/*
  * Recognises an AWS access key id (AKIA/ASIA). strict requires the base32 alphabet after the
  * prefix; otherwise [A-Z0-9] is accepted (providers' logs and anonymised datasets hold such ids).
  */
@@ -128,13 +112,8 @@ bool kt_cred_make_generic(struct kt_str s, const char *kind, struct kt_cred *out
 
 /* ---- JWT (cred_jwt.c) ---- */
 
-/* Cheap structural test: three base64url segments, header starting "eyJ". */
+/* Cheap structural test: three base64url segments, header starting "eyJ" (token_jwt.c). */
 bool kt_cred_jwt_shape(struct kt_str s);
-
-/* Length of a JWT-shaped token starting at s.ptr followed by a boundary, 0 if none. */
-size_t kt_cred_jwt_extent(struct kt_str s);
-/* kt_cred_jwt_extent(); liberal ignores what follows the third segment (".x", a letter). */
-size_t kt_cred_jwt_extent_ex(struct kt_str s, bool liberal);
 
 /* Decodes and recognises a JWT that is exactly s. */
 bool kt_cred_match_jwt(struct kt_str s, struct kt_cred *out);
@@ -151,15 +130,5 @@ bool kt_cred_match_jwt(struct kt_str s, struct kt_cred *out);
  * token. cap <= KT_SHOWN_MAX.
  */
 void kt_cred_copy_shown(char *dst, size_t cap, struct kt_str s);
-
-/* ---- shared character classes (cred_families.c) ---- */
-
-/* [A-Za-z0-9_]: a byte that continues a word, so a token cannot start or end next to it. */
-bool kt_cred_is_word(unsigned char c);
-/* A byte that may occur inside a token of any family or a JWT: [A-Za-z0-9_.-]. */
-bool kt_cred_token_byte(unsigned char c);
-
-/* Start of a token at s.ptr[i] is on a boundary: start of text, a non-word byte, or a %XX. */
-bool kt_cred_start_boundary(struct kt_str s, size_t i);
 
 #endif

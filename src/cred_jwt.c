@@ -16,6 +16,7 @@
  * are freed. The signature is never decoded.
  */
 #include "cred_internal.h"
+#include "token.h"
 
 #include "base64.h"
 
@@ -24,119 +25,11 @@
 #include <stdlib.h>
 
 #define JWT_JSON_DEPTH 16
-/* The text scanner decodes at most this much of a header to check that it is one. */
-#define JWT_TEXT_HEADER_MAX 1024
-#define JWT_TEXT_HEADER_DECODED (JWT_TEXT_HEADER_MAX / 4 * 3 + 3)
-
-static bool is_b64url(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-}
-
-static size_t b64url_run(const char *p, size_t n)
-{
-    size_t i = 0;
-    while (i < n && is_b64url((unsigned char)p[i])) {
-        i++;
-    }
-    return i;
-}
-
-struct jwt_parts {
-    struct kt_str header, payload, signature;
-};
-
-/* Splits s into exactly three base64url segments, the first starting "eyJ" (base64 of '{"'). */
-static bool jwt_split(struct kt_str s, struct jwt_parts *parts)
-{
-    if (s.len < 8 || memcmp(s.ptr, "eyJ", 3) != 0) {
-        return false;
-    }
-    size_t a = b64url_run(s.ptr, s.len);
-    if (a == s.len || s.ptr[a] != '.') {
-        return false;
-    }
-    size_t b = b64url_run(s.ptr + a + 1, s.len - a - 1);
-    if (b == 0 || a + 1 + b == s.len || s.ptr[a + 1 + b] != '.') {
-        return false;
-    }
-    size_t off = a + 1 + b + 1;
-    size_t c = b64url_run(s.ptr + off, s.len - off);
-    if (off + c != s.len) {
-        return false;
-    }
-    parts->header = kt_str_make(s.ptr, a);
-    parts->payload = kt_str_make(s.ptr + a + 1, b);
-    parts->signature = kt_str_make(s.ptr + off, c);
-    return true;
-}
 
 bool kt_cred_jwt_shape(struct kt_str s)
 {
-    struct jwt_parts parts;
-    return jwt_split(s, &parts);
-}
-
-/* Decoded header looks like a JOSE header: a JSON object naming "alg". */
-static bool header_plausible(struct kt_str header)
-{
-    uint8_t buf[JWT_TEXT_HEADER_DECODED];
-    size_t n = 0;
-    bool ok = false;
-    if (header.len > JWT_TEXT_HEADER_MAX ||
-        !kt_base64_decode(header, KT_B64_URL, buf, sizeof(buf), &n)) {
-        goto out;
-    }
-    if (n < 2 || buf[0] != '{') {
-        goto out;
-    }
-    for (size_t i = 0; i + 5 <= n; i++) {
-        if (memcmp(buf + i, "\"alg\"", 5) == 0) {
-            ok = true;
-            break;
-        }
-    }
-out:
-    kt_wipe(buf, sizeof(buf));
-    return ok;
-}
-
-size_t kt_cred_jwt_extent(struct kt_str s)
-{
-    return kt_cred_jwt_extent_ex(s, false);
-}
-
-size_t kt_cred_jwt_extent_ex(struct kt_str s, bool liberal)
-{
-    if (s.len < 8 || memcmp(s.ptr, "eyJ", 3) != 0) {
-        return 0;
-    }
-    size_t a = b64url_run(s.ptr, s.len);
-    if (a == s.len || s.ptr[a] != '.') {
-        return 0;
-    }
-    size_t b = b64url_run(s.ptr + a + 1, s.len - a - 1);
-    size_t off = a + 1 + b + 1;
-    if (b == 0 || off > s.len || s.ptr[a + 1 + b] != '.') {
-        return 0;
-    }
-    size_t c = b64url_run(s.ptr + off, s.len - off);
-    size_t end = off + c;
-    if (end < s.len && !liberal) {
-        unsigned char next = (unsigned char)s.ptr[end];
-        if (kt_cred_is_word(next)) {
-            return 0;
-        }
-        /* A fourth segment means this is not a compact JWS (a JWE has five parts). */
-        if (next == '.' && end + 1 < s.len && is_b64url((unsigned char)s.ptr[end + 1])) {
-            return 0;
-        }
-    }
-    if (!header_plausible(kt_str_make(s.ptr, a))) {
-        return 0;
-    }
-    return end;
+    struct kt_tok_jwt_parts parts;
+    return kt_tok_jwt_split(s, &parts);
 }
 
 /* Decodes a base64url part into a fresh NUL-terminated buffer (caller wipes and frees). */
@@ -269,14 +162,14 @@ static void add_bounded(struct kt_hintbuf *hb, struct kt_str s, size_t max)
 
 bool kt_cred_match_jwt(struct kt_str s, struct kt_cred *out)
 {
-    struct jwt_parts parts;
+    struct kt_tok_jwt_parts parts;
     char *hdr = NULL, *pay = NULL;
     size_t hdr_len = 0, pay_len = 0;
     json_object *hobj = NULL, *pobj = NULL;
     struct json_tokener *tok = NULL;
     bool ok = false;
 
-    if (s.len > KT_CRED_VALUE_MAX || !jwt_split(s, &parts)) {
+    if (s.len > KT_CRED_VALUE_MAX || !kt_tok_jwt_split(s, &parts)) {
         goto out;
     }
     tok = json_tokener_new_ex(JWT_JSON_DEPTH);

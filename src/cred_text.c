@@ -9,14 +9,13 @@
  * JWT shape check, which decodes only the header) decides the token's extent; a match must end
  * on a boundary too, so a prefix inside a longer word is not a token.
  *
- * Redaction itself lives in redact.c, which finds tokens liberally (whatever touches them);
- * this scanner is the strict one that decides what is keyed as a credential.
+ * Extents come from token.h (kt_tok_at in strict mode). Redaction itself lives in redact.c,
+ * which asks the same function in liberal mode (whatever touches a token), so where both find
+ * a token they agree on its length; this scanner is the strict one that decides what is keyed.
  */
 #include "cred_internal.h"
 #include "redact.h"
-
-/* The shortest embedded token: a Slack "xoxb-" prefix and 10 characters. */
-#define TOKEN_MIN_LEN 15
+#include "token.h"
 
 /* The scanner; jwt says whether JWTs are looked for as well as prefixed families. */
 static size_t find_tokens(struct kt_str text, struct kt_cand *out, size_t max, bool jwt)
@@ -28,26 +27,23 @@ static size_t find_tokens(struct kt_str text, struct kt_cand *out, size_t max, b
     }
     while (i < text.len && found < max) {
         unsigned char c = (unsigned char)text.ptr[i];
-        if (!kt_cred_start_bytes[c] || !kt_cred_start_boundary(text, i)) {
+        if (!kt_tok_is(c, KT_TOK_START) || !kt_tok_start_boundary(text, i)) {
             i++;
             continue;
         }
         /* Most candidates are ordinary words ("api", "accounts"): no token is shorter than
-         * TOKEN_MIN_LEN bytes of token characters, so a shorter run is skipped whole. */
+         * KT_TOK_MIN_LEN bytes of token characters, so a shorter run is skipped whole. */
         size_t run = 0;
-        while (i + run < text.len && run < TOKEN_MIN_LEN &&
-               kt_cred_token_byte((unsigned char)text.ptr[i + run])) {
+        while (i + run < text.len && run < KT_TOK_MIN_LEN &&
+               kt_tok_is((unsigned char)text.ptr[i + run], KT_TOK_BYTE)) {
             run++;
         }
-        if (run < TOKEN_MIN_LEN) {
+        if (run < KT_TOK_MIN_LEN) {
             i += run;
             continue;
         }
         struct kt_str rest = kt_str_make(text.ptr + i, text.len - i);
-        size_t n = (jwt && c == 'e') ? kt_cred_jwt_extent(rest) : 0;
-        if (n == 0) {
-            n = kt_cred_family_extent(rest);
-        }
+        size_t n = kt_tok_at(rest, KT_TOK_STRICT, jwt, NULL);
         if (n == 0) {
             i++;
             continue;

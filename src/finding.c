@@ -175,11 +175,8 @@ const char *kt_fmt_asn(uint32_t asn, char *out, size_t cap)
 
 const char *kt_fmt_agent_name(struct kt_str ua, char *out, size_t cap)
 {
-    struct kt_str name = kt_ua_display_name(ua);
-    if (name.len == 0) {
+    if (kt_ua_display(ua, out, cap) == 0) {
         snprintf(out, cap, "(no user agent)");
-        return out;
     }
-    kt_cred_redact(name, out, cap);
     return out;
 }

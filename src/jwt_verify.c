@@ -24,6 +24,7 @@
 #include "cred_internal.h"
 #include "linefile.h"
 #include "redact.h"
+#include "token.h"
 
 #define MEMO_SLOTS 256
 #define LINE_MAX_BYTES 8192
@@ -245,7 +246,7 @@ static bool find_token(struct kt_str value, const struct kt_cred *c, struct kt_s
             continue;
         }
         struct kt_str rest = kt_str_make(value.ptr + i, value.len - i);
-        size_t n = kt_cred_jwt_extent_ex(rest, true);
+        size_t n = kt_tok_jwt_extent(rest, KT_TOK_LIBERAL);
         struct kt_keyid id;
         if (n > 0 && kt_cred_keyid_secret(kt_str_make(rest.ptr, n), &id) &&
             kt_keyid_eq(&id, &c->token)) {

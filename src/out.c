@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cred_internal.h"
 #include "redact.h"
+#include "token.h"
 
 #define MAX_CHANNELS 64
 #define LONG_LINE (64u * 1024u)
@@ -84,8 +84,7 @@ static void emit(struct channel *ch, int fd, size_t n)
 /* A byte a secret, or an escape inside one ("%6F", Markdown's "\_"), may hold. */
 static bool may_be_secret(unsigned char c)
 {
-    return kt_cred_token_byte(c) || c == '%' || c == '\\' || c == '~' || c == '+' || c == '/' ||
-           c == '=';
+    return kt_tok_is(c, KT_TOK_SECRET) || c == '%' || c == '\\';
 }
 
 /* How much of the pending bytes can be redacted now without cutting a secret. */

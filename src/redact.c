@@ -1,5 +1,9 @@
 /*
- * The redactor (redact.h).
+ * The redactor's engine (redact.h): which bytes to hide, and writing the text with them
+ * replaced. What a token looks like and where it ends is token.h's (the same answer
+ * recognition gets); the hint a token is shown by comes from the entry point (redact_int.h):
+ * recognition's own for the public ones (redact_hints.c), families only for
+ * kt_redact_families, here.
  *
  * One pass finds spans to hide, then one pass writes the text with each span replaced:
  *
@@ -7,10 +11,11 @@
  *      Markdown writer escapes them) are undone into a decoded copy with a map back to source
  *      offsets, so a token written as "npm_ab%63d..." or "ab\_cd..." is seen whole; spans found
  *      in the copy hide the escapes too.
- *   2. The copy is cut into runs of bytes that may belong to a secret ([A-Za-z0-9._~+/=-]).
- *      Inside a run, at every byte: a family prefix or "eyJ" is tried liberally (no boundary is
- *      required on either side), then the 12-byte window is looked up among the run's
- *      remembered secrets. Then the high-entropy rule looks at the run's pieces.
+ *   2. The copy is cut into runs of bytes that may belong to a secret ([A-Za-z0-9._~+/=-],
+ *      KT_TOK_SECRET). Inside a run, at every byte: a family prefix or "eyJ" is tried
+ *      liberally (kt_tok_at: no boundary is required on either side; inside a token found
+ *      before, only a token that ends after it counts), then the 12-byte window is looked up
+ *      among the run's remembered secrets. Then the high-entropy rule looks at the run's pieces.
  *   3. This record's short secrets are searched as plain substrings.
  *
  * Spans are sorted and merged; a merged span that is exactly one family token gets that
@@ -23,49 +28,15 @@
  * candidate slot is overwritten. Hashes are keyed with the process's random seed (hash.h).
  * All state is process-wide and used from the thread that parses records.
  */
-#include "redact.h"
+#include "redact_int.h"
 
 #include <stdlib.h>
 
 #include "base64.h"
 #include "cred_internal.h"
 #include "hash.h"
+#include "token.h"
 #include "utf8.h"
-
-/* ---- byte classes ----------------------------------------------------------------------- */
-
-enum {
-    B_SECRET = 1u << 0, /* may be inside a secret: [A-Za-z0-9._~+/=-] */
-    B_TOKEN = 1u << 1,  /* may be inside a family token or JWT: [A-Za-z0-9._-] */
-    B_START = 1u << 2,  /* may begin a family token or JWT */
-    B_ALNUM = 1u << 3,
-};
-
-static uint8_t byte_class[256];
-static bool classes_ready;
-
-static void classes_init(void)
-{
-    for (unsigned c = 0; c < 256; c++) {
-        uint8_t v = 0;
-        bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (alnum || c == '.' || c == '_' || c == '-') {
-            v |= B_TOKEN | B_SECRET;
-        }
-        if (c == '~' || c == '+' || c == '/' || c == '=') {
-            v |= B_SECRET;
-        }
-        v |= alnum ? B_ALNUM : 0;
-        v |= kt_cred_start_bytes[c] ? B_START : 0;
-        byte_class[c] = v;
-    }
-    classes_ready = true;
-}
-
-static inline bool has_class(unsigned char c, unsigned cl)
-{
-    return (byte_class[c] & cl) != 0;
-}
 
 /* ---- the run's secret memory ------------------------------------------------------------ */
 
@@ -243,18 +214,15 @@ static void odd_forget(void)
 /* Notes s's runs of secret bytes; false when s is one run (no byte outside the class). */
 static bool note_runs(struct kt_str s)
 {
-    if (!classes_ready) {
-        classes_init();
-    }
     bool split = false;
     for (size_t i = 0; i < s.len;) {
-        if (!has_class((unsigned char)s.ptr[i], B_SECRET)) {
+        if (!kt_tok_is((unsigned char)s.ptr[i], KT_TOK_SECRET)) {
             split = true;
             i++;
             continue;
         }
         size_t j = i;
-        while (j < s.len && has_class((unsigned char)s.ptr[j], B_SECRET)) {
+        while (j < s.len && kt_tok_is((unsigned char)s.ptr[j], KT_TOK_SECRET)) {
             j++;
         }
         if (j - i >= KT_REDACT_WINDOW && (i > 0 || j < s.len)) {
@@ -434,12 +402,12 @@ static void span_add(struct spans *sp, size_t s, size_t e, enum span_kind kind)
 
 static inline bool secret_byte(unsigned char c)
 {
-    return has_class(c, B_SECRET);
+    return kt_tok_is(c, KT_TOK_SECRET);
 }
 
 static inline bool is_alnum(unsigned char c)
 {
-    return has_class(c, B_ALNUM);
+    return kt_tok_is(c, KT_TOK_ALNUM);
 }
 
 static bool is_hex_lower(unsigned char c)
@@ -750,27 +718,20 @@ static void scan_run(const char *d, size_t i, size_t j, struct spans *sp, bool a
     size_t p = i;
     size_t tok_end = i; /* end of the family token or JWT last found */
     while (p < j) {
-        unsigned char c = (unsigned char)d[p];
         size_t avail = j - p;
         /* The pair filter knows the families' prefixes; "eyJ" is the JWTs' own. */
-        if (p >= tok_end && has_class(c, B_START) && avail >= 15 &&
-            (kt_cred_may_start_pair(c, (unsigned char)d[p + 1]) ||
-             (jwt && c == 'e' && d[p + 1] == 'y'))) {
-            struct kt_str rest = kt_str_make(d + p, avail);
-            enum kt_family fam = KT_FAM_NONE;
-            size_t n = kt_cred_family_extent_ex(rest, true, &fam);
-            if (n > 0) {
-                if (fam == KT_FAM_AWS) {
-                    /* Public, so it is kept, but a secret may start inside it. */
-                    span_add(&pub, p, p + n, SPAN_FAMILY);
-                } else {
-                    span_add(sp, p, p + n, SPAN_FAMILY);
-                    tok_end = p + n;
-                }
-            }
-            n = (p < tok_end || !jwt || c != 'e') ? 0 : kt_cred_jwt_extent_ex(rest, true);
-            if (n > 0) {
-                span_add(sp, p, p + n, SPAN_JWT);
+        /* Inside a token, a token that starts there and ends after it is looked for too: a
+         * token cut short and glued to the next ("sk-ant-…-sk-ant-api03-…") ends, at its
+         * family's longest length, inside the next, which recognition keys whole. */
+        if (kt_tok_may_begin(d + p, avail, jwt)) {
+            struct kt_tok tok;
+            size_t n = kt_tok_at(kt_str_make(d + p, avail), KT_TOK_LIBERAL, jwt, &tok);
+            bool aws = n > 0 && tok.kind == KT_TOK_FAMILY && tok.row->family == KT_FAM_AWS;
+            if (aws && p >= tok_end) {
+                /* Public, so it is kept, but a secret may start inside it. */
+                span_add(&pub, p, p + n, SPAN_FAMILY);
+            } else if (n > 0 && !aws && p + n > tok_end) {
+                span_add(sp, p, p + n, tok.kind == KT_TOK_JWT ? SPAN_JWT : SPAN_FAMILY);
                 tok_end = p + n;
             }
         }
@@ -1009,8 +970,8 @@ struct sink {
     char *buf;
     size_t len, cap;
     struct kt_rbuf *rb; /* growable; NULL for a fixed buffer (cap includes the NUL) */
-    bool full, oom, escape;
-    bool families_only; /* no JWTs, remembered secrets or entropy (kt_redact_families) */
+    bool full, oom;
+    const struct kt_redact_how *how;
 };
 
 static void sink_raw(struct sink *k, const char *p, size_t n)
@@ -1048,7 +1009,7 @@ static void sink_raw(struct sink *k, const char *p, size_t n)
 /* Copies source bytes; for names, control bytes and invalid UTF-8 become \xHH. */
 static void sink_text(struct sink *k, const char *p, size_t n)
 {
-    if (!k->escape) {
+    if (!k->how->escape) {
         sink_raw(k, p, n);
         return;
     }
@@ -1104,8 +1065,7 @@ static void put_replacement(struct sink *k, const struct span *s, const char *d,
         struct kt_cred cred;
         memset(&cred, 0, sizeof(cred));
         struct kt_str tok = kt_str_make(p, n);
-        bool ok = s->kind == SPAN_FAMILY ? kt_cred_match_family(tok, &cred)
-                                         : kt_cred_match_jwt(tok, &cred);
+        bool ok = k->how->hint(s->kind == SPAN_FAMILY ? KT_TOK_FAMILY : KT_TOK_JWT, tok, &cred);
         if (ok && hint_safe(cred.hint)) {
             sink_raw(k, cred.hint, strlen(cred.hint));
             return;
@@ -1191,8 +1151,9 @@ static bool covered(const struct spans *sp, size_t n, size_t s, size_t e)
 /*
  * The spans of the raw text, added in decoded coordinates (widened to whole decoded bytes); a
  * family span keeps its hint only where the decoded bytes still spell the token. What the
- * decoded copy already hides whole is left to it (with its hint). Undoing escapes can also break a secret: "%" before a secret that starts with
- * two hex digits ("%97ab…") decodes them into one byte, so the decoded copy alone would miss it.
+ * decoded copy already hides whole is left to it (with its hint). Undoing escapes can also break a
+ * secret: "%" before a secret that starts with two hex digits ("%97ab…") decodes them into one
+ * byte, so the decoded copy alone would miss it.
  */
 static void raw_spans(struct kt_str text, const struct decoded *dv, struct spans *sp, bool all)
 {
@@ -1218,16 +1179,13 @@ static void redact_into(struct kt_str text, struct sink *k)
     if (text.ptr == NULL || text.len == 0) {
         return;
     }
-    if (!classes_ready) {
-        classes_init();
-    }
     struct decoded dv;
     decode(text, &dv);
     struct spans sp;
     spans_init(&sp);
-    find_spans(dv.d, dv.len, &sp, !k->families_only);
+    find_spans(dv.d, dv.len, &sp, !k->how->families_only);
     if (dv.map != NULL) {
-        raw_spans(text, &dv, &sp, !k->families_only);
+        raw_spans(text, &dv, &sp, !k->how->families_only);
     }
     spans_merge(&sp);
     size_t pos = 0; /* source offset written so far */
@@ -1253,47 +1211,37 @@ static void redact_into(struct kt_str text, struct sink *k)
     decoded_fini(&dv);
 }
 
-static size_t redact_fixed(struct kt_str text, char *out, size_t cap, bool escape,
-                           bool families_only)
+size_t kt_redact_fixed(struct kt_str text, char *out, size_t cap, const struct kt_redact_how *how)
 {
     if (out == NULL || cap == 0) {
         return 0;
     }
-    struct sink k = {.buf = out, .cap = cap, .escape = escape, .families_only = families_only};
+    struct sink k = {.buf = out, .cap = cap, .how = how};
     redact_into(text, &k);
     out[k.len] = '\0';
     return k.len;
 }
 
-size_t kt_redact_text(struct kt_str text, char *out, size_t cap)
-{
-    return redact_fixed(text, out, cap, false, false);
-}
-
-size_t kt_redact_name(struct kt_str text, char *out, size_t cap)
-{
-    return redact_fixed(text, out, cap, true, false);
-}
-
-size_t kt_redact_families(struct kt_str text, char *out, size_t cap)
-{
-    return redact_fixed(text, out, cap, false, true);
-}
-
-const char *kt_redact_name_cstr(const char *s, char *out, size_t cap)
-{
-    kt_redact_name(kt_str_cstr(s), out, cap);
-    return out;
-}
-
-bool kt_redact_append(struct kt_rbuf *rb, struct kt_str text)
+bool kt_redact_append_how(struct kt_rbuf *rb, struct kt_str text, const struct kt_redact_how *how)
 {
     size_t before = rb->len;
-    struct sink k = {.rb = rb};
+    struct sink k = {.rb = rb, .how = how};
     redact_into(text, &k);
     if (k.oom) {
         rb->len = before;
         return false;
     }
     return true;
+}
+
+/* Families only: a JWT is never a span here, so its hint is never asked for. */
+static bool family_hint(enum kt_tok_kind kind, struct kt_str tok, struct kt_cred *out)
+{
+    return kind == KT_TOK_FAMILY && kt_cred_match_family(tok, out);
+}
+
+size_t kt_redact_families(struct kt_str text, char *out, size_t cap)
+{
+    static const struct kt_redact_how how = {.hint = family_hint, .families_only = true};
+    return kt_redact_fixed(text, out, cap, &how);
 }

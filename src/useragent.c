@@ -207,21 +207,3 @@ size_t kt_ua_normalise(struct kt_str ua, char *out, size_t cap)
     }
     return n;
 }
-
-struct kt_str kt_ua_display_name(struct kt_str ua)
-{
-    struct kt_str t = kt_str_trim(ua);
-    size_t word = 0;
-    while (word < t.len && t.ptr[word] != ' ' && t.ptr[word] != '\t') {
-        word++;
-    }
-    if (memchr(t.ptr, '/', word) != NULL) {
-        t.len = word;
-        return t;
-    }
-    const char *paren = memchr(t.ptr, '(', t.len);
-    if (paren != NULL) {
-        t.len = (size_t)(paren - t.ptr);
-    }
-    return kt_str_trim(t);
-}

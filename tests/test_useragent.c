@@ -1,10 +1,17 @@
 /*
  * The user-agent normaliser: product and major version, CloudTrail's [...] wrapper and SDK
- * parts, browsers by browser and OS, tooling by name, small capacities.
+ * parts, browsers by browser and OS, tooling by name, small capacities; and the display rule
+ * (display name, and the cleaned, redacted, cut copy stored and shown).
  */
 #include "testutil.h"
 
+#include <keytrail/detector.h>
 #include <keytrail/useragent.h>
+
+#include <stdio.h>
+#include <zlib.h>
+
+#include "utf8.h"
 
 static void test_normalise_table(void **state)
 {
@@ -100,6 +107,76 @@ static void test_display_name(void **state)
     }
 }
 
+/* A GitHub-style test token (30 base62 and their CRC32 as 6 base62 digits), never a real one. */
+static void fake_ghp(char out[41])
+{
+    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    memcpy(out, "ghp_", 4);
+    for (int i = 0; i < 30; i++) {
+        out[4 + i] = b62[(i * 17 + 5) % 62];
+    }
+    uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)out + 4, 30);
+    for (int i = 5; i >= 0; i--) {
+        out[34 + i] = b62[crc % 62];
+        crc /= 62;
+    }
+    out[40] = '\0';
+}
+
+/* kt_ua_display: the stored and shown copy of the display name, and kt_fmt_agent_name on it. */
+static void test_display_copy(void **state)
+{
+    (void)state;
+    char tok[41], ua_tok[64], long_ua[400];
+    fake_ghp(tok);
+    snprintf(ua_tok, sizeof(ua_tok), "%s/1.0 extra", tok);
+    memset(long_ua, 'a', KT_UA_DISPLAY_MAX + 1);
+    long_ua[KT_UA_DISPLAY_MAX + 1] = '\0';
+    static const struct {
+        const char *ua;
+        size_t cap;
+        const char *want;
+    } cases[] = {
+        {"python-requests/2.32.3 extra", 64, "python-requests/2.32.3"},
+        {"GitHub CLI 2.62.0 (linux)", 64, "GitHub CLI 2.62.0"},
+        {"tab\tbell\x07/1", 64, "tab?bell?/1"},
+        {"\xc3\xa9t\xc3\xa9/1", 64,
+         "?"
+         "?t?"
+         "?/1"},
+        {"a-very-long-product-name/1.2.3.4.5", 24, "a-very-long-product-nam"},
+        {"", 64, ""},
+        {"(only a comment)", 64, ""},
+    };
+    for (size_t i = 0; i < KT_ARRAY_LEN(cases); i++) {
+        char out[64];
+        size_t n = kt_ua_display(kt_str_cstr(cases[i].ua), out, cases[i].cap);
+        if (strcmp(out, cases[i].want) != 0 || n != strlen(out)) {
+            fail_msg("case %zu: got \"%s\" (%zu), want \"%s\"", i, out, n, cases[i].want);
+        }
+        char shown[64];
+        kt_fmt_agent_name(kt_str_cstr(cases[i].ua), shown, cases[i].cap);
+        assert_string_equal(shown, n > 0 ? out : "(no user agent)");
+    }
+    /* A token as the product is redacted before the cut: its hint, cut at a UTF-8 boundary. */
+    char out[64];
+    size_t n = kt_ua_display(kt_str_cstr(ua_tok), out, sizeof(out));
+    assert_int_equal(n, strlen(out));
+    assert_non_null(strstr(out, "ghp_\xe2\x80\xa6"));
+    assert_null(strstr(out, tok + 4));
+    for (size_t cap = 1; cap <= 12; cap++) {
+        n = kt_ua_display(kt_str_cstr(ua_tok), out, cap);
+        assert_true(n < cap);
+        assert_int_equal(n, strlen(out));
+        assert_true(kt_utf8_valid(out, n));
+        assert_true(n < 5 || memcmp(out, "ghp_", 4) == 0);
+    }
+    /* A display name too long to be a client's is "?", not a cut redaction. */
+    n = kt_ua_display(kt_str_cstr(long_ua), out, sizeof(out));
+    assert_int_equal(n, 1);
+    assert_string_equal(out, "?");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_same_client_across_versions),
         cmocka_unit_test(test_small_capacity),
         cmocka_unit_test(test_display_name),
+        cmocka_unit_test(test_display_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,8 +129,8 @@ const char *kt_fmt_agents(const struct kt_baseline *b, size_t max, char *out, si
 int64_t kt_baseline_days(const struct kt_baseline *b);
 /* "AS9009" or "an unknown network". */
 const char *kt_fmt_asn(uint32_t asn, char *out, size_t cap);
-/* The display name of a user agent (kt_ua_display_name: "python-requests/2.32.3", "GitHub CLI
- * 2.62.0"), redacted, into out; "(no user agent)" when there is none. */
+/* The display name of a user agent as kt_ua_display shows it ("python-requests/2.32.3", "GitHub
+ * CLI 2.62.0"), into out; "(no user agent)" when there is none. */
 const char *kt_fmt_agent_name(struct kt_str user_agent, char *out, size_t cap);
 
 /*

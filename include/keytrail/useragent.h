@@ -27,10 +27,21 @@ size_t kt_ua_normalise(struct kt_str ua, char *out, size_t cap);
 /*
  * The agent's own name as people read it in reasons and reports, version included: the first
  * word when it has the product/version shape ("python-requests/2.32.3", "Mozilla/5.0"), else
- * the text before any comment ("GitHub CLI 2.62.0"). A view into ua, trimmed; not redacted (the
- * caller redacts before it stores or prints). The one display rule: the baseline's agent names
- * and the detectors' reasons both use it.
+ * the text before any comment ("GitHub CLI 2.62.0"). A view into ua, trimmed; not redacted:
+ * what is stored or printed is kt_ua_display()'s copy.
  */
 struct kt_str kt_ua_display_name(struct kt_str ua);
+
+/* Display names longer than this are junk, shown as "?" rather than redacted and cut. */
+#define KT_UA_DISPLAY_MAX 256
+
+/*
+ * The one display rule: the agent's display name as the baseline stores it and reasons show
+ * it. Control and non-ASCII bytes become '?', every secret is redacted (before the name is
+ * cut, so no token survives in part), and the result is cut to fit cap (> 0, NUL included) at a
+ * UTF-8 boundary (a hint's "…" is never split). Returns its length; 0 with out empty when the
+ * agent has no display name; "?" when the name is longer than KT_UA_DISPLAY_MAX.
+ */
+size_t kt_ua_display(struct kt_str ua, char *out, size_t cap);
 
 #endif
