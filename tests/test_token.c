@@ -178,7 +178,7 @@ static void test_extent_every_family(void **state)
 static void test_extent_glued(void **state)
 {
     (void)state;
-    char ghp[48], text[64];
+    char ghp[48], text[80];
     tc_checksum_token("ghp_", 9, ghp);
     snprintf(text, sizeof(text), "%sZold", ghp);
     struct kt_str t = kt_str_cstr(text);
