@@ -5,7 +5,8 @@
  *
  * Silence is judged against the key's own rhythm too: a key used on most days of its history
  * (a service, a daily job) that falls silent for a week and comes back is as dormant as a
- * seldom-used key silent for a month.
+ * seldom-used key silent for a month. Only a key of hosting and cloud networks: one used from
+ * access networks is a person's, and people take a week off and come back from a hotel.
  */
 #include <keytrail/detector.h>
 
@@ -27,14 +28,15 @@ static const struct kt_knob knobs[] = {
     [K_REGULAR_IDLE_DAYS] = { "regular_idle_days", 7,
                               "silence that makes a regularly used key dormant, days" },
     [K_REGULAR_SHARE] = { "regular_share", 0.6,
-                          "a key is regular when used on this share of the days of its history "
-                          "(7 days or more)" },
+                          "a key only used from hosting and cloud networks is regular when used "
+                          "on this share of the days of its history (7 days or more)" },
 };
 
-/* Used on most days of a history of a week or more. */
+/* Used on most days of a history of a week or more, from hosting and cloud networks only. */
 static bool regular(const struct kt_baseline *b, double share)
 {
-    if (b->first_ms == KT_TIME_NONE || b->last_ms < b->first_ms) {
+    if (b->first_ms == KT_TIME_NONE || b->last_ms < b->first_ms ||
+        (b->flags & KT_BL_NET_ACCESS)) {
         return false;
     }
     double span = floor((double)(b->last_ms - b->first_ms) / 86400000.0) + 1;
@@ -44,15 +46,16 @@ static bool regular(const struct kt_baseline *b, double share)
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
-    if (b->events < in->knobs[K_MIN_EVENTS] || in->obs->time_ms == KT_TIME_NONE) {
+    int64_t t = in->obs->time_ms;
+    if (b->events < in->knobs[K_MIN_EVENTS] || t == KT_TIME_NONE) {
         return;
     }
-    double idle = kt_baseline_idle_days(b, in->obs->time_ms);
+    double idle = kt_baseline_idle_days(b, t);
     /* Silence is of any use: the baseline leaves out what was quarantined (a key already at
      * rotate keeps learning nothing), the key's short-term memory sees every use. */
     const struct kt_recent *r = in->recent;
-    if (r != NULL && r->win_start_ms != KT_TIME_NONE && r->win_start_ms <= in->obs->time_ms) {
-        idle = KT_MIN(idle, (double)(in->obs->time_ms - r->win_start_ms) / 86400000.0);
+    if (r != NULL && r->win_start_ms != KT_TIME_NONE && r->win_start_ms <= t) {
+        idle = KT_MIN(idle, (double)(t - r->win_start_ms) / 86400000.0);
     }
     if (idle < in->knobs[K_IDLE_DAYS] &&
         !(idle >= in->knobs[K_REGULAR_IDLE_DAYS] && regular(b, in->knobs[K_REGULAR_SHARE]))) {
@@ -62,7 +65,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     bool new_country = in->obs->geo.country[0] != '\0' &&
                        !kt_baseline_has_country(b, in->obs->geo.country);
     char day[KT_TIME_STRLEN];
-    kt_time_format(in->obs->time_ms, day);
+    kt_time_format(t, day);
     day[10] = '\0';
     struct kt_finding f;
     kt_finding_start(&f, in, "dormant_revived", known ? KT_SEV_LOW : KT_SEV_HIGH,

@@ -15,6 +15,13 @@
  * payout), and for a burst as large as half of all the operations the key ever made:
  * automation has a fixed vocabulary, and doubling it in minutes is not a new feature.
  *
+ * A sweep of listings made wholly from one of the key's own addresses with its usual client,
+ * none of it refused, is what an owner's audit looks like (an SRE listing users and roles from
+ * the office): it is scored down to score_own and keeps its full score, which counts when
+ * something else changed in what the key does or how (engine.c). An audit looks; once the
+ * sweep reads a secret, changes a permission or pays out, it counts in full wherever it came
+ * from (a thief on the owner's machine adding a deploy key).
+ *
  * The window is per-key detector state (48 bytes), so it survives between runs with --state.
  */
 #include <keytrail/detector.h>
@@ -24,7 +31,7 @@
 
 #include "timefmt.h"
 
-enum { K_MIN_OPS, K_SCORE, K_PER_OP, K_DENIED, K_WHOAMI, K_CLASSES, K_VOCABULARY };
+enum { K_MIN_OPS, K_SCORE, K_PER_OP, K_DENIED, K_WHOAMI, K_CLASSES, K_VOCABULARY, K_SCORE_OWN };
 
 static const struct kt_knob knobs[] = {
     [K_MIN_OPS] = { "min_operations", 3, "distinct first-time sensitive operations within 15 minutes" },
@@ -37,6 +44,9 @@ static const struct kt_knob knobs[] = {
                     "secret read, a permission change, a payout)" },
     [K_VOCABULARY] = { "vocabulary_bonus", 10,
                        "added when they are half as many as all operations the key made before" },
+    [K_SCORE_OWN] = { "score_own", 35,
+                      "score when all of them were listings from the key's own addresses with its "
+                      "usual client, none refused" },
 };
 
 #define SWEEP_WINDOW_MS (15LL * 60 * 1000)
@@ -51,7 +61,8 @@ struct sweep_state {
     uint8_t whoami;          /* one of them was an identity call */
     uint8_t started;         /* start_ms is set */
     uint8_t last_score;      /* the score last emitted in this window (0: none) */
-    uint8_t pad[2];
+    uint8_t elsewhere;       /* one of them came from elsewhere or with another client */
+    uint8_t pad;
 };
 
 _Static_assert(sizeof(struct sweep_state) <= KT_DET_STATE_MAX, "sweep state over the cap");
@@ -77,7 +88,7 @@ static unsigned bits(unsigned v)
 
 /* Adds the operation to the window; false when it was already in it. */
 static bool sweep_add(struct sweep_state *st, struct kt_str op, const struct kt_op_rule *rule,
-                      bool denied, int64_t t_ms)
+                      bool denied, bool own, int64_t t_ms)
 {
     if (!st->started || t_ms - st->start_ms > SWEEP_WINDOW_MS) {
         memset(st, 0, sizeof(*st));
@@ -98,6 +109,7 @@ static bool sweep_add(struct sweep_state *st, struct kt_str op, const struct kt_
     st->classes |= (uint8_t)(1u << rule->cls);
     st->denied += denied && st->denied < UINT8_MAX;
     st->whoami |= rule->whoami;
+    st->elsewhere |= !own;
     return true;
 }
 
@@ -129,14 +141,18 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     const struct kt_op_rule *rule = kt_op_rule_of(op);
-    if (rule == NULL || !sweep_add(st, op, rule, kt_obs_denied(in->obs), in->obs->time_ms)) {
+    bool own = in->usual_client && kt_baseline_addr_established(in->base, in->obs);
+    if (rule == NULL ||
+        !sweep_add(st, op, rule, kt_obs_denied(in->obs), own, in->obs->time_ms)) {
         return;
     }
-    int score = sweep_score(st, in);
-    if (score <= st->last_score) {
+    int full = sweep_score(st, in);
+    if (full <= st->last_score) {
         return;
     }
-    st->last_score = (uint8_t)score;
+    st->last_score = (uint8_t)full;
+    bool audit = !st->elsewhere && st->denied == 0 && st->classes == (1u << KT_OP_RECON);
+    int score = audit ? KT_MIN(full, (int)in->knobs[K_SCORE_OWN]) : full;
 
     char start[KT_TIME_STRLEN];
     kt_time_format(st->start_ms, start);
@@ -154,20 +170,24 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     kt_fmt_count(in->base->events, n, sizeof(n));
     long minutes = (long)((in->obs->time_ms - st->start_ms) / 60000);
     struct kt_finding f;
-    kt_finding_start(&f, in, "sensitive_sweep", KT_SEV_HIGH, score, "%u from %s", (unsigned)st->n,
-                     start);
+    kt_finding_start(&f, in, "sensitive_sweep", audit ? KT_SEV_MEDIUM : KT_SEV_HIGH, score,
+                     "%u from %s", (unsigned)st->n, start);
     char refused[32] = "";
     if (st->denied > 0) {
         snprintf(refused, sizeof(refused), ", %u refused", (unsigned)st->denied);
     }
     kt_finding_reason(&f,
                       "%u sensitive operations this key never made, within %ld minute%s (%s)%s%s; "
-                      "it had made about %u distinct operations in %s requests",
+                      "it had made about %u distinct operations in %s requests%s",
                       (unsigned)st->n, minutes < 1 ? 1 : minutes, minutes > 1 ? "s" : "", classes,
                       refused, st->whoami ? ", with an identity call" : "",
-                      (unsigned)in->base->ops_count, n);
+                      (unsigned)in->base->ops_count, n,
+                      audit ? "; all from the key's own addresses with its usual client" : "");
     kt_finding_extra(&f, "count", st->n);
     kt_finding_extra(&f, "denied", st->denied);
+    if (score < full) {
+        kt_finding_extra(&f, "full_score", full);
+    }
     emit(ctx, &f);
 }
 

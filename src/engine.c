@@ -876,8 +876,11 @@ static bool handover_finding(const struct kt_finding *f)
 
 /*
  * Whether something else changed in what the key does or how around the scored-down finding
- * soft (within KT_CORROBORATE_MS of its first occurrence): a what- or how-finding of weight 0.25
- * or more that is not itself scored down.
+ * soft (within KT_CORROBORATE_MS of its first occurrence): a what-, volume- or how-finding of
+ * weight 0.25 or more that is not itself scored down, of another aspect than soft's. Within one
+ * aspect only the strongest finding counts (window_risk), and so it is there: the first
+ * listings an owner's audit is made of (sensitive_op) are that audit (sensitive_sweep), not
+ * something else that changed.
  */
 static bool corroborated(const struct kt_engine *e, const struct kt_keystate *ks,
                          const struct kt_finding *soft)
@@ -886,7 +889,8 @@ static bool corroborated(const struct kt_engine *e, const struct kt_keystate *ks
         const struct kt_finding *f = &e->findings[ks->findings[i]];
         enum kt_aspect a = aspect_of(f);
         bool doing = a == KT_ASPECT_WHAT || a == KT_ASPECT_VOLUME || a == KT_ASPECT_HOW;
-        if (f == soft || !doing || full_score(f) >= 0 || weight(e, f, false) < 0.25) {
+        if (f == soft || !doing || a == aspect_of(soft) || full_score(f) >= 0 ||
+            weight(e, f, false) < 0.25) {
             continue;
         }
         /* Around its first occurrence: the hop, the night, the burst that was news. */

@@ -576,6 +576,53 @@ static void test_sensitive_sweep(void **state)
     assert_non_null(strstr(fx->last.reason, "credential or permission change"));
 }
 
+static double extra_of(const struct kt_finding *f, const char *name)
+{
+    for (unsigned i = 0; i < f->n_extra && i < KT_FINDING_EXTRA; i++) {
+        if (f->extra[i].name != NULL && strcmp(f->extra[i].name, name) == 0) {
+            return f->extra[i].value;
+        }
+    }
+    return -1;
+}
+
+/* Listings from the key's own address with its usual client: an owner's audit, scored down
+ * with its full score kept; a refusal, or acting on what it found, is no audit. */
+static void test_sensitive_sweep_own_audit(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    int64_t t = NOW;
+    static const char *const listings[] = {"/api/v3/user", "/api/v3/user/orgs",
+                                           "/api/v3/orgs/acme/members"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(judge(fx, "sensitive_sweep", t + i * 10000, "192.0.2.14", &BERLIN,
+                               "git/2.47.1", "GET", listings[i], 200),
+                         i == 2);
+    }
+    assert_int_equal(fx->last.severity, KT_SEV_MEDIUM);
+    assert_int_equal(fx->last.score, 35);
+    assert_true(extra_of(&fx->last, "full_score") == 70);
+    assert_non_null(strstr(fx->last.reason, "own addresses with its usual client"));
+    /* Then a deploy key: in full (base 50, +5 a fourth, identity 10, act 15, vocabulary 10). */
+    assert_int_equal(judge(fx, "sensitive_sweep", t + 40000, "192.0.2.14", &BERLIN, "git/2.47.1",
+                           "POST", "/api/v3/repos/acme/api/keys", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(fx->last.score, 90);
+    assert_true(extra_of(&fx->last, "full_score") < 0);
+    /* The same listings with refusals among them are no audit. */
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    t += DAY_MS / 2;
+    for (int i = 0; i < 3; i++) {
+        judge(fx, "sensitive_sweep", t + i * 10000, "192.0.2.14", &BERLIN, "git/2.47.1", "GET",
+              i == 0 ? "/api/v3/teams" : i == 1 ? "/api/v3/admin/users" : "/api/v3/search/code",
+              i == 0 ? 200 : 403);
+    }
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_true(fx->last.score > 35);
+}
+
 static void test_sensitive_sweep_large_vocabulary(void **state)
 {
     struct fixture *fx = *state;
@@ -701,8 +748,12 @@ static void test_dormant_revived(void **state)
 static void test_dormant_regular_key(void **state)
 {
     struct fixture *fx = *state;
-    /* Used every day for ten days, then a week of silence: dormant by its own rhythm. */
-    owner_history(fx, 10);
+    /* A service used every hour for ten days, then a week of silence: dormant by its own
+     * rhythm. */
+    struct kt_geo cloud = BERLIN;
+    cloud.asn = 16509;
+    cloud.hosting = true;
+    hosted_history(fx, 10, &cloud, 1);
     int64_t week = fx->base.last_ms + 8 * DAY_MS;
     assert_int_equal(judge(fx, "dormant_revived", week, "203.0.113.213", &BUCHAREST, "curl/8",
                            "GET", "/", 200),
@@ -721,6 +772,16 @@ static void test_dormant_regular_key(void **state)
                            "GET", "/", 200),
                      0);
     fx->recent = NULL;
+    /* A person's key (access networks), used on every day for ten days: people take a week
+     * off. */
+    kt_baseline_init(&fx->base);
+    owner_history(fx, 10);
+    assert_int_equal(judge(fx, "dormant_revived", fx->base.last_ms + 8 * DAY_MS, "203.0.113.213",
+                           &BUCHAREST, "curl/8", "GET", "/", 200),
+                     0);
+    assert_int_equal(judge(fx, "dormant_revived", fx->base.last_ms + 31 * DAY_MS,
+                           "203.0.113.213", &BUCHAREST, "curl/8", "GET", "/", 200),
+                     1);
     /* A key used on 3 of 21 days: a week without it is its habit. */
     kt_baseline_init(&fx->base);
     for (int d = 0; d < 21; d += 10) {
@@ -1240,6 +1301,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_user_agent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_op, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_sweep, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitive_sweep_own_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_sweep_large_vocabulary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unusual_hour, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_spike_and_growth, setup, teardown),

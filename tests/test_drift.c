@@ -67,6 +67,8 @@ static const struct net world[] = {
     {"99.10.0.0", "AU", "Melbourne", -37.81, 144.96, 64547, "Example AU Broadband"},
     {"96.10.0.0", "US", "Chicago", 41.88, -87.63, 64548, "Example US Broadband"},
     {"95.10.0.0", "RU", "Moscow", 55.76, 37.62, 64549, "Example RU Broadband"},
+    {"35.190.0.0", "US", "Council Bluffs", 41.26, -95.86, 396982, "GOOGLE-CLOUD-PLATFORM"},
+    {"35.198.0.0", "DE", "Frankfurt", 50.11, 8.68, 396982, "GOOGLE-CLOUD-PLATFORM"},
 };
 
 struct fixture {
@@ -905,6 +907,313 @@ static void test_secret_key_worldwide_is_rotate(void **state)
     expect(fx, &sk, true, "a secret key used from browsers worldwide");
 }
 
+/* ---- adversarial: owners exploring, and thieves doing the same ---- */
+
+/* Who am I, my repositories, my organisations: three first-time listings within minutes, as a
+ * developer (developer_day) who installs the GitHub CLI makes them. At home, with the CLI new to
+ * the key, it is rotate: a new scripting client and new listings are two changed aspects, as
+ * they were with one listing before sensitive_sweep, and a token stealer on the owner's own
+ * machine looks no different. Not scored down. */
+static void first_listings(struct fixture *fx, const struct kt_cred *k, int64_t t, const char *ip,
+                           const char *ua, int status)
+{
+    static const char *const calls[] = {"GET /api/v3/user", "GET /api/v3/user/repos",
+                                        "GET /api/v3/user/orgs", "GET /api/v3/user/repos"};
+    for (int i = 0; i < 4; i++) {
+        struct req r = {.key = *k, .t = t + i * MIN, .ip = ip, .ua = ua, .name = calls[i],
+                        .status = i == 0 ? 200 : status};
+        feed(fx, &r);
+    }
+}
+
+/* The same listings with the same CLI from a rented server, and with a scripting client from a
+ * broadband line abroad, two of them refused. */
+static void test_new_cli_listings_elsewhere_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred vps = key_n(61, KT_FAM_GITHUB, 0), abroad = key_n(62, KT_FAM_GITHUB, 0);
+    developer(fx, &vps, 0, 21);
+    first_listings(fx, &vps, T0 + 23 * DAY + 19 * HOUR, "5.9.0.70", "gh/2.62.0 (linux)", 200);
+    expect(fx, &vps, true, "a new CLI listing from a VPS");
+    developer(fx, &abroad, 0, 21);
+    first_listings(fx, &abroad, T0 + 23 * DAY + 19 * HOUR, "95.10.0.9", "python-requests/2.31.0",
+                   403);
+    expect(fx, &abroad, true, "scripted listings from abroad, refused");
+}
+
+/* The CI fleet of ci_fleet, spread over one provider's regions worldwide, grows onto a second
+ * cloud: runners on Google Cloud, same runner client and calls, every ten minutes for two days.
+ * (A fleet in few countries doing the same is rotate: Council Bluffs minutes after Ashburn is
+ * impossible travel between two providers' machines, as a thief's rented server beside the
+ * fleet is.) */
+static void second_cloud(struct fixture *fx, const struct kt_cred *k, int day, const char *ua)
+{
+    char ip[24];
+    unsigned n = 20000;
+    for (int d = day; d < day + 2; d++) {
+        for (int m = 0; m < 24 * 60; m += 10) {
+            pipeline(fx, k, T0 + d * DAY + m * MIN + 5 * MIN,
+                     host(ip, m % 20 ? "35.198.0.0" : "35.190.0.0", n++), ua);
+        }
+    }
+}
+
+static void test_ci_fleet_onto_a_second_cloud(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred wide = key_n(65, KT_FAM_GITHUB, 0);
+    ci_fleet(fx, &wide, 3, KT_ARRAY_LEN(ci_spread));
+    second_cloud(fx, &wide, 24, "actions-runner/2.321.0");
+    assert_true(alerts_of(fx, &wide, "new_asn") > 0);
+    expect(fx, &wide, false, "a worldwide CI fleet onto a second cloud");
+}
+
+/* The counterpart: a thief on the second cloud with a scripting client, listing. */
+static void test_ci_thief_on_a_second_cloud_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred wide = key_n(67, KT_FAM_GITHUB, 0);
+    ci_fleet(fx, &wide, 3, KT_ARRAY_LEN(ci_spread));
+    first_listings(fx, &wide, T0 + 24 * DAY + 3 * HOUR, "35.198.0.9", "python-requests/2.31.0",
+                   200);
+    expect(fx, &wide, true, "a thief on a second cloud, listing");
+}
+
+/* The service key of sdk_service, run once from a developer's laptop at home with another
+ * version of the same CLI, listing the bucket: a change of network kind, investigate. (With a
+ * first GetCallerIdentity as well it is rotate: that is how a found AWS key is tried.) */
+static void test_service_key_once_from_a_laptop(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = aws_key("AKIAQWERTYUIOPASDF60");
+    sdk_service(fx, &k, 30, 30, NULL, 0, NULL);
+    const char *ua = "aws-cli/2.17.0 Python/3.12.4 Darwin/23.5.0 exe/x86_64";
+    for (int i = 0; i < 3; i++) {
+        struct req r = {.key = k, .t = T0 + 30 * DAY + 15 * HOUR + i * MIN, .ip = "81.11.0.40",
+                        .ua = ua, .service = "s3.amazonaws.com",
+                        .name = i == 0 ? "ListObjectsV2" : "GetObject"};
+        feed(fx, &r);
+    }
+    assert_int_equal(alerts_of(fx, &k, "new_asn"), 1);
+    expect(fx, &k, false, "a service key once from a laptop");
+}
+
+/* The counterpart: the same key from a broadband line abroad, looking around. */
+static void test_service_key_from_abroad_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = aws_key("AKIAQWERTYUIOPASDF61");
+    sdk_service(fx, &k, 30, 30, NULL, 0, NULL);
+    static const char *const calls[][2] = {{"sts.amazonaws.com", "GetCallerIdentity"},
+                                           {"s3.amazonaws.com", "ListBuckets"},
+                                           {"iam.amazonaws.com", "ListUsers"}};
+    for (int i = 0; i < 3; i++) {
+        struct req r = {.key = k, .t = T0 + 30 * DAY + 15 * HOUR + i * MIN, .ip = "95.10.0.9",
+                        .ua = "aws-cli/1.29.0 Python/3.11.4 Linux/5.15 botocore/1.31.0",
+                        .service = calls[i][0], .name = calls[i][1]};
+        feed(fx, &r);
+    }
+    expect(fx, &k, true, "a service key from abroad, looking around");
+}
+
+/* A developer's key (used on working days) silent for a week of holidays, then used again
+ * from the office, and another one from a hotel in New York (working on a trip). */
+static void test_regular_key_after_holidays(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred office = key_n(68, KT_FAM_GITHUB, 0), hotel = key_n(69, KT_FAM_GITHUB, 0);
+    developer(fx, &office, 0, 19);
+    developer(fx, &office, 28, 35);
+    expect(fx, &office, false, "back from holidays at the office");
+    developer(fx, &hotel, 0, 19);
+    for (int d = 28; d < 33; d++) {
+        for (int h = 13; h < 22; h++) {
+            struct req r = {.key = hotel, .t = T0 + d * DAY + h * HOUR, .ip = "72.10.0.8",
+                            .ua = "git/2.47.1", .name = "GET /api/v3/repos/acme/api/issues"};
+            feed(fx, &r);
+        }
+    }
+    expect(fx, &hotel, false, "back from holidays, working from a hotel abroad");
+}
+
+/* The counterpart: a service key used every hour falls silent for a week (the service was
+ * retired) and comes back from a rented server with its own client, for four days. */
+static void test_retired_service_key_revived_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = aws_key("AKIAQWERTYUIOPASDF62");
+    sdk_service(fx, &k, 20, 20, NULL, 0, NULL);
+    for (int i = 0; i < 20; i++) {
+        struct req r = {.key = k, .t = T0 + (29 + i / 5) * DAY + 4 * HOUR + i * MIN,
+                        .ip = "5.9.0.62",
+                        .ua = "aws-cli/1.29.0 Python/3.11.4 Linux/5.15 botocore/1.31.0",
+                        .service = "s3.amazonaws.com", .name = "GetObject"};
+        feed(fx, &r);
+    }
+    expect(fx, &k, true, "a retired service key back from a VPS");
+    /* Revived once: its uses on the following days are quarantined, not learned, and still
+     * end the silence. */
+    assert_int_equal(alerts_of(fx, &k, "dormant_revived"), 1);
+}
+
+/* An SRE's key: working days from the office with the AWS CLI, six kinds of calls. */
+static void sre(struct fixture *fx, const struct kt_cred *k, int from, int to, const char *ip)
+{
+    static const char *const calls[][2] = {
+        {"ec2.amazonaws.com", "DescribeSecurityGroups"}, {"s3.amazonaws.com", "GetObject"},
+        {"monitoring.amazonaws.com", "GetMetricData"},   {"ecs.amazonaws.com", "DescribeServices"},
+        {"logs.amazonaws.com", "FilterLogEvents"},       {"s3.amazonaws.com", "PutObject"}};
+    for (int d = from; d < to; d++) {
+        for (int h = 8; h < 17 && d % 7 < 5; h++) {
+            struct req r = {.key = *k, .t = T0 + d * DAY + h * HOUR, .ip = ip,
+                            .ua = "aws-cli/2.15.10 Python/3.11.6 Linux/5.15",
+                            .service = calls[h % 6][0], .name = calls[h % 6][1]};
+            feed(fx, &r);
+        }
+    }
+}
+
+/* Who am I, the users, roles, their policies and keys: an audit. From the office with the
+ * usual CLI (or an upgrade of it), no refusals: investigate (sensitive_sweep scores it down). */
+static const char *const audit_calls[][2] = {
+    {"sts.amazonaws.com", "GetCallerIdentity"},
+    {"iam.amazonaws.com", "ListUsers"},
+    {"iam.amazonaws.com", "ListRoles"},
+    {"iam.amazonaws.com", "ListAttachedUserPolicies"},
+    {"iam.amazonaws.com", "ListAccessKeys"},
+};
+
+static void audit(struct fixture *fx, const struct kt_cred *k, int64_t t, const char *ip,
+                  const char *ua, int n, int refused)
+{
+    for (int i = 0; i < n; i++) {
+        struct req r = {.key = *k, .t = t + i * 40000, .ip = ip, .ua = ua,
+                        .service = audit_calls[i % 5][0], .name = audit_calls[i % 5][1],
+                        .status = i > 0 && i <= refused ? 403 : 200};
+        feed(fx, &r);
+    }
+}
+
+static void test_sre_audit_from_the_office(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = aws_key("AKIAQWERTYUIOPASDF63");
+    sre(fx, &k, 0, 22, "81.10.0.5");
+    audit(fx, &k, T0 + 22 * DAY + 10 * HOUR + 10 * MIN, "81.10.0.5",
+          "aws-cli/2.15.10 Python/3.11.6 Linux/5.15", 5, 0);
+    sre(fx, &k, 22, 30, "81.10.0.5");
+    expect(fx, &k, false, "an SRE's audit from the office");
+    /* The same with the CLI upgraded that morning. */
+    struct kt_cred u = aws_key("AKIAQWERTYUIOPASDF66");
+    sre(fx, &u, 0, 22, "81.10.0.5");
+    audit(fx, &u, T0 + 22 * DAY + 10 * HOUR + 10 * MIN, "81.10.0.5",
+          "aws-cli/2.17.0 Python/3.12.4 Linux/6.8", 5, 0);
+    assert_true(alerts_of(fx, &u, "sensitive_sweep") > 0);
+    expect(fx, &u, false, "an SRE's audit with an upgraded CLI");
+}
+
+/* The counterpart made from the owner's own address with the owner's client (a token stealer
+ * on the owner's machine): the listings, then a deploy key added. An audit does not mint
+ * credentials. */
+static void test_listings_then_a_deploy_key_at_home_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = key_n(70, KT_FAM_GITHUB, 0);
+    developer(fx, &k, 0, 21);
+    int64_t t = T0 + 21 * DAY + 10 * HOUR + 30 * MIN;
+    first_listings(fx, &k, t, "81.10.0.5", "git/2.47.1", 200);
+    assert_int_equal(verdict(fx, &k, NULL), KT_VERDICT_INVESTIGATE);
+    struct req r = {.key = k, .t = t + 6 * MIN, .ip = "81.10.0.5", .ua = "git/2.47.1",
+                    .name = "POST /api/v3/repos/acme/api/keys"};
+    feed(fx, &r);
+    expect(fx, &k, true, "listings then a deploy key from the owner's address");
+}
+
+/* The successor of a rotated key (rotation, handed over at the office) audits IAM a week on. */
+static void test_successor_audits_iam(void **state)
+{
+    struct fixture *fx = *state;
+    rotation(fx, true, "81.10.0.5", "aws-cli/2.15.10 Python/3.11.6 Linux/5.15");
+    struct kt_cred succ = aws_key(NEW_KEY);
+    audit(fx, &succ, T0 + 38 * DAY + 14 * HOUR + 20 * MIN, "81.10.0.5",
+          "aws-cli/2.15.10 Python/3.11.6 Linux/5.15", 5, 0);
+    expect(fx, &succ, false, "the successor key audits IAM");
+}
+
+/* The counterparts: a thief on the service's own cloud with its exact client, three listings
+ * two of them refused; and the SRE's key doing the audit from a rented server. */
+static void test_listings_with_refusals_on_the_own_cloud_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = aws_key("AKIAQWERTYUIOPASDF64");
+    sdk_service(fx, &k, 25, 25, NULL, 0, NULL);
+    audit(fx, &k, T0 + 25 * DAY + 3 * HOUR, "3.120.9.9",
+          "aws-cli/1.29.0 Python/3.11.4 Linux/5.15 botocore/1.31.0", 3, 2);
+    expect(fx, &k, true, "listings with refusals on the service's own cloud");
+}
+
+static void test_sre_audit_from_a_vps_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = aws_key("AKIAQWERTYUIOPASDF65");
+    sre(fx, &k, 0, 22, "81.10.0.5");
+    audit(fx, &k, T0 + 22 * DAY + 10 * HOUR + 10 * MIN, "5.9.0.65",
+          "aws-cli/2.15.10 Python/3.11.6 Linux/5.15", 5, 0);
+    expect(fx, &k, true, "an SRE's audit from a VPS");
+}
+
+/* A payment backend (Stripe's API) from one address; from day 21 a reconciliation step reads
+ * the account and the balance once a day, from the backend's address with its client. */
+static void payments(struct fixture *fx, const struct kt_cred *k, int days)
+{
+    for (int d = 0; d < days; d++) {
+        for (int h = 0; h < 24; h++) {
+            struct req r = {.key = *k, .t = T0 + d * DAY + h * HOUR, .ip = "3.120.0.90",
+                            .ua = "Stripe/v1 PythonBindings/7.0.0",
+                            .name = h % 2 ? "POST /v1/payment_intents" : "GET /v1/charges/*"};
+            feed(fx, &r);
+            if (d >= 21 && h == 5) {
+                r.t += 10 * MIN;
+                r.name = "GET /v1/account";
+                feed(fx, &r);
+                r.t += MIN;
+                r.name = "GET /v1/balance";
+                feed(fx, &r);
+            }
+        }
+    }
+}
+
+static void test_payment_reconciliation(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = key_n(71, KT_FAM_STRIPE, 0);
+    payments(fx, &k, 28);
+    expect(fx, &k, false, "a reconciliation step reading account and balance");
+}
+
+/* The counterpart: a thief on the backend's cloud with its client, a new address: whose
+ * account, what it holds, a payout. And the same cloud, three listings, nothing refused. */
+static void test_payout_from_the_own_cloud_is_rotate(void **state)
+{
+    struct fixture *fx = *state;
+    struct kt_cred k = key_n(72, KT_FAM_STRIPE, 0);
+    payments(fx, &k, 21);
+    static const char *const calls[] = {"GET /v1/account", "GET /v1/balance", "POST /v1/payouts"};
+    for (int i = 0; i < 3; i++) {
+        struct req r = {.key = k, .t = T0 + 21 * DAY + 3 * HOUR + 20 * MIN + i * MIN,
+                        .ip = "3.120.44.7", .ua = "Stripe/v1 PythonBindings/7.0.0",
+                        .name = calls[i]};
+        feed(fx, &r);
+    }
+    expect(fx, &k, true, "a payout from a new address of the backend's cloud");
+    struct kt_cred s = aws_key("AKIAQWERTYUIOPASDF67");
+    sdk_service(fx, &s, 25, 25, NULL, 0, NULL);
+    audit(fx, &s, T0 + 25 * DAY + 3 * HOUR, "3.120.9.9",
+          "aws-cli/1.29.0 Python/3.11.4 Linux/5.15 botocore/1.31.0", 3, 0);
+    expect(fx, &s, true, "listings from a new address of the service's cloud");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -933,6 +1242,22 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_service_at_a_vpn_exit_is_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_publishable_key_worldwide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_key_worldwide_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_cli_listings_elsewhere_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ci_fleet_onto_a_second_cloud, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ci_thief_on_a_second_cloud_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_key_once_from_a_laptop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_key_from_abroad_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_regular_key_after_holidays, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retired_service_key_revived_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sre_audit_from_the_office, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_successor_audits_iam, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_listings_then_a_deploy_key_at_home_is_rotate, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_listings_with_refusals_on_the_own_cloud_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sre_audit_from_a_vps_is_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_payment_reconciliation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_payout_from_the_own_cloud_is_rotate, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
