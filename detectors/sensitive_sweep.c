@@ -67,25 +67,6 @@ struct sweep_state {
 
 _Static_assert(sizeof(struct sweep_state) <= KT_DET_STATE_MAX, "sweep state over the cap");
 
-static uint32_t op_hash(struct kt_str op)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < op.len; i++) {
-        h ^= (uint8_t)op.ptr[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
-static unsigned bits(unsigned v)
-{
-    unsigned n = 0;
-    for (; v != 0; v &= v - 1) {
-        n++;
-    }
-    return n;
-}
-
 /* Adds the operation to the window; false when it was already in it. */
 static bool sweep_add(struct sweep_state *st, struct kt_str op, const struct kt_op_rule *rule,
                       bool denied, bool own, int64_t t_ms)
@@ -95,7 +76,7 @@ static bool sweep_add(struct sweep_state *st, struct kt_str op, const struct kt_
         st->started = 1;
         st->start_ms = t_ms;
     }
-    uint32_t h = op_hash(op);
+    uint32_t h = kt_fnv1a32(KT_FNV1A_INIT, op);
     size_t held = KT_MIN((size_t)st->n, (size_t)SWEEP_OPS);
     for (size_t i = 0; i < held; i++) {
         if (st->ops[i] == h) {
@@ -117,8 +98,9 @@ static int sweep_score(const struct sweep_state *st, const struct kt_det_input *
 {
     const double *k = in->knobs;
     unsigned min = (unsigned)KT_MAX(k[K_MIN_OPS], 2.0);
-    /* Two classes always hold one beyond listing: looking around, then acting on it. */
-    bool mixed = bits(st->classes) >= 2;
+    /* Two classes (more than one bit) always hold one beyond listing: looking around, then
+     * acting on it. */
+    bool mixed = (st->classes & (st->classes - 1)) != 0;
     if (st->n < min && !(st->n >= 2 && mixed)) {
         return 0;
     }
@@ -141,9 +123,11 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     const struct kt_op_rule *rule = kt_op_rule_of(op);
+    if (rule == NULL) {
+        return;
+    }
     bool own = in->usual_client && kt_baseline_addr_established(in->base, in->obs);
-    if (rule == NULL ||
-        !sweep_add(st, op, rule, kt_obs_denied(in->obs), own, in->obs->time_ms)) {
+    if (!sweep_add(st, op, rule, kt_obs_denied(in->obs), own, in->obs->time_ms)) {
         return;
     }
     int full = sweep_score(st, in);

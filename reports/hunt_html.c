@@ -117,7 +117,6 @@ static void header(FILE *out, struct json_object *doc)
 {
     struct json_object *span = kt_hm_get(doc, "span");
     struct json_object *in = kt_hm_get(doc, "inputs");
-    int64_t v;
 
     fputs("<header>\n<h1>keytrail hunt report</h1>\n<p class=\"meta\">Logs from ", out);
     kt_hm_put_m(out, kt_esc_html, span, "from", "unknown");
@@ -128,15 +127,7 @@ static void header(FILE *out, struct json_object *doc)
     fputs(" · rotation time: ", out);
     kt_hm_put_m(out, kt_esc_html, doc, "rotated_at", "not given");
     fputs("<br>", out);
-    static const char *const counts[] = {"files", "records", "events", "malformed"};
-    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-        fprintf(out, "%s%s ", i > 0 ? ", " : "", counts[i]);
-        if (kt_hm_int(in, counts[i], &v)) {
-            fprintf(out, "%" PRId64, v);
-        } else {
-            fputs("-", out);
-        }
-    }
+    kt_hm_put_counts(out, in);
     fputs(" · geolocation: ", out);
     kt_hm_put_m(out, kt_esc_html, doc, "geo", "none");
     fputs(" · ", out);

@@ -42,22 +42,15 @@ static void items(FILE *out, const char *tag, struct json_object *arr, const cha
     }
 }
 
-static void fact_list(FILE *out, const char *dt, struct json_object *arr)
-{
-    fprintf(out, "<dt>%s</dt><dd>", dt);
-    kt_hm_put_list(out, kt_esc_html, arr, "none");
-    fputs("</dd>", out);
-}
+static const struct kt_hunt_markup html_markup = {
+    .esc = kt_esc_html,
+    .fact_open = "<dt>", .fact_mid = "</dt><dd>", .fact_close = "</dd>",
+    .code_open = "<code>", .code_close = "</code>",
+    .none_open = "<span class=\"none\">", .none_close = "</span>",
+};
 
 static void verdict_box(FILE *out, struct json_object *k, const char *vc)
 {
-    struct json_object *op = kt_hm_get(k, "other_party");
-    struct json_object *fs = kt_hm_get(k, "first_suspicious");
-    struct json_object *leak = kt_hm_get(k, "leak");
-    struct json_object *found = kt_hm_get(k, "found");
-    struct json_object *uses = kt_hm_get(k, "uses");
-    int64_t v;
-
     fprintf(out,
             "<div class=\"verdict v-%s\">\n<p class=\"vl\">Used by someone else: "
             "<span class=\"badge v-%s\">",
@@ -68,62 +61,8 @@ static void verdict_box(FILE *out, struct json_object *k, const char *vc)
     fputs("</b>/100 · scan verdict ", out);
     put(out, k, "scan_verdict", "-");
     fputs("</p>\n<dl class=\"facts\">", out);
-    fact_list(out, "Other party's addresses", kt_hm_arr(op, "ips"));
-    fact_list(out, "Their networks", kt_hm_arr(op, "networks"));
-    fact_list(out, "Their countries", kt_hm_arr(op, "countries"));
-    fact_list(out, "Their agents", kt_hm_arr(op, "agents"));
-    fputs("<dt>First malicious use</dt><dd>", out);
-    if (fs == NULL) {
-        fputs("<span class=\"none\">none</span>", out);
-    } else {
-        put(out, fs, "time", "-");
-        fputs(" from ", out);
-        put(out, fs, "ip", "-");
-        fputs(": <code>", out);
-        put(out, fs, "operation", "-");
-        fputs("</code> (", out);
-        put(out, fs, "detector", "-");
-        fputs(") ", out);
-        put(out, fs, "reason", "");
-    }
-    fputs("</dd><dt>Leak</dt><dd>", out);
-    if (leak == NULL) {
-        fputs("<span class=\"none\">unknown</span>", out);
-    } else {
-        put(out, leak, "time", "unknown");
-        fputs(" (", out);
-        put(out, leak, "source", "-");
-        fputs(", confidence ", out);
-        put(out, leak, "confidence", "-");
-        fputs(")", out);
-        if (kt_hm_get(leak, "note") != NULL) {
-            fputs(": ", out);
-            put(out, leak, "note", "");
-        }
-    }
-    fputs("</dd><dt>Found</dt><dd>", out);
-    put(out, found, "how", "-");
-    if (kt_hm_get(found, "from") != NULL) {
-        fputs(" from <code>", out);
-        put(out, found, "from", "-");
-        fputs("</code> by ", out);
-        put(out, found, "operation", "-");
-        fputs(" at ", out);
-        put(out, found, "time", "-");
-    }
-    fputs("</dd><dt>Uses</dt><dd>", out);
-    if (kt_hm_int(uses, "total", &v)) {
-        fprintf(out, "%" PRId64 " (", v);
-        put(out, uses, "before", "-");
-        fputs(" before the leak, ", out);
-        put(out, uses, "after", "-");
-        fputs(" after; ", out);
-        put(out, uses, "failed", "-");
-        fputs(" failed)", out);
-    } else {
-        fputs("-", out);
-    }
-    fputs("</dd></dl>\n<h3>Why</h3>\n", out);
+    kt_hunt_facts(out, &html_markup, k);
+    fputs("</dl>\n<h3>Why</h3>\n", out);
     items(out, "ul", kt_hm_arr(k, "reasons"), "No reasons given.");
     fputs("<h3>Next steps</h3>\n", out);
     items(out, "ol", kt_hm_arr(k, "next_steps"), "none");
@@ -172,7 +111,7 @@ static void compare(FILE *out, struct json_object *k)
     };
     fputs("<h3>Only after the leak</h3>\n<dl class=\"facts\">", out);
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        fact_list(out, kinds[i][1], kt_hm_arr(only, kinds[i][0]));
+        kt_hunt_fact_list(out, &html_markup, kinds[i][1], kt_hm_arr(only, kinds[i][0]));
     }
     fputs("</dl>\n", out);
 }

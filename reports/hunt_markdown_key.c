@@ -38,22 +38,23 @@ static void items(FILE *out, const char *lead, bool numbered, struct json_object
     }
 }
 
-static void fact_list(FILE *out, const char *lead, const char *name, struct json_object *arr)
-{
-    fprintf(out, "%s- **%s:** ", lead, name);
-    kt_hm_put_list(out, kt_esc_md, arr, "none");
-    fputs("\n", out);
-}
+static const struct kt_hunt_markup md_markup = {
+    .esc = kt_esc_md,
+    .fact_open = "> - **", .fact_mid = ":** ", .fact_close = "\n",
+    .code_open = "", .code_close = "",
+    .none_open = "", .none_close = "",
+};
+
+/* The same facts as a plain list, outside the block quote. */
+static const struct kt_hunt_markup md_list_markup = {
+    .esc = kt_esc_md,
+    .fact_open = "- **", .fact_mid = ":** ", .fact_close = "\n",
+    .code_open = "", .code_close = "",
+    .none_open = "", .none_close = "",
+};
 
 static void verdict_box(FILE *out, struct json_object *k)
 {
-    struct json_object *op = kt_hm_get(k, "other_party");
-    struct json_object *fs = kt_hm_get(k, "first_suspicious");
-    struct json_object *leak = kt_hm_get(k, "leak");
-    struct json_object *found = kt_hm_get(k, "found");
-    struct json_object *uses = kt_hm_get(k, "uses");
-    int64_t v;
-
     fputs("> **Used by someone else: ", out);
     put(out, k, "verdict", "unknown");
     fputs("** · risk ", out);
@@ -61,62 +62,8 @@ static void verdict_box(FILE *out, struct json_object *k)
     fputs("/100 · scan verdict ", out);
     put(out, k, "scan_verdict", "-");
     fputs("\n>\n", out);
-    fact_list(out, "> ", "Other party's addresses", kt_hm_arr(op, "ips"));
-    fact_list(out, "> ", "Their networks", kt_hm_arr(op, "networks"));
-    fact_list(out, "> ", "Their countries", kt_hm_arr(op, "countries"));
-    fact_list(out, "> ", "Their agents", kt_hm_arr(op, "agents"));
-    fputs("> - **First malicious use:** ", out);
-    if (fs == NULL) {
-        fputs("none", out);
-    } else {
-        put(out, fs, "time", "-");
-        fputs(" from ", out);
-        put(out, fs, "ip", "-");
-        fputs(": ", out);
-        put(out, fs, "operation", "-");
-        fputs(" (", out);
-        put(out, fs, "detector", "-");
-        fputs(") ", out);
-        put(out, fs, "reason", "");
-    }
-    fputs("\n> - **Leak:** ", out);
-    if (leak == NULL) {
-        fputs("unknown", out);
-    } else {
-        put(out, leak, "time", "unknown");
-        fputs(" (", out);
-        put(out, leak, "source", "-");
-        fputs(", confidence ", out);
-        put(out, leak, "confidence", "-");
-        fputs(")", out);
-        if (kt_hm_get(leak, "note") != NULL) {
-            fputs(": ", out);
-            put(out, leak, "note", "");
-        }
-    }
-    fputs("\n> - **Found:** ", out);
-    put(out, found, "how", "-");
-    if (kt_hm_get(found, "from") != NULL) {
-        fputs(" from ", out);
-        put(out, found, "from", "-");
-        fputs(" by ", out);
-        put(out, found, "operation", "-");
-        fputs(" at ", out);
-        put(out, found, "time", "-");
-    }
-    fputs("\n> - **Uses:** ", out);
-    if (kt_hm_int(uses, "total", &v)) {
-        fprintf(out, "%" PRId64 " (", v);
-        put(out, uses, "before", "-");
-        fputs(" before the leak, ", out);
-        put(out, uses, "after", "-");
-        fputs(" after; ", out);
-        put(out, uses, "failed", "-");
-        fputs(" failed)", out);
-    } else {
-        fputs("-", out);
-    }
-    fputs("\n>\n> **Why**\n>\n", out);
+    kt_hunt_facts(out, &md_markup, k);
+    fputs(">\n> **Why**\n>\n", out);
     items(out, "> ", false, kt_hm_arr(k, "reasons"), "No reasons given.");
     fputs(">\n> **Next steps**\n>\n", out);
     items(out, "> ", true, kt_hm_arr(k, "next_steps"), "none");
@@ -161,7 +108,7 @@ static void compare(FILE *out, struct json_object *k)
     };
     fputs("\n### Only after the leak\n\n", out);
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        fact_list(out, "", kinds[i][1], kt_hm_arr(only, kinds[i][0]));
+        kt_hunt_fact_list(out, &md_list_markup, kinds[i][1], kt_hm_arr(only, kinds[i][0]));
     }
     fputs("\n", out);
 }

@@ -22,6 +22,17 @@ bool kt_str_has_prefix_nocase(struct kt_str s, const char *prefix)
     return s.len >= n && kt_str_eq_nocase(kt_str_make(s.ptr, n), kt_str_make(prefix, n));
 }
 
+bool kt_str_contains(struct kt_str s, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= s.len; i++) {
+        if (memcmp(s.ptr + i, needle, n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';

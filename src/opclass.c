@@ -92,16 +92,6 @@ static const struct kt_op_rule rules[] = {
     { "POST", KT_OP_SUFFIX, "/webhook_endpoints", KT_OP_PRIVILEGE, false },
 };
 
-static bool contains(struct kt_str s, const char *needle, size_t n)
-{
-    for (size_t i = 0; i + n <= s.len; i++) {
-        if (memcmp(s.ptr + i, needle, n) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static bool rule_matches(const struct kt_op_rule *r, struct kt_str op)
 {
     if (r->method != NULL) {
@@ -116,7 +106,7 @@ static bool rule_matches(const struct kt_op_rule *r, struct kt_str op)
     case KT_OP_EXACT: return kt_str_eq_cstr(op, r->pattern);
     case KT_OP_PREFIX: return op.len >= n && memcmp(op.ptr, r->pattern, n) == 0;
     case KT_OP_SUFFIX: return op.len >= n && memcmp(op.ptr + op.len - n, r->pattern, n) == 0;
-    case KT_OP_CONTAINS: return contains(op, r->pattern, n);
+    case KT_OP_CONTAINS: return kt_str_contains(op, r->pattern);
     }
     return false;
 }

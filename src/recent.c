@@ -14,31 +14,11 @@
  */
 #include <keytrail/recent.h>
 
-static uint32_t fnv1a(uint32_t h, struct kt_str s)
-{
-    for (size_t i = 0; i < s.len; i++) {
-        h ^= (uint8_t)s.ptr[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static uint32_t op_hash(const struct kt_event *ev)
 {
-    uint32_t h = fnv1a(2166136261u, ev->service);
-    h = fnv1a(h, kt_str_make(":", 1));
-    return fnv1a(h, ev->method);
-}
-
-static bool contains(struct kt_str s, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= s.len; i++) {
-        if (memcmp(s.ptr + i, needle, n) == 0) {
-            return true;
-        }
-    }
-    return false;
+    uint32_t h = kt_fnv1a32(KT_FNV1A_INIT, ev->service);
+    h = kt_fnv1a32(h, kt_str_make(":", 1));
+    return kt_fnv1a32(h, ev->method);
 }
 
 static bool contains_nocase(struct kt_str s, const char *needle)
@@ -77,8 +57,9 @@ bool kt_recent_is_denied(const struct kt_event *ev)
         return true;
     }
     struct kt_str e = ev->error;
-    return e.len > 0 && (contains(e, "AccessDenied") || contains(e, "UnauthorizedOperation") ||
-                         contains(e, "Unauthorized") || contains(e, "Forbidden"));
+    return e.len > 0 &&
+           (kt_str_contains(e, "AccessDenied") || kt_str_contains(e, "UnauthorizedOperation") ||
+            kt_str_contains(e, "Unauthorized") || kt_str_contains(e, "Forbidden"));
 }
 
 bool kt_recent_is_secret_read(const struct kt_event *ev)

@@ -67,6 +67,19 @@ static inline char kt_ascii_lower(char c)
 bool kt_str_eq_nocase(struct kt_str a, struct kt_str b);
 bool kt_str_has_prefix_nocase(struct kt_str s, const char *prefix);
 struct kt_str kt_str_trim(struct kt_str s);
+/* Whether needle occurs in s (byte for byte). */
+bool kt_str_contains(struct kt_str s, const char *needle);
+
+/* 32-bit FNV-1a of s, continuing from h (start with KT_FNV1A_INIT): a cheap hash for small
+ * in-memory sets whose collisions cost only a miscount, never for tables fed by input. */
+#define KT_FNV1A_INIT 2166136261u
+static inline uint32_t kt_fnv1a32(uint32_t h, struct kt_str s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        h = (h ^ (uint8_t)s.ptr[i]) * 16777619u;
+    }
+    return h;
+}
 
 /*
  * Copies s into dst (capacity cap, cap > 0) as a NUL-terminated string, truncating if needed.
