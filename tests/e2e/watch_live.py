@@ -64,9 +64,17 @@ class Watch:
     def alerts_now(self):
         try:
             with open(self.alerts) as f:
-                return [json.loads(x) for x in f if x.endswith("\n")]
+                lines = [x for x in f if x.endswith("\n")]
         except FileNotFoundError:
             return []
+        out = []
+        for n, x in enumerate(lines, 1):
+            try:
+                out.append(json.loads(x))
+            except json.JSONDecodeError as e:
+                # Seen once under load (2026-12-02); say what the line held, to learn why.
+                sys.exit("%s:%d: not a JSON alert (%s): %r" % (self.alerts, n, e, x[:200]))
+        return out
 
     def leaked(self):
         return [a for a in self.alerts_now() if a["detector"] == "leaked_key"]
