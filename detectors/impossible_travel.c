@@ -83,28 +83,6 @@ static int established_places(const struct kt_baseline *b)
     return n;
 }
 
-/* A network of a provider the key already uses: the same AS, or another AS of its cloud. */
-static bool provider_known(const struct kt_baseline *b, uint32_t asn)
-{
-    if (asn == 0) {
-        return false;
-    }
-    if (kt_baseline_has_asn(b, asn)) {
-        return true;
-    }
-    if (!kt_asn_grouped(asn)) {
-        return false;
-    }
-    uint32_t provider = kt_asn_provider(asn);
-    for (size_t i = 0; i < KT_BL_ASNS; i++) {
-        uint32_t id = (uint32_t)b->asns[i].id;
-        if (id != 0 && (id == asn || kt_asn_provider(id) == provider)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_baseline *b = in->base;
@@ -127,14 +105,20 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
      * service in one region that turns up in another with another client is no fleet. */
     bool fleet = (b->flags & KT_BL_NET_HOSTING) && !(b->flags & KT_BL_NET_ACCESS) &&
                  established_places(b) >= 2;
-    bool known_cloud = provider_known(b, g->asn);
+    bool known_cloud = kt_baseline_knows_provider(b, g->asn);
     if (known_cloud && fleet) {
         return;
     }
     /* A service elsewhere on its own cloud with its own client: a region move (scored down
      * here, judged in hindsight by the engine) or a thief's machine beside it, which shows in
-     * new operations: the finding then counts in full (full_score, engine.c). */
-    bool same_cloud = known_cloud &&
+     * new operations: the finding then counts in full (full_score, engine.c). A person's own
+     * networks within one country are alike: a mobile carrier's addresses locate to a gateway
+     * city hundreds of kilometres from the home line's. A network abroad is neither, even when
+     * the key has used it before: hops between it and home are two parties at once. */
+    bool same_country = b->last_country[0] != '\0' && g->country[0] != '\0' &&
+                        memcmp(b->last_country, g->country, 2) == 0;
+    bool home_net = !g->hosting && same_country;
+    bool same_cloud = known_cloud && (g->hosting || home_net) &&
                       (in->usual_client || kt_baseline_knows_product(b, in->obs));
     double km = kt_geo_distance_km(b->last_lat, b->last_lon, g->lat, g->lon);
     double margin = (double)b->last_accuracy_km + (double)g->accuracy_km;
@@ -164,7 +148,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                            : vpn      ? in->knobs[K_SCORE_VPN]
                                       : full),
                      "%s>%s%s", from[0] ? from : "??", g->country[0] ? g->country : "??",
-                     same_cloud ? " (same cloud)" : vpn ? " (VPN)" : "");
+                     same_cloud ? (home_net ? " (known network)" : " (same cloud)")
+                     : vpn      ? " (VPN)"
+                                : "");
     if (concurrent) {
         kt_finding_reason(&f, "used from %s and from %s (%s), %.0f km apart, within %.0f minutes",
                           from[0] ? from : "a known place", g->city[0] ? g->city : f.ip,
@@ -180,8 +166,10 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     if (vpn || same_cloud) {
         size_t n = strnlen(f.reason, sizeof(f.reason));
         snprintf(f.reason + n, sizeof(f.reason) - n, "%s",
-                 vpn ? "; a commercial VPN exit with the usual client and operations"
-                     : "; another region of the key's own cloud, with its usual client");
+                 vpn        ? "; a commercial VPN exit with the usual client and operations"
+                 : home_net ? "; a network the key already uses in the same country, with its "
+                              "usual client"
+                            : "; another region of the key's own cloud, with its usual client");
     }
     kt_finding_extra(&f, "distance_km", round(km));
     kt_finding_extra(&f, "minutes", round(fabs(minutes)));

@@ -40,22 +40,6 @@ static const struct kt_knob knobs[] = {
                             "belong to at most this many providers" },
 };
 
-/* The key already uses another AS of this network's provider. */
-static bool provider_known(const struct kt_baseline *b, uint32_t asn)
-{
-    if (!kt_asn_grouped(asn)) {
-        return false;
-    }
-    uint32_t provider = kt_asn_provider(asn);
-    for (size_t i = 0; i < KT_BL_ASNS; i++) {
-        uint32_t id = (uint32_t)b->asns[i].id;
-        if (id != 0 && id != asn && kt_asn_provider(id) == provider) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The distinct providers among the key's networks, counting up to limit + 1. */
 static unsigned providers(const struct kt_baseline *b, unsigned limit)
 {
@@ -91,7 +75,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     if (in->broad) {
         unsigned limit = (unsigned)KT_MAX(in->knobs[K_FLEET_PROVIDERS], 0.0);
         if ((in->cred->flags & KT_CRED_PUBLISHABLE) || providers(b, limit) > limit ||
-            provider_known(b, g->asn)) {
+            kt_baseline_knows_provider(b, g->asn)) {
             return;
         }
         fleet = true;
@@ -118,7 +102,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     bool to_access = !g->hosting && (b->flags & KT_BL_NET_HOSTING) &&
                      !(b->flags & KT_BL_NET_ACCESS);
     bool changed_kind = to_hosting || to_access;
-    if (g->hosting && provider_known(b, g->asn) &&
+    if (g->hosting && kt_baseline_knows_provider(b, g->asn) &&
         (usual || kt_baseline_knows_product(b, in->obs))) {
         kt_finding_start(&f, in, "new_asn", KT_SEV_LOW, (int)in->knobs[K_SCORE_PROVIDER],
                          "AS%" PRIu32, g->asn);

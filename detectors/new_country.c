@@ -78,11 +78,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         }
     }
     /* A network the key uses, or another AS of the same cloud provider (a region). */
-    bool known_net = g->asn != 0 && kt_baseline_has_asn(b, g->asn);
-    for (size_t i = 0; i < KT_BL_ASNS && !known_net && kt_asn_grouped(g->asn); i++) {
-        known_net = b->asns[i].id != 0 &&
-                    kt_asn_provider((uint32_t)b->asns[i].id) == kt_asn_provider(g->asn);
-    }
+    bool known_net = kt_baseline_knows_provider(b, g->asn);
     /* Out of reach, but through a commercial VPN exit with the usual client and operations:
      * a person switching their VPN on (impossible_travel says so at its VPN score). */
     if (unreachable && g->hosting && kt_asn_is_vpn(g->asn) && (b->flags & KT_BL_NET_ACCESS) &&

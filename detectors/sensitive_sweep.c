@@ -22,10 +22,17 @@
  * sweep reads a secret, changes a permission or pays out, it counts in full wherever it came
  * from (a thief on the owner's machine adding a deploy key).
  *
+ * A call outside the table joins the window as a probe when the key never made it, it was
+ * refused (401, 403, AccessDenied) and it came from elsewhere than the key's own addresses or
+ * with another client: trying endpoints to learn what a found key opens. An owner's new call
+ * that is refused (a missing permission) comes from the owner's machine; a pipeline's new step
+ * fails on one call, not on several different ones within minutes.
+ *
  * The window is per-key detector state (48 bytes), so it survives between runs with --state.
  */
 #include <keytrail/detector.h>
 #include <keytrail/opclass.h>
+#include <keytrail/recent.h>
 
 #include <stdio.h>
 
@@ -62,8 +69,11 @@ struct sweep_state {
     uint8_t started;         /* start_ms is set */
     uint8_t last_score;      /* the score last emitted in this window (0: none) */
     uint8_t elsewhere;       /* one of them came from elsewhere or with another client */
-    uint8_t pad;
+    uint8_t probes;          /* of them, refused calls outside the table (saturates) */
 };
+
+/* What a refused first-time call outside the table counts as: looking around. */
+static const struct kt_op_rule probe_rule = { NULL, KT_OP_EXACT, "", KT_OP_RECON, false };
 
 _Static_assert(sizeof(struct sweep_state) <= KT_DET_STATE_MAX, "sweep state over the cap");
 
@@ -91,6 +101,7 @@ static bool sweep_add(struct sweep_state *st, struct kt_str op, const struct kt_
     st->denied += denied && st->denied < UINT8_MAX;
     st->whoami |= rule->whoami;
     st->elsewhere |= !own;
+    st->probes += rule == &probe_rule && st->probes < UINT8_MAX;
     return true;
 }
 
@@ -123,10 +134,17 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     const struct kt_op_rule *rule = kt_op_rule_of(op);
-    if (rule == NULL) {
+    bool denied = kt_obs_refused(in->obs) || kt_recent_is_denied(in->obs->ev);
+    if (rule == NULL && !denied) {
         return;
     }
     bool own = in->usual_client && kt_baseline_addr_established(in->base, in->obs);
+    if (rule == NULL) {
+        if (own) {
+            return;
+        }
+        rule = &probe_rule;
+    }
     if (!sweep_add(st, op, rule, kt_obs_denied(in->obs), own, in->obs->time_ms)) {
         return;
     }
@@ -156,14 +174,17 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     struct kt_finding f;
     kt_finding_start(&f, in, "sensitive_sweep", audit ? KT_SEV_MEDIUM : KT_SEV_HIGH, score,
                      "%u from %s", (unsigned)st->n, start);
-    char refused[32] = "";
-    if (st->denied > 0) {
+    char refused[64] = "";
+    if (st->probes > 0) {
+        snprintf(refused, sizeof(refused), ", %u refused, %u of them calls outside the list",
+                 (unsigned)st->denied, (unsigned)st->probes);
+    } else if (st->denied > 0) {
         snprintf(refused, sizeof(refused), ", %u refused", (unsigned)st->denied);
     }
     kt_finding_reason(&f,
-                      "%u sensitive operations this key never made, within %ld minute%s (%s)%s%s; "
+                      "%u %soperations this key never made, within %ld minute%s (%s)%s%s; "
                       "it had made about %u distinct operations in %s requests%s",
-                      (unsigned)st->n, minutes < 1 ? 1 : minutes, minutes > 1 ? "s" : "", classes,
+                      (unsigned)st->n, st->probes > 0 ? "" : "sensitive ", minutes < 1 ? 1 : minutes, minutes > 1 ? "s" : "", classes,
                       refused, st->whoami ? ", with an identity call" : "",
                       (unsigned)in->base->ops_count, n,
                       audit ? "; all from the key's own addresses with its usual client" : "");

@@ -606,6 +606,24 @@ bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn)
     return b != NULL && asn != 0 && item_has(b->asns, KT_BL_ASNS, asn);
 }
 
+bool kt_baseline_knows_provider(const struct kt_baseline *b, uint32_t asn)
+{
+    if (kt_baseline_has_asn(b, asn)) {
+        return true;
+    }
+    if (b == NULL || asn == 0 || !kt_asn_grouped(asn)) {
+        return false;
+    }
+    uint32_t provider = kt_asn_provider(asn);
+    for (size_t i = 0; i < KT_BL_ASNS; i++) {
+        uint32_t id = (uint32_t)b->asns[i].id;
+        if (id != 0 && kt_asn_provider(id) == provider) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent)
 {
     if (b == NULL || user_agent.len == 0) {

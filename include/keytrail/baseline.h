@@ -173,6 +173,9 @@ bool kt_baseline_has_ip(const struct kt_baseline *b, struct kt_str ip);
 bool kt_baseline_has_net(const struct kt_baseline *b, struct kt_str ip);
 bool kt_baseline_has_country(const struct kt_baseline *b, const char code[2]);
 bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn);
+/* The key uses the network, or another AS of the same cloud or hosting provider (one of its
+ * regions: kt_asn_provider). */
+bool kt_baseline_knows_provider(const struct kt_baseline *b, uint32_t asn);
 bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent);
 bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op);
 /*
