@@ -12,6 +12,7 @@ extern const struct kt_detector kt_det_jwt_replay;
 extern const struct kt_detector kt_det_impossible_travel;
 extern const struct kt_detector kt_det_new_country;
 extern const struct kt_detector kt_det_new_asn;
+extern const struct kt_detector kt_det_parallel_use;
 extern const struct kt_detector kt_det_dormant_revived;
 extern const struct kt_detector kt_det_new_user_agent;
 extern const struct kt_detector kt_det_sensitive_op;
@@ -29,7 +30,7 @@ static const struct kt_detector *const registry[] = {
     &kt_det_leaked_key,     &kt_det_used_after_rotation, &kt_det_ip_list,
     &kt_det_jwt_validity,
     &kt_det_jwt_replay,
-    &kt_det_impossible_travel, &kt_det_new_country, &kt_det_new_asn,
+    &kt_det_impossible_travel, &kt_det_new_country, &kt_det_new_asn, &kt_det_parallel_use,
     &kt_det_dormant_revived, &kt_det_new_user_agent, &kt_det_sensitive_op, &kt_det_sensitive_sweep,
     &kt_det_error_burst,    &kt_det_rate_spike,    &kt_det_unusual_hour,
     /* Baseline-free misuse rules; credential_chain last, so it sees this event's findings. */

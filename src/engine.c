@@ -981,7 +981,7 @@ static int stream_risk(const struct kt_engine *e, const struct kt_keystate *ks,
 static bool is_place_detector(const char *name)
 {
     return strcmp(name, "new_country") == 0 || strcmp(name, "new_asn") == 0 ||
-           strcmp(name, "impossible_travel") == 0;
+           strcmp(name, "impossible_travel") == 0 || strcmp(name, "parallel_use") == 0;
 }
 
 /* A place for a reason: the country, else the network ("AS64511"). */

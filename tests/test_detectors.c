@@ -157,6 +157,9 @@ static int judge(struct fixture *fx, const char *detector, int64_t t, const char
 
 #define NOW (T0 + 21 * DAY_MS)
 
+static double extra_of(const struct kt_finding *f, const char *name);
+static int sweep(struct fixture *fx, int64_t t, const char *method, const char *path, int status);
+
 /* ---- new_country, new_asn, impossible_travel ---- */
 
 static void test_new_country(void **state)
@@ -319,6 +322,152 @@ static void test_impossible_travel_precision(void **state)
     assert_int_equal(judge(fx, "impossible_travel", last + 10 * 60000LL, "198.51.100.10", &syd,
                            "curl/8", "GET", "/", 200),
                      1);
+}
+
+/*
+ * Scoring a hop down as "the key's own networks" holds for a cloud's regions and for a person's
+ * own networks in one country (a mobile carrier's addresses locate to a gateway city far from
+ * home), not for a foreign ISP just because the key used it before: hops between it and home,
+ * day after day, are two parties at once.
+ */
+static void test_impossible_travel_known_networks(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    static const struct kt_geo MUNICH_MOBILE = { .kind = KT_ADDR_PUBLIC, .country = "DE",
+                                                 .city = "Munich", .has_location = true,
+                                                 .lat = 48.14, .lon = 11.58, .accuracy_km = 20,
+                                                 .asn = 64540, .as_org = "Mobile carrier" };
+    /* A few earlier uses from London and from the mobile carrier: both networks known. */
+    for (int i = 0; i < 3; i++) {
+        learn(fx, NOW - 5 * DAY_MS + i * 3600000LL, "198.51.100.9", &LONDON, "git/2.47.1", "GET",
+              "/api/v3/repos/acme/api/issues", 200);
+        learn(fx, NOW - 4 * DAY_MS + i * 3600000LL, "198.51.100.77", &MUNICH_MOBILE, "git/2.47.1",
+              "GET", "/api/v3/repos/acme/api/issues", 200);
+    }
+    learn(fx, NOW, "192.0.2.14", &BERLIN, "git/2.47.1", "GET", "/api/v3/repos/acme/api/issues",
+          200);
+    int64_t last = fx->base.last_place_ms;
+    assert_true(kt_baseline_has_asn(&fx->base, LONDON.asn));
+    /* London 30 minutes after Berlin, on the known UK ISP with the usual client: in full. */
+    assert_int_equal(judge(fx, "impossible_travel", last + 30 * 60000LL, "198.51.100.9", &LONDON,
+                           "git/2.47.1", "GET", "/api/v3/repos/acme/api/issues", 200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(fx->last.score, 70);
+    /* Munich 20 minutes after Berlin on the known carrier: the owner's phone, scored down. */
+    assert_int_equal(judge(fx, "impossible_travel", last + 20 * 60000LL, "198.51.100.77",
+                           &MUNICH_MOBILE, "git/2.47.1", "GET", "/api/v3/repos/acme/api/issues",
+                           200),
+                     1);
+    assert_int_equal(fx->last.severity, KT_SEV_LOW);
+    assert_non_null(strstr(fx->last.reason, "in the same country"));
+    assert_true(extra_of(&fx->last, "full_score") == 70);
+}
+
+/* Judges an event with parallel_use, then learns it as the engine would. */
+static int parallel(struct fixture *fx, int64_t t, const char *ip, const struct kt_geo *geo)
+{
+    int n = judge(fx, "parallel_use", t, ip, geo, "git/2.47.1", "GET",
+                  "/api/v3/repos/acme/api/issues", 200);
+    learn(fx, t, ip, geo, "git/2.47.1", "GET", "/api/v3/repos/acme/api/issues", 200);
+    return n;
+}
+
+static void test_parallel_use(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    /* The owner in Berlin each morning, someone in Sydney each evening, the owner's client. The
+     * first evening starts the watch; each later one follows a morning at home. */
+    int fired_on = -1, fired = 0;
+    for (int d = 0; d < 7; d++) {
+        int64_t day = NOW + d * DAY_MS;
+        assert_int_equal(parallel(fx, day + 9 * 3600000LL, "192.0.2.14", &BERLIN), 0);
+        if (parallel(fx, day + 20 * 3600000LL, "198.51.100.10", &SYDNEY) > 0) {
+            fired++;
+            fired_on = d;
+            assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+            assert_int_equal(fx->last.score, 60);
+            assert_string_equal(fx->last.value, "AU");
+            assert_non_null(strstr(fx->last.reason, "on 3 days"));
+            assert_non_null(strstr(fx->last.reason, "from DE"));
+        }
+    }
+    assert_int_equal(fired_on, 3);
+    assert_int_equal(fired, 1); /* once per key */
+}
+
+/* What alternates without two parties: a trip (home silent meanwhile), a VPN switched on and
+ * off, a commute across a border, and a network the key already uses (its provider abroad). */
+static void test_parallel_use_benign(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    /* Ten days in Sydney, then home. */
+    for (int d = 0; d < 10; d++) {
+        assert_int_equal(parallel(fx, NOW + d * DAY_MS + 3600000LL, "198.51.100.10", &SYDNEY), 0);
+    }
+    for (int d = 10; d < 14; d++) {
+        assert_int_equal(parallel(fx, NOW + d * DAY_MS + 9 * 3600000LL, "192.0.2.14", &BERLIN), 0);
+    }
+    struct kt_geo vpn_nl = { .kind = KT_ADDR_PUBLIC, .country = "NL", .city = "Amsterdam",
+                             .has_location = true, .lat = 52.37, .lon = 4.90, .accuracy_km = 20,
+                             .asn = 9009, .hosting = true, .as_org = "M247 Europe SRL" };
+    struct kt_geo vpn_us = vpn_nl;
+    memcpy(vpn_us.country, "US", 2);
+    vpn_us.lat = 40.71;
+    vpn_us.lon = -74.0;
+    static const struct kt_geo PRAGUE = { .kind = KT_ADDR_PUBLIC, .country = "CZ",
+                                          .city = "Prague", .has_location = true, .lat = 50.08,
+                                          .lon = 14.44, .accuracy_km = 20, .asn = 64560,
+                                          .as_org = "CZ ISP" };
+    struct kt_geo cloud_in = { .kind = KT_ADDR_PUBLIC, .country = "IN", .city = "Mumbai",
+                               .has_location = true, .lat = 19.07, .lon = 72.88,
+                               .accuracy_km = 20, .asn = 64501, .as_org = "Office ISP" };
+    for (int d = 14; d < 24; d++) {
+        int64_t day = NOW + d * DAY_MS;
+        assert_int_equal(parallel(fx, day + 8 * 3600000LL, "192.0.2.14", &BERLIN), 0);
+        assert_int_equal(parallel(fx, day + 10 * 3600000LL, "203.0.113.50", &vpn_us), 0);
+        assert_int_equal(parallel(fx, day + 11 * 3600000LL, "192.0.2.15", &BERLIN), 0);
+        assert_int_equal(parallel(fx, day + 12 * 3600000LL, "203.0.113.60", &PRAGUE), 0);
+        assert_int_equal(parallel(fx, day + 13 * 3600000LL, "192.0.2.14", &BERLIN), 0);
+        assert_int_equal(parallel(fx, day + 14 * 3600000LL, "203.0.113.70", &cloud_in), 0);
+    }
+}
+
+/* A refused first-time call outside the sensitive table is a probe when it comes from
+ * elsewhere; three of them are a sweep. From the owner's desk, or when they succeed, nothing. */
+static void test_sensitive_sweep_probes(void **state)
+{
+    struct fixture *fx = *state;
+    owner_history(fx, 21);
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    int64_t t = NOW;
+    static const char *const paths[] = {"/v1/files", "/v1/transfers", "/v1/radar/value_lists"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(judge(fx, "sensitive_sweep", t + i * 10000, "192.0.2.14", &BERLIN,
+                               "git/2.47.1", "GET", paths[i], 403),
+                         0);
+    }
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    t += DAY_MS / 4;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(sweep(fx, t + i * 10000, "GET", paths[i], 200), 0);
+    }
+    memset(fx->det_state, 0, sizeof(fx->det_state));
+    t += DAY_MS / 4;
+    assert_int_equal(sweep(fx, t, "GET", paths[0], 403), 0);
+    assert_int_equal(sweep(fx, t + 5000, "GET", paths[1], 401), 0);
+    /* The third: base 50, refusals 15, three new calls against the key's two (vocabulary) 10. */
+    assert_int_equal(sweep(fx, t + 9000, "GET", paths[2], 404), 0); /* not found: no refusal */
+    assert_int_equal(sweep(fx, t + 10000, "GET", "/v1/issuing/cards", 403), 1);
+    assert_int_equal(fx->last.severity, KT_SEV_HIGH);
+    assert_int_equal(fx->last.score, 75);
+    assert_non_null(strstr(fx->last.reason, "3 operations this key never made"));
+    assert_non_null(strstr(fx->last.reason, "3 refused, 3 of them calls outside the list"));
 }
 
 /* ---- user agents, operations, hours ---- */
@@ -1298,11 +1447,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_asn_fleet_of_one_provider, setup, teardown),
         cmocka_unit_test_setup_teardown(test_impossible_travel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_impossible_travel_precision, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impossible_travel_known_networks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parallel_use, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parallel_use_benign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_user_agent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_op, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_sweep_own_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensitive_sweep_large_vocabulary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitive_sweep_probes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unusual_hour, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_spike_and_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_burst, setup, teardown),
