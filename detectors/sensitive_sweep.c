@@ -26,7 +26,11 @@
  * refused (401, 403, AccessDenied) and it came from elsewhere than the key's own addresses or
  * with another client: trying endpoints to learn what a found key opens. An owner's new call
  * that is refused (a missing permission) comes from the owner's machine; a pipeline's new step
- * fails on one call, not on several different ones within minutes.
+ * fails on one call, not on several different ones within minutes. A fleet (a key only ever
+ * used from hosting networks, in two places or more) has no address of its own: each runner is
+ * fresh, and a new step refused on three endpoints until the token gets the permission looks
+ * like that. Probes alone from its usual client on its own provider's networks are scored down
+ * to score_own like an audit, keeping their full score for when something else changed.
  *
  * The window is per-key detector state (48 bytes), so it survives between runs with --state.
  */
@@ -68,9 +72,14 @@ struct sweep_state {
     uint8_t whoami;          /* one of them was an identity call */
     uint8_t started;         /* start_ms is set */
     uint8_t last_score;      /* the score last emitted in this window (0: none) */
-    uint8_t elsewhere;       /* one of them came from elsewhere or with another client */
+    uint8_t elsewhere;       /* SWEEP_ELSEWHERE, SWEEP_OUTSIDE_FLEET of any of them */
     uint8_t probes;          /* of them, refused calls outside the table (saturates) */
 };
+
+/* Bits of sweep_state.elsewhere: from elsewhere than the key's own addresses or with another
+ * client; and, of those, not the usual client of a fleet on its own provider's networks. */
+#define SWEEP_ELSEWHERE 1u
+#define SWEEP_OUTSIDE_FLEET 2u
 
 /* What a refused first-time call outside the table counts as: looking around. */
 static const struct kt_op_rule probe_rule = { NULL, KT_OP_EXACT, "", KT_OP_RECON, false };
@@ -79,7 +88,7 @@ _Static_assert(sizeof(struct sweep_state) <= KT_DET_STATE_MAX, "sweep state over
 
 /* Adds the operation to the window; false when it was already in it. */
 static bool sweep_add(struct sweep_state *st, struct kt_str op, const struct kt_op_rule *rule,
-                      bool denied, bool own, int64_t t_ms)
+                      bool denied, bool own, bool fleet, int64_t t_ms)
 {
     if (!st->started || t_ms - st->start_ms > SWEEP_WINDOW_MS) {
         memset(st, 0, sizeof(*st));
@@ -100,7 +109,8 @@ static bool sweep_add(struct sweep_state *st, struct kt_str op, const struct kt_
     st->classes |= (uint8_t)(1u << rule->cls);
     st->denied += denied && st->denied < UINT8_MAX;
     st->whoami |= rule->whoami;
-    st->elsewhere |= !own;
+    st->elsewhere |=
+        (uint8_t)((own ? 0 : SWEEP_ELSEWHERE) | (own || fleet ? 0 : SWEEP_OUTSIDE_FLEET));
     st->probes += rule == &probe_rule && st->probes < UINT8_MAX;
     return true;
 }
@@ -126,6 +136,24 @@ static int sweep_score(const struct sweep_state *st, const struct kt_det_input *
     return (int)KT_MIN(score, 90.0);
 }
 
+/* The usual client of a fleet (hosting networks only, established in two places or more) on a
+ * network of a provider it already uses: one of its runners, whatever the address. */
+static bool fleet_runner(const struct kt_det_input *in)
+{
+    const struct kt_baseline *b = in->base;
+    const struct kt_geo *g = &in->obs->geo;
+    if (!in->usual_client || !in->obs->has_geo || !g->hosting ||
+        !(b->flags & KT_BL_NET_HOSTING) || (b->flags & KT_BL_NET_ACCESS) ||
+        !kt_baseline_knows_provider(b, g->asn)) {
+        return false;
+    }
+    int places = 0;
+    for (size_t i = 0; i < KT_BL_PLACES; i++) {
+        places += b->places[i].count >= 10; /* as impossible_travel's established places */
+    }
+    return places >= 2;
+}
+
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     struct kt_str op = in->obs->op;
@@ -145,7 +173,8 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         }
         rule = &probe_rule;
     }
-    if (!sweep_add(st, op, rule, kt_obs_denied(in->obs), own, in->obs->time_ms)) {
+    if (!sweep_add(st, op, rule, kt_obs_denied(in->obs), own, !own && fleet_runner(in),
+                   in->obs->time_ms)) {
         return;
     }
     int full = sweep_score(st, in);
@@ -154,7 +183,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     }
     st->last_score = (uint8_t)full;
     bool audit = !st->elsewhere && st->denied == 0 && st->classes == (1u << KT_OP_RECON);
-    int score = audit ? KT_MIN(full, (int)in->knobs[K_SCORE_OWN]) : full;
+    /* Only refused calls outside the table, all from the fleet's own runners: a new step. */
+    bool fleet_step = !(st->elsewhere & SWEEP_OUTSIDE_FLEET) && st->probes == st->n;
+    int score = audit || fleet_step ? KT_MIN(full, (int)in->knobs[K_SCORE_OWN]) : full;
 
     char start[KT_TIME_STRLEN];
     kt_time_format(st->start_ms, start);
@@ -172,8 +203,9 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
     kt_fmt_count(in->base->events, n, sizeof(n));
     long minutes = (long)((in->obs->time_ms - st->start_ms) / 60000);
     struct kt_finding f;
-    kt_finding_start(&f, in, "sensitive_sweep", audit ? KT_SEV_MEDIUM : KT_SEV_HIGH, score,
-                     "%u from %s", (unsigned)st->n, start);
+    kt_finding_start(&f, in, "sensitive_sweep",
+                     audit || fleet_step ? KT_SEV_MEDIUM : KT_SEV_HIGH, score, "%u from %s",
+                     (unsigned)st->n, start);
     char refused[64] = "";
     if (st->probes > 0) {
         snprintf(refused, sizeof(refused), ", %u refused, %u of them calls outside the list",
@@ -187,7 +219,10 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                       (unsigned)st->n, st->probes > 0 ? "" : "sensitive ", minutes < 1 ? 1 : minutes, minutes > 1 ? "s" : "", classes,
                       refused, st->whoami ? ", with an identity call" : "",
                       (unsigned)in->base->ops_count, n,
-                      audit ? "; all from the key's own addresses with its usual client" : "");
+                      audit        ? "; all from the key's own addresses with its usual client"
+                      : fleet_step ? "; all from the key's fleet, its usual client on its own "
+                                     "provider's networks"
+                                   : "");
     kt_finding_extra(&f, "count", st->n);
     kt_finding_extra(&f, "denied", st->denied);
     if (score < full) {
