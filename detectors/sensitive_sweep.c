@@ -57,7 +57,8 @@ static const struct kt_knob knobs[] = {
                        "added when they are half as many as all operations the key made before" },
     [K_SCORE_OWN] = { "score_own", 35,
                       "score when all of them were listings from the key's own addresses with its "
-                      "usual client, none refused" },
+                      "usual client, none refused, or refused calls outside the list from a "
+                      "fleet's runners" },
 };
 
 #define SWEEP_WINDOW_MS (15LL * 60 * 1000)
