@@ -28,8 +28,6 @@
 #include <math.h>
 #include <stdio.h>
 
-/* Uses of a place before it counts as one of the key's established places. */
-#define ESTABLISHED_USES 10
 
 enum {
     K_SPEED,
@@ -65,22 +63,12 @@ static bool place_established(const struct kt_baseline *b, double lat, double lo
 {
     for (size_t i = 0; i < KT_BL_PLACES; i++) {
         const struct kt_bl_place *p = &b->places[i];
-        if (p->count >= ESTABLISHED_USES &&
+        if (p->count >= KT_BL_PLACE_ESTABLISHED_USES &&
             kt_geo_distance_km(p->lat, p->lon, lat, lon) <= radius_km) {
             return true;
         }
     }
     return false;
-}
-
-/* Places the key has used many times. */
-static int established_places(const struct kt_baseline *b)
-{
-    int n = 0;
-    for (size_t i = 0; i < KT_BL_PLACES; i++) {
-        n += b->places[i].count >= ESTABLISHED_USES;
-    }
-    return n;
 }
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
@@ -104,7 +92,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
      * speed means nothing, whatever tool a pipeline runs (new_user_agent judges the tool). A
      * service in one region that turns up in another with another client is no fleet. */
     bool fleet = (b->flags & KT_BL_NET_HOSTING) && !(b->flags & KT_BL_NET_ACCESS) &&
-                 established_places(b) >= 2;
+                 kt_baseline_established_places(b) >= 2;
     bool known_cloud = kt_baseline_knows_provider(b, g->asn);
     if (known_cloud && fleet) {
         return;

@@ -148,11 +148,7 @@ static bool fleet_runner(const struct kt_det_input *in)
         !kt_baseline_knows_provider(b, g->asn)) {
         return false;
     }
-    int places = 0;
-    for (size_t i = 0; i < KT_BL_PLACES; i++) {
-        places += b->places[i].count >= 10; /* as impossible_travel's established places */
-    }
-    return places >= 2;
+    return kt_baseline_established_places(b) >= 2;
 }
 
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)

@@ -606,6 +606,15 @@ bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn)
     return b != NULL && asn != 0 && item_has(b->asns, KT_BL_ASNS, asn);
 }
 
+int kt_baseline_established_places(const struct kt_baseline *b)
+{
+    int n = 0;
+    for (size_t i = 0; b != NULL && i < KT_BL_PLACES; i++) {
+        n += b->places[i].count >= KT_BL_PLACE_ESTABLISHED_USES;
+    }
+    return n;
+}
+
 bool kt_baseline_knows_provider(const struct kt_baseline *b, uint32_t asn)
 {
     if (kt_baseline_has_asn(b, asn)) {

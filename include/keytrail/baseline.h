@@ -176,6 +176,11 @@ bool kt_baseline_has_asn(const struct kt_baseline *b, uint32_t asn);
 /* The key uses the network, or another AS of the same cloud or hosting provider (one of its
  * regions: kt_asn_provider). */
 bool kt_baseline_knows_provider(const struct kt_baseline *b, uint32_t asn);
+/* Uses of a place before it counts as one of the key's established places. */
+#define KT_BL_PLACE_ESTABLISHED_USES 10
+/* Places the key has used KT_BL_PLACE_ESTABLISHED_USES times or more: two or more on a key only
+ * ever used from hosting networks make it a fleet. */
+int kt_baseline_established_places(const struct kt_baseline *b);
 bool kt_baseline_has_agent(const struct kt_baseline *b, struct kt_str user_agent);
 bool kt_baseline_has_op(const struct kt_baseline *b, struct kt_str op);
 /*
