@@ -205,7 +205,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
                      (unsigned)st->n, start);
     char refused[64] = "";
     if (st->probes > 0) {
-        snprintf(refused, sizeof(refused), ", %u refused, %u of them calls outside the list",
+        snprintf(refused, sizeof(refused), ", %u refused (%u outside the sensitive list)",
                  (unsigned)st->denied, (unsigned)st->probes);
     } else if (st->denied > 0) {
         snprintf(refused, sizeof(refused), ", %u refused", (unsigned)st->denied);
