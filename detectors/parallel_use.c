@@ -17,8 +17,6 @@
  */
 #include <keytrail/detector.h>
 
-#include <inttypes.h>
-#include <stdio.h>
 
 enum { K_DAYS, K_NEAR_KM, K_SCORE };
 

@@ -27,7 +27,7 @@ static const struct kt_knob knobs[] = {
 static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
 {
     const struct kt_event *ev = in->ev;
-    if (!kt_recent_is_enumeration(ev) && !kt_recent_is_denied(ev)) {
+    if (!kt_recent_is_enumeration(ev) && !kt_obs_no_permission(in->obs)) {
         return;
     }
     struct kt_recent before, now;

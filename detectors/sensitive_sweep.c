@@ -36,7 +36,6 @@
  */
 #include <keytrail/detector.h>
 #include <keytrail/opclass.h>
-#include <keytrail/recent.h>
 
 #include <stdio.h>
 
@@ -159,7 +158,7 @@ static void check(const struct kt_det_input *in, kt_emit_fn emit, void *ctx)
         return;
     }
     const struct kt_op_rule *rule = kt_op_rule_of(op);
-    bool denied = kt_obs_refused(in->obs) || kt_recent_is_denied(in->obs->ev);
+    bool denied = kt_obs_refused(in->obs) || kt_obs_no_permission(in->obs);
     if (rule == NULL && !denied) {
         return;
     }

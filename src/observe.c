@@ -53,6 +53,14 @@ static void observe_op(struct kt_obs *o, const struct kt_event *ev)
     memcpy(op_cache[slot].op, o->op_buf, o->op.len + 1u);
 }
 
+/* A provider's error code for a missing permission. */
+static bool permission_error(struct kt_str e)
+{
+    return e.len > 0 &&
+           (kt_str_contains(e, "AccessDenied") || kt_str_contains(e, "UnauthorizedOperation") ||
+            kt_str_contains(e, "Unauthorized") || kt_str_contains(e, "Forbidden"));
+}
+
 unsigned kt_outcome_of(const struct kt_event *ev)
 {
     unsigned o = 0;
@@ -72,6 +80,9 @@ unsigned kt_outcome_of(const struct kt_event *ev)
     }
     if (kt_event_failed(ev)) {
         o |= KT_OUTCOME_FAILED;
+    }
+    if (st == 403 || permission_error(ev->error)) {
+        o |= KT_OUTCOME_NO_PERMISSION;
     }
     return o;
 }

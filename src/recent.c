@@ -51,17 +51,6 @@ bool kt_recent_is_enumeration(const struct kt_event *ev)
            kt_str_has_prefix(m, "Lookup");
 }
 
-bool kt_recent_is_denied(const struct kt_event *ev)
-{
-    if (ev->status == 403) {
-        return true;
-    }
-    struct kt_str e = ev->error;
-    return e.len > 0 &&
-           (kt_str_contains(e, "AccessDenied") || kt_str_contains(e, "UnauthorizedOperation") ||
-            kt_str_contains(e, "Unauthorized") || kt_str_contains(e, "Forbidden"));
-}
-
 bool kt_recent_is_secret_read(const struct kt_event *ev)
 {
     return kt_str_eq_cstr(ev->method, "GetSecretValue") ||
@@ -111,7 +100,7 @@ void kt_recent_peek(const struct kt_recent *r, const struct kt_obs *o, struct kt
         }
         out->whoami |= kt_str_eq_cstr(ev->method, "GetCallerIdentity");
     }
-    out->denied += kt_recent_is_denied(ev) && out->denied < UINT16_MAX;
+    out->denied += kt_obs_no_permission(o) && out->denied < UINT16_MAX;
     out->secret_reads += kt_recent_is_secret_read(ev) && out->secret_reads < UINT16_MAX;
 }
 

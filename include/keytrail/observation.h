@@ -34,6 +34,8 @@ enum kt_outcome {
     KT_OUTCOME_THROTTLED = 1u << 3,      /* 429 */
     KT_OUTCOME_PROVIDER_ERROR = 1u << 4, /* the provider logged an error code (errorCode) */
     KT_OUTCOME_FAILED = 1u << 5,         /* did not succeed: kt_event_failed, the definition */
+    KT_OUTCOME_NO_PERMISSION = 1u << 6,  /* 403, or an error code of a missing permission
+                                            (AccessDenied, UnauthorizedOperation, Forbidden) */
 };
 
 /* Identifiers of the address as the baseline stores them (see baseline.c). */
@@ -109,6 +111,13 @@ static inline bool kt_obs_denied(const struct kt_obs *o)
 {
     return (o->outcome & (KT_OUTCOME_REFUSED | KT_OUTCOME_FORBIDDEN | KT_OUTCOME_PROVIDER_ERROR)) !=
            0;
+}
+
+/* Refused for lack of permission: trying what the key may not do. Not found, throttled and
+ * invalid requests are not. */
+static inline bool kt_obs_no_permission(const struct kt_obs *o)
+{
+    return (o->outcome & KT_OUTCOME_NO_PERMISSION) != 0;
 }
 
 /* A logged success status (2xx or 3xx). */

@@ -55,9 +55,6 @@ void kt_recent_peek(const struct kt_recent *r, const struct kt_obs *o, struct kt
 
 /* An identity or listing call (GetCallerIdentity, List..., Describe..., Get...Policy...). */
 bool kt_recent_is_enumeration(const struct kt_event *ev);
-/* The provider refused the request for lack of permission (AccessDenied, UnauthorizedOperation,
- * HTTP 403). Not found, throttled and invalid requests are not denials. */
-bool kt_recent_is_denied(const struct kt_event *ev);
 /* A read of stored secrets or passwords (GetSecretValue, GetPasswordData). */
 bool kt_recent_is_secret_read(const struct kt_event *ev);
 /* The user agent is a compute service's own agent (awslambda-worker, exec-env/AWS_Lambda...). */
