@@ -321,20 +321,22 @@ static void test_outcome(void **state)
     static const struct {
         int status;
         const char *error;
-        bool failed, error_rate, refused, denied, succeeded, provider;
+        bool failed, error_rate, refused, denied, succeeded, provider, no_permission;
     } cases[] = {
-        {200, "", false, false, false, false, true, false},
-        {302, "", false, false, false, false, true, false},
-        {0, "", false, false, false, false, false, false},
-        {101, "", false, false, false, false, false, false},
-        {401, "", true, true, true, true, false, false},
-        {403, "", true, true, false, true, false, false},
-        {404, "", true, false, false, false, false, false},
-        {429, "", true, true, false, false, false, false},
-        {500, "", true, false, false, false, false, false},
-        {0, "AccessDenied", true, true, false, true, false, true},
-        {200, "ThrottlingException", true, true, false, true, true, true},
-        {401, "InvalidToken", true, true, true, true, false, true},
+        {200, "", false, false, false, false, true, false, false},
+        {302, "", false, false, false, false, true, false, false},
+        {0, "", false, false, false, false, false, false, false},
+        {101, "", false, false, false, false, false, false, false},
+        {401, "", true, true, true, true, false, false, false},
+        {403, "", true, true, false, true, false, false, true},
+        {404, "", true, false, false, false, false, false, false},
+        {429, "", true, true, false, false, false, false, false},
+        {500, "", true, false, false, false, false, false, false},
+        {0, "AccessDenied", true, true, false, true, false, true, true},
+        {0, "Client.UnauthorizedOperation", true, true, false, true, false, true, true},
+        {200, "ThrottlingException", true, true, false, true, true, true, false},
+        {0, "NoSuchEntity", true, true, false, true, false, true, false},
+        {401, "InvalidToken", true, true, true, true, false, true, false},
     };
     for (size_t i = 0; i < KT_ARRAY_LEN(cases); i++) {
         struct kt_event ev;
@@ -346,7 +348,8 @@ static void test_outcome(void **state)
             kt_obs_is_error(&o) != kt_baseline_is_error(&ev) ||
             kt_obs_refused(&o) != cases[i].refused || kt_obs_denied(&o) != cases[i].denied ||
             kt_obs_succeeded(&o) != cases[i].succeeded ||
-            kt_obs_provider_error(&o) != cases[i].provider || o.outcome != kt_outcome_of(&ev)) {
+            kt_obs_provider_error(&o) != cases[i].provider ||
+            kt_obs_no_permission(&o) != cases[i].no_permission || o.outcome != kt_outcome_of(&ev)) {
             fail_msg("case %zu: status %d error '%s': outcome 0x%x", i, cases[i].status,
                      cases[i].error, o.outcome);
         }
